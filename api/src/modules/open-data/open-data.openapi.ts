@@ -1,0 +1,3 @@
+import type { PathsObject } from '../../openapi.ts';
+
+export const openDataOpenApi: PathsObject = {};

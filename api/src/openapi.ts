@@ -1,0 +1,39 @@
+/**
+ * The OpenAPI description, assembled from each module's own fragment so a module documents the
+ * routes it defines.
+ */
+import { layersOpenApi } from './modules/layers/layers.openapi.ts';
+import { tilesOpenApi } from './modules/tiles/tiles.openapi.ts';
+import { openDataOpenApi } from './modules/open-data/open-data.openapi.ts';
+import { importsOpenApi } from './modules/imports/imports.openapi.ts';
+
+export type PathsObject = Record<string, Record<string, unknown>>;
+
+const fragments: PathsObject[] = [layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi];
+
+export function buildOpenApi(baseUrl: string) {
+  const paths: PathsObject = {
+    '/health': { get: { summary: 'Liveness', tags: ['platform'], responses: { 200: { description: 'process is up' } } } },
+    '/ready': { get: { summary: 'Readiness: database reachable and migrated', tags: ['platform'], responses: { 200: { description: 'ready' }, 503: { description: 'database unavailable' } } } },
+  };
+  for (const fragment of fragments) Object.assign(paths, fragment);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Municipal GIS asset and incident platform',
+      version: '0.1.0',
+      description: 'Multilayer asset model, vector tiles, open data (OGC API Features) and imports.',
+    },
+    servers: [{ url: baseUrl }],
+    paths,
+    components: {
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * startPlatform: API + workers + web on one port. Used by `npm start` and by the e2e tests.
+ * SIGINT/SIGTERM stop accepting connections, let in-flight requests and jobs finish, then close.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { PgBoss } from 'pg-boss';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { createSql } from './db.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { migrate } from './migrate.ts';
+import { createWorker } from '../../workers/src/worker.ts';
+
+export interface Platform {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(config: Config, options: { workers?: boolean; logger?: Logger } = {}): Promise<Platform> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const sql = createSql(config.databaseUrl, { max: 10 });
+  await migrate(sql);
+  const boss = new PgBoss({ connectionString: config.databaseUrl, max: 4, application_name: 'municipal-gis-jobs' });
+  boss.on('error', (err) => logger.error('pg-boss', { error: String(err?.message ?? err) }));
+  await boss.start();
+  if (options.workers !== false) await createWorker({ sql, boss, config, logger });
+  const app = createApp({ sql, config, logger, boss });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  return {
+    url,
+    port,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await boss.stop({ graceful: true, timeout: 10_000 });
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
