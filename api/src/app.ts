@@ -14,6 +14,9 @@ import { layersRoutes } from './modules/layers/layers.routes.ts';
 import { tilesRoutes } from './modules/tiles/tiles.routes.ts';
 import { openDataRoutes } from './modules/open-data/open-data.routes.ts';
 import { importsRoutes } from './modules/imports/imports.routes.ts';
+import { siteRoutes } from './modules/site/site.routes.ts';
+import { incidentsRoutes } from './modules/incidents/incidents.routes.ts';
+import { open311Routes } from './modules/open311/open311.routes.ts';
 import { webRoutes } from './web.routes.ts';
 
 export type AppEnv = { Variables: { requestId: string } };
@@ -68,6 +71,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', openapiRoutes(deps));
   app.route('/api', layersRoutes(deps));
   app.route('/api', importsRoutes(deps));
+  app.route('/api', siteRoutes(deps));
+  app.route('/api', incidentsRoutes(deps));
+  app.route('/open311/v2', open311Routes(deps));
   app.route('/tiles', tilesRoutes(deps));
   app.route('/ogc', openDataRoutes(deps));
   app.route('/', webRoutes(deps));

@@ -18,19 +18,23 @@ export default async function setup({ provide }: { provide: (key: string, value:
   try {
     const [exists] = await sql`select 1 from pg_database where datname = ${template}`;
     if (!exists) {
-      await sql.unsafe(`create database ${template}_building`);
-      const t = createSql(withDatabase(admin, `${template}_building`), { max: 1 });
+      // Built under a private name and renamed, so concurrent runs never clone a half-migrated template.
+      const building = `${template}_b${process.pid}`;
+      await sql.unsafe(`drop database if exists ${building}`);
+      await sql.unsafe(`create database ${building}`);
+      const t = createSql(withDatabase(admin, building), { max: 1 });
       try {
         await migrate(t);
       } finally {
         await t.end();
       }
-      await sql.unsafe(`drop database if exists ${template}`);
-      await sql.unsafe(`alter database ${template}_building rename to ${template}`);
+      try {
+        await sql.unsafe(`alter database ${building} rename to ${template}`);
+      } catch {
+        // Another run finished the same template first.
+        await sql.unsafe(`drop database if exists ${building}`);
+      }
     }
-    // Leftovers of an interrupted earlier run.
-    const stale = await sql<{ datname: string }[]>`select datname from pg_database where datname like 'test\\_f\\_%' or (datname like 'test\\_template\\_%' and datname <> ${template})`;
-    for (const { datname } of stale) await sql.unsafe(`drop database if exists ${datname} with (force)`);
   } finally {
     await sql.end();
   }
