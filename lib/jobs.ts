@@ -2,7 +2,11 @@
 export interface JobPayloads {
   /** Import an uploaded FlatGeobuf / GeoJSON file into a layer (layer_imports row id). */
   'layer-import': { importId: string };
+  /** Re-encode one uploaded report photo (attachments row id). */
+  'photo-process': { attachmentId: number };
+  /** Email the subscribers of a report about one status change (incident_events row id). */
+  'status-email': { eventId: number };
 }
 
 export type JobName = keyof JobPayloads;
-export const JOB_NAMES: JobName[] = ['layer-import'];
+export const JOB_NAMES: JobName[] = ['layer-import', 'photo-process', 'status-email'];

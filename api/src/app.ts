@@ -16,8 +16,13 @@ import { openDataRoutes } from './modules/open-data/open-data.routes.ts';
 import { importsRoutes } from './modules/imports/imports.routes.ts';
 import { siteRoutes } from './modules/site/site.routes.ts';
 import { incidentsRoutes } from './modules/incidents/incidents.routes.ts';
+import { categoriesRoutes } from './modules/categories/categories.routes.ts';
 import { open311Routes } from './modules/open311/open311.routes.ts';
 import { webRoutes } from './web.routes.ts';
+import { authContext } from './middleware/auth.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { registriesRoutes } from './modules/registries/registries.routes.ts';
 
 export type AppEnv = { Variables: { requestId: string } };
 
@@ -57,6 +62,8 @@ export function createApp(deps: AppDeps) {
   );
   app.use('/api/*', async (c, next) => {
     if (c.req.path.startsWith('/api/imports')) return next();
+    // Report photos carry their own 10 MB limit (incidents.routes.ts).
+    if (/^\/api\/incidents\/\d{4}\/\d{1,6}\/photos$/.test(c.req.path)) return next();
     return bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (cc) => cc.json({ error: { code: 'payload_too_large', message: `body over ${JSON_BODY_LIMIT} bytes` } }, 413) })(c, next);
   });
 
@@ -67,11 +74,17 @@ export function createApp(deps: AppDeps) {
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'not found' } }, 404));
 
+  // Staff sessions: requireStaff() on a route reads the deps set here (no I/O per request).
+  app.use(authContext(deps));
+  app.route('/api', authRoutes(deps));
+  app.route('/api', auditRoutes(deps));
+  app.route('/api', registriesRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', openapiRoutes(deps));
   app.route('/api', layersRoutes(deps));
   app.route('/api', importsRoutes(deps));
   app.route('/api', siteRoutes(deps));
+  app.route('/api', categoriesRoutes(deps));
   app.route('/api', incidentsRoutes(deps));
   app.route('/open311/v2', open311Routes(deps));
   app.route('/tiles', tilesRoutes(deps));

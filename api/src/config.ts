@@ -18,6 +18,10 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Maximum features per bbox/items page. @default 5000 */
   maxPageSize: number;
+  /** SMTP server for status emails, e.g. smtp://user:pass@host:587; null disables email. */
+  smtpUrl: string | null;
+  /** From address of platform emails. @default 'Δήμος Πειραιώς <noreply@localhost>' */
+  mailFrom: string;
 }
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
@@ -36,6 +40,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel: level,
     maxPageSize: Number(env.MAX_PAGE_SIZE ?? 5000),
+    smtpUrl: env.SMTP_URL || null,
+    mailFrom: env.MAIL_FROM ?? 'Δήμος Πειραιώς <noreply@localhost>',
     ...overrides,
   };
   return Object.freeze(config);

@@ -6,10 +6,14 @@ import { layersOpenApi } from './modules/layers/layers.openapi.ts';
 import { tilesOpenApi } from './modules/tiles/tiles.openapi.ts';
 import { openDataOpenApi } from './modules/open-data/open-data.openapi.ts';
 import { importsOpenApi } from './modules/imports/imports.openapi.ts';
+import { siteOpenApi } from './modules/site/site.openapi.ts';
+import { authOpenApi } from './modules/auth/auth.openapi.ts';
+import { registriesOpenApi } from './modules/registries/registries.openapi.ts';
+import { incidentsOpenApi } from './modules/incidents/incidents.openapi.ts';
 
 export type PathsObject = Record<string, Record<string, unknown>>;
 
-const fragments: PathsObject[] = [layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi];
+const fragments: PathsObject[] = [layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi];
 
 export function buildOpenApi(baseUrl: string) {
   const paths: PathsObject = {
@@ -27,6 +31,7 @@ export function buildOpenApi(baseUrl: string) {
     servers: [{ url: baseUrl }],
     paths,
     components: {
+      securitySchemes: { staffSession: { type: 'apiKey', in: 'cookie', name: '__Host-session', description: 'staff session from POST /api/auth/login' } },
       schemas: {
         Error: {
           type: 'object',

@@ -1,7 +1,14 @@
 import type { JobName, JobPayloads } from '../../../lib/jobs.ts';
 import type { WorkerDeps } from '../worker.ts';
+import { handleLayerImport } from './layer-import.ts';
+import { handlePhotoProcess } from './photo-process.ts';
+import { handleStatusEmail } from './status-email.ts';
 
 export type Handler<N extends JobName> = (deps: WorkerDeps, data: JobPayloads[N]) => Promise<void>;
 
 /** Every queue's handler. */
-export const handlers: { [N in JobName]?: Handler<N> } = {};
+export const handlers: { [N in JobName]?: Handler<N> } = {
+  'layer-import': handleLayerImport,
+  'photo-process': handlePhotoProcess,
+  'status-email': handleStatusEmail,
+};

@@ -1,7 +1,472 @@
-import { Hono } from 'hono';
+/**
+ * Citizen reporting API (mounted at /api): intake, the form's duplicate check, "me too", photo
+ * upload, tracking by private link and by number, staff entry and status changes, and the public
+ * map data (GeoJSON, clusters, SSE). Public responses come from the public_incidents view through
+ * the allowlist serializer in incidents.public.ts; the private link may show the reporter's own data.
+ */
+import { readFile, unlink } from 'node:fs/promises';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { streamSSE } from 'hono/streaming';
+import { parseBbox } from '../../../../lib/geo.ts';
 import type { AppDeps } from '../../deps.ts';
+import { AppError, badRequest, notFound, unprocessable } from '../../errors.ts';
+import { clientIp, deviceId, idempotencyKey, queryList, queryNumber, readJson, withRetryAfter } from './http.ts';
+import { photoList, publicFeature, publicProperties, publicTimeline } from './incidents.public.ts';
+import {
+  CategoryChangeSchema,
+  IncidentCreateSchema,
+  INCIDENT_STATUSES,
+  OPEN_STATUSES,
+  StatusChangeSchema,
+  formatProtocolNumber,
+  parseProtocolNumber,
+  zodDetails,
+} from './incidents.schema.ts';
+import {
+  assertPointPlausible,
+  createIncident,
+  enforceRateLimits,
+  enqueueInTx,
+  requireStaff,
+  sha256,
+  stableUuid,
+  staffFromHeaders,
+} from './incidents.service.ts';
+import {
+  addSupport,
+  changeCategory,
+  changeStatus,
+  clusterPublicIncidents,
+  findIncidentByTokenHash,
+  findIncidentIdByNumber,
+  findNearbyOpen,
+  findPlaceContext,
+  findPublicIncidentByNumber,
+  findPublicIncidents,
+  getCategory,
+  isTransitionAllowed,
+  listPhotos,
+  listPublicEvents,
+  setModeration,
+} from './incidents.sql.ts';
+import { incidentStreamHub } from './incidents.stream.ts';
+import { checkUpload, photoPaths, PHOTO_MAX_BYTES, PHOTO_MAX_PER_REPORT, writeFileDurably } from './photos.ts';
 
-export function incidentsRoutes(_deps: AppDeps) {
+const NUMBER_PATH = '/incidents/:year{[0-9]{4}}/:seq{[0-9]{1,6}}';
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const HASH_FILE = /^([0-9a-f]{64})\.jpg$/;
+const CATEGORY_ID = /^[a-z][a-z0-9_]{1,62}$/;
+
+function numberParam(c: Context): string {
+  const parsed = parseProtocolNumber(`${c.req.param('year')}/${c.req.param('seq')}`);
+  if (!parsed) throw notFound();
+  return formatProtocolNumber(...parsed);
+}
+
+async function incidentIdFromPath(c: Context, sql: AppDeps['sql']) {
+  const parsed = parseProtocolNumber(`${c.req.param('year')}/${c.req.param('seq')}`);
+  const row = parsed ? await findIncidentIdByNumber(sql, parsed[0], parsed[1]) : undefined;
+  if (!row) throw notFound('no such report');
+  return row;
+}
+
+export function incidentsRoutes(deps: AppDeps) {
+  const { sql, config, boss, logger } = deps;
   const app = new Hono();
+  const photosBase = `${config.publicUrl}/api/photos`;
+
+  // ---- intake -------------------------------------------------------------------------------
+
+  app.post('/incidents', async (c) =>
+    withRetryAfter(c, async () => {
+      const key = idempotencyKey(c);
+      const device = deviceId(c);
+      const staff = await staffFromHeaders(sql, c.req.header('x-staff-key'), c.req.header('x-staff-user'));
+      const parsed = IncidentCreateSchema.safeParse(await readJson(c));
+      if (!parsed.success) throw unprocessable('invalid_body', 'the report is not valid', zodDetails(parsed.error));
+      const b = parsed.data;
+      const [lon, lat] = b.location.coordinates;
+      const ip = clientIp(c);
+      const result = await createIncident(sql, {
+        categoryId: b.category,
+        description: b.description,
+        lon,
+        lat,
+        answers: b.answers,
+        contact: b.contact,
+        anonymous: b.anonymous,
+        notify: b.notify,
+        locale: b.locale,
+        channel: b.channel,
+        staff,
+        idempotencyKey: key,
+        // Staff entry is not limited per desk IP: a counter enters many reports.
+        rateHits: staff ? [] : [{ name: 'report_ip', key: `ip:${ip}` }, ...(device ? [{ name: 'report_device', key: `device:${device}` }] : [])],
+      });
+      c.header('Cache-Control', 'no-store');
+      if (!result.created) c.header('Idempotent-Replayed', 'true');
+      return c.json(
+        {
+          number: result.number,
+          token: result.token,
+          trackingUrl: `${config.publicUrl}/api/track/${result.token}`,
+          publicId: result.publicId,
+          status: result.status,
+          category: result.category.id,
+          department: result.category.department_id,
+          asset: result.assetId == null ? null : { id: result.assetId, layer: result.assetLayerId, distanceM: result.assetDistanceM },
+          address: result.address,
+          possibleDuplicateOf: result.possibleDuplicateOf,
+          awaitingModeration: result.needsModeration,
+          photoUploadUrl: `${config.publicUrl}/api/incidents/${result.number}/photos`,
+        },
+        result.created ? 201 : 200,
+      );
+    }),
+  );
+
+  /** The form's "already reported?": open public reports of the category around the pin. */
+  app.get('/incidents/nearby', async (c) => {
+    const lon = queryNumber(c, 'lon');
+    const lat = queryNumber(c, 'lat');
+    const categoryId = c.req.query('category') ?? '';
+    if (!CATEGORY_ID.test(categoryId)) throw badRequest('invalid_parameter', 'category is required');
+    await assertPointPlausible(sql, lon, lat);
+    const category = await getCategory(sql, categoryId);
+    if (!category) throw unprocessable('unknown_category', `no category ${categoryId}`);
+    const rows = await findNearbyOpen(sql, { lon, lat, category, limit: 20 });
+    return c.json({
+      radiusM: category.duplicate_radius_m,
+      days: category.duplicate_days,
+      incidents: rows.map((r) => ({ ...publicFeature(r), properties: { ...publicProperties(r), distanceM: r.distance_m } })),
+    });
+  });
+
+  // ---- public report page by number --------------------------------------------------------
+
+  const publicByNumber = async (c: Context, number: string) => {
+    const row = await findPublicIncidentByNumber(sql, number);
+    // Held back, hidden or unknown: the same 404 (RELIABILITY rule 2).
+    if (!row) throw notFound('no such report');
+    const [events, photos] = await Promise.all([listPublicEvents(sql, row.id), row.sensitive ? Promise.resolve([]) : listPhotos(sql, row.id)]);
+    return c.json({ ...publicFeature(row), timeline: publicTimeline(events), ...photoList(photos, photosBase) });
+  };
+  app.get(NUMBER_PATH, (c) => publicByNumber(c, numberParam(c)));
+  app.get('/incidents/:num{[0-9]{4}-[0-9]{1,6}}', (c) => {
+    const parsed = parseProtocolNumber(c.req.param('num'));
+    if (!parsed) throw notFound();
+    return publicByNumber(c, formatProtocolNumber(...parsed));
+  });
+
+  /** "Me too": one per device and per IP, kept only as HMACs; no personal data. */
+  app.post(`${NUMBER_PATH}/support`, async (c) =>
+    withRetryAfter(c, async () => {
+      const row = await findPublicIncidentByNumber(sql, numberParam(c));
+      if (!row) throw notFound('no such report');
+      if (!row.open) throw new AppError(409, 'report_closed', 'this report is no longer open');
+      const ip = clientIp(c);
+      const device = deviceId(c);
+      const counted = await sql.begin(async (tx) => {
+        await enforceRateLimits(tx, [{ name: 'support_ip', key: `ip:${ip}` }], 'supports');
+        return addSupport(tx, row.id, [`ip:${ip}`, ...(device ? [`device:${device}`] : [])]);
+      });
+      const [fresh] = await sql<{ support_count: number }[]>`select support_count from incidents where id = ${row.id}`;
+      return c.json({ number: row.number, counted, supportCount: fresh.support_count }, counted ? 201 : 200);
+    }),
+  );
+
+  // ---- photos -------------------------------------------------------------------------------
+
+  /**
+   * One photo per request (multipart field `photo`), authorised by the report's private token in
+   * `X-Tracking-Token` (a header, so the secret is not in any URL or access log). Answers 202: the
+   * worker re-encodes it and the tracking page lists it when ready.
+   */
+  app.post(
+    `${NUMBER_PATH}/photos`,
+    bodyLimit({
+      maxSize: PHOTO_MAX_BYTES + 256 * 1024,
+      onError: (c) => c.json({ error: { code: 'payload_too_large', message: `a photo may be at most ${PHOTO_MAX_BYTES} bytes` } }, 413),
+    }),
+    async (c) =>
+      withRetryAfter(c, async () => {
+        const token = c.req.header('x-tracking-token') ?? '';
+        const number = numberParam(c);
+        const incident = TOKEN_PATTERN.test(token) ? await findIncidentByTokenHash(sql, sha256(token)) : undefined;
+        if (!incident || incident.number !== number) throw notFound('no such report');
+        if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) throw new AppError(415, 'unsupported_media_type', 'send multipart/form-data with a `photo` field');
+        let form: Record<string, unknown>;
+        try {
+          form = await c.req.parseBody({ all: true });
+        } catch {
+          throw badRequest('invalid_multipart', 'the multipart body cannot be read');
+        }
+        const field = form.photo;
+        if (Array.isArray(field)) throw unprocessable('one_photo_per_request', 'send one photo per request');
+        if (!(field instanceof File)) throw unprocessable('missing_photo', 'the `photo` field is missing');
+        // The client's file name and type are ignored (RELIABILITY P4/P5): content decides.
+        const bytes = Buffer.from(await field.arrayBuffer());
+        const checked = await checkUpload(bytes);
+        const paths = photoPaths(config.dataDir);
+        const incomingPath = paths.incoming(checked.sha256, incident.id);
+        await writeFileDurably(incomingPath, bytes);
+        let outcome: { id: number; status: string; duplicate: boolean };
+        try {
+          outcome = await sql.begin(async (tx) => {
+            await enforceRateLimits(tx, [{ name: 'photo_ip', key: `ip:${clientIp(c)}` }], 'photos');
+            await tx`select id from incidents where id = ${incident.id} for update`;
+            const [same] = await tx<{ id: number; status: string }[]>`
+              select id, status from attachments where incident_id = ${incident.id} and original_sha256 = ${checked.sha256}`;
+            if (same) return { ...same, duplicate: true };
+            const [{ n }] = await tx<{ n: number }[]>`
+              select count(*)::int as n from attachments where incident_id = ${incident.id} and status <> 'rejected'`;
+            if (n >= PHOTO_MAX_PER_REPORT) throw unprocessable('too_many_photos', `a report may have at most ${PHOTO_MAX_PER_REPORT} photos`);
+            const [att] = await tx<{ id: number }[]>`
+              insert into attachments (incident_id, original_sha256, original_bytes, original_format)
+              values (${incident.id}, ${checked.sha256}, ${bytes.length}, ${checked.format})
+              returning id`;
+            await enqueueInTx(boss, tx, 'photo-process', { attachmentId: att.id }, stableUuid(`photo-process:${att.id}`));
+            return { id: att.id, status: 'pending', duplicate: false };
+          });
+        } catch (err) {
+          await unlink(incomingPath).catch(() => {});
+          throw err;
+        }
+        // A re-upload of a photo already processed: its incoming copy is not needed.
+        if (outcome.duplicate && outcome.status !== 'pending') await unlink(incomingPath).catch(() => {});
+        c.header('Cache-Control', 'no-store');
+        return c.json({ id: outcome.id, status: outcome.status, duplicate: outcome.duplicate, width: checked.width, height: checked.height }, outcome.duplicate ? 200 : 202);
+      }),
+  );
+
+  /** Derivatives of photos of public, non-sensitive reports; never the uploaded bytes. */
+  app.get('/photos/:file', async (c) => {
+    const m = HASH_FILE.exec(c.req.param('file'));
+    if (!m) throw notFound();
+    const [row] = await sql<{ ok: number }[]>`
+      select 1 as ok from attachments a join public_incidents p on p.id = a.incident_id
+      where a.status = 'ready' and not p.sensitive and (a.sha256 = ${m[1]} or a.thumb_sha256 = ${m[1]})
+      limit 1`;
+    if (!row) throw notFound();
+    return servePhoto(c, m[1], 'public, max-age=31536000, immutable');
+  });
+
+  async function servePhoto(c: Context, hash: string, cacheControl: string) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(photoPaths(config.dataDir).derivative(hash));
+    } catch {
+      throw notFound();
+    }
+    return c.body(new Uint8Array(bytes), 200, {
+      'Content-Type': 'image/jpeg',
+      'Content-Disposition': `inline; filename="${hash}.jpg"`,
+      'Cache-Control': cacheControl,
+      'X-Content-Type-Options': 'nosniff',
+    });
+  }
+
+  // ---- private tracking link -------------------------------------------------------------------
+
+  app.get('/track/:token', async (c) => {
+    const token = c.req.param('token');
+    const row = TOKEN_PATTERN.test(token) ? await findIncidentByTokenHash(sql, sha256(token)) : undefined;
+    if (!row) throw notFound('no such report');
+    const [events, photos, category] = await Promise.all([listPublicEvents(sql, row.id), listPhotos(sql, row.id), getCategory(sql, row.category_id)]);
+    c.header('Cache-Control', 'no-store');
+    return c.json({
+      number: row.number,
+      status: row.status,
+      category: row.category_id,
+      categoryName: category ? { el: category.name_el, en: category.name_en } : null,
+      description: row.description,
+      answers: row.answers,
+      location: { type: 'Point', coordinates: [row.lon, row.lat] },
+      address: row.address,
+      asset: row.asset_id == null ? null : { id: row.asset_id, layer: row.asset_layer_id, distanceM: row.asset_distance_m },
+      channel: row.channel,
+      anonymous: row.anonymous,
+      // The reporter's own data, shown only behind their private link.
+      contact: { name: row.reporter_name, email: row.reporter_email, phone: row.reporter_phone },
+      published: !row.needs_moderation && !row.hidden,
+      supportCount: row.support_count,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      expectedAt: row.sla_due_at,
+      timeline: publicTimeline(events),
+      ...photoList(photos, `${config.publicUrl}/api/track/${token}/photos`),
+      photoUploadUrl: `${config.publicUrl}/api/incidents/${row.number}/photos`,
+    });
+  });
+
+  app.get('/track/:token/photos/:file', async (c) => {
+    const token = c.req.param('token');
+    const m = HASH_FILE.exec(c.req.param('file'));
+    const row = m && TOKEN_PATTERN.test(token) ? await findIncidentByTokenHash(sql, sha256(token)) : undefined;
+    if (!row || !m) throw notFound();
+    const [ok] = await sql`select 1 from attachments where incident_id = ${row.id} and status = 'ready' and (sha256 = ${m[1]} or thumb_sha256 = ${m[1]})`;
+    if (!ok) throw notFound();
+    return servePhoto(c, m[1], 'private, no-store');
+  });
+
+  // ---- staff ------------------------------------------------------------------------------------
+
+  /** Status change (X-Staff-Key): writes the public update and enqueues the status email in one transaction. */
+  app.patch(`${NUMBER_PATH}/status`, async (c) => {
+    const staff = await requireStaff(sql, c.req.header('x-staff-key'), c.req.header('x-staff-user'));
+    const parsed = StatusChangeSchema.safeParse(await readJson(c));
+    if (!parsed.success) throw unprocessable('invalid_body', 'the status change is not valid', zodDetails(parsed.error));
+    const incident = await incidentIdFromPath(c, sql);
+    const { status, note, duplicateOf } = parsed.data;
+    if (!(await isTransitionAllowed(sql, incident.status, status))) throw unprocessable('invalid_transition', `${incident.status} → ${status} is not allowed`);
+    let duplicateId: number | null = null;
+    if (duplicateOf) {
+      const [y, s] = parseProtocolNumber(duplicateOf) ?? [0, 0];
+      const original = await findIncidentIdByNumber(sql, y, s);
+      if (!original || original.id === incident.id) throw unprocessable('invalid_duplicate_of', 'duplicateOf must be another report');
+      duplicateId = original.id;
+    }
+    const result = await sql.begin(async (tx) => {
+      const r = await changeStatus(tx, { id: incident.id, status, note: note ?? null, actor: staff.user, duplicateOf: duplicateId });
+      await enqueueInTx(boss, tx, 'status-email', { eventId: r.event_id }, stableUuid(`status-email:${r.event_id}`));
+      return r;
+    });
+    logger.info('incident status', { incidentId: incident.id, from: result.from_status, to: status, eventId: result.event_id, staffKey: staff.keyId });
+    return c.json({ number: numberParam(c), status, previousStatus: result.from_status, eventId: result.event_id });
+  });
+
+  /** Category change (X-Staff-Key): new department and SLA, asset re-linked for the new category's layers. */
+  app.patch(`${NUMBER_PATH}/category`, async (c) => {
+    const staff = await requireStaff(sql, c.req.header('x-staff-key'), c.req.header('x-staff-user'));
+    const parsed = CategoryChangeSchema.safeParse(await readJson(c));
+    if (!parsed.success) throw unprocessable('invalid_body', 'the category change is not valid', zodDetails(parsed.error));
+    const incident = await incidentIdFromPath(c, sql);
+    const category = await getCategory(sql, parsed.data.category);
+    if (!category || !category.active) throw unprocessable('unknown_category', `no category ${parsed.data.category}`);
+    const [pt] = await sql<{ lon: number; lat: number }[]>`select st_x(geom) as lon, st_y(geom) as lat from incidents where id = ${incident.id}`;
+    const place = await sql.begin(async (tx) => {
+      const p = await findPlaceContext(tx, { lon: pt.lon, lat: pt.lat, category, excludeIncidentId: incident.id });
+      await changeCategory(tx, { id: incident.id, category, place: p, note: parsed.data.note ?? null, actor: staff.user });
+      return p;
+    });
+    return c.json({
+      number: numberParam(c),
+      category: category.id,
+      department: category.department_id,
+      asset: place.asset_id == null ? null : { id: place.asset_id, layer: place.asset_layer_id, distanceM: place.asset_distance_m },
+      possibleDuplicateOf: place.duplicate_number,
+    });
+  });
+
+  /** Moderation (X-Staff-Key): publish a held-back report or hide one. */
+  app.patch(`${NUMBER_PATH}/moderation`, async (c) => {
+    const staff = await requireStaff(sql, c.req.header('x-staff-key'), c.req.header('x-staff-user'));
+    const body = (await readJson(c)) as { publish?: unknown };
+    if (typeof body?.publish !== 'boolean' || Object.keys(body).length !== 1) throw unprocessable('invalid_body', 'send { "publish": true | false }');
+    const incident = await incidentIdFromPath(c, sql);
+    await sql.begin((tx) => setModeration(tx, { id: incident.id, publish: body.publish as boolean, actor: staff.user }));
+    return c.json({ number: numberParam(c), published: body.publish });
+  });
+
+  // ---- public map data -----------------------------------------------------------------------
+
+  const statusFilter = (c: Context): { statuses?: string[] } => {
+    const list = queryList(c, 'status', /^[a-z_]+$/);
+    if (!list) return {};
+    const out = new Set<string>();
+    for (const s of list) {
+      if (s === 'open') OPEN_STATUSES.forEach((x) => out.add(x));
+      else if (s === 'closed') INCIDENT_STATUSES.filter((x) => !OPEN_STATUSES.includes(x)).forEach((x) => out.add(x));
+      else if ((INCIDENT_STATUSES as readonly string[]).includes(s)) out.add(s);
+      else throw badRequest('invalid_parameter', `unknown status ${s}`);
+    }
+    return { statuses: [...out] };
+  };
+  const bboxParam = (c: Context, fallback: string): [number, number, number, number] => {
+    const parsed = parseBbox(c.req.query('bbox') ?? fallback);
+    if ('error' in parsed) throw badRequest('invalid_bbox', parsed.error);
+    return parsed.bbox;
+  };
+
+  /** GeoJSON of the public projection; at most MAX_PAGE_SIZE (5000) features, `truncated` when more. */
+  app.get('/public/incidents', async (c) => {
+    const bbox = bboxParam(c, '-180,-90,180,90');
+    const limitText = c.req.query('limit');
+    const requested = limitText === undefined ? config.maxPageSize : Number(limitText);
+    if (!Number.isInteger(requested) || requested < 1) throw badRequest('invalid_parameter', 'limit must be a positive integer');
+    const limit = Math.min(requested, config.maxPageSize, 5000);
+    const rows = await findPublicIncidents(sql, { bbox, categories: queryList(c, 'category', CATEGORY_ID), ...statusFilter(c), limit });
+    const truncated = rows.length > limit;
+    return c.json({
+      type: 'FeatureCollection',
+      features: rows.slice(0, limit).map(publicFeature),
+      numberReturned: Math.min(rows.length, limit),
+      truncated,
+    });
+  });
+
+  /** Grid aggregation for any zoom; cells of 64 px at that zoom. */
+  app.get('/public/incidents/clusters', async (c) => {
+    const bbox = bboxParam(c, '-180,-85,180,85');
+    const zoomText = c.req.query('zoom') ?? '';
+    const zoom = /^\d{1,2}$/.test(zoomText) ? Number(zoomText) : NaN;
+    if (!(zoom >= 0 && zoom <= 22)) throw badRequest('invalid_parameter', 'zoom must be an integer 0-22');
+    // Web Mercator stops at ±85.05°.
+    const clamped: [number, number, number, number] = [bbox[0], Math.max(bbox[1], -85), bbox[2], Math.min(bbox[3], 85)];
+    const rows = await clusterPublicIncidents(sql, { bbox: clamped, zoom, categories: queryList(c, 'category', CATEGORY_ID), ...statusFilter(c) });
+    const truncated = rows.length > 5000;
+    return c.json({
+      type: 'FeatureCollection',
+      zoom,
+      truncated,
+      features: rows.slice(0, 5000).map((r) => ({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
+        properties: { count: r.count, openCount: r.open_count, number: r.number, category: r.category_id },
+      })),
+    });
+  });
+
+  /** Server-sent events: `incident` events (a public Feature), id = feed id; resumable by Last-Event-ID. */
+  app.get('/public/incidents/stream', async (c) => {
+    const lastText = c.req.header('last-event-id') ?? c.req.query('lastEventId');
+    const last = lastText !== undefined && /^\d{1,15}$/.test(lastText) ? Number(lastText) : null;
+    if (lastText !== undefined && last === null) throw badRequest('invalid_parameter', 'Last-Event-ID must be a feed id');
+    const hub = incidentStreamHub(sql, logger);
+    await hub.ready();
+    return streamSSE(c, async (stream) => {
+      let queue: Parameters<Parameters<typeof hub.subscribe>[0]>[0] = [];
+      let replaying = true;
+      let sentMax = last ?? 0;
+      const send = async (events: typeof queue) => {
+        for (const e of events) {
+          await stream.writeSSE({ id: String(e.id), event: 'incident', data: JSON.stringify(e.feature) });
+          sentMax = Math.max(sentMax, e.id);
+        }
+      };
+      const unsubscribe = hub.subscribe((events) => {
+        if (replaying) queue.push(...events);
+        else void send(events).catch(() => {});
+      });
+      stream.onAbort(() => unsubscribe());
+      await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 });
+      if (last !== null) {
+        const { events, reset } = await hub.replay(last);
+        if (reset) await stream.writeSSE({ event: 'reset', data: '{"reason":"too many missed events, reload the map"}' });
+        else await send(events);
+      }
+      const replayedMax = sentMax;
+      replaying = false;
+      await send(queue.filter((e) => e.id > replayedMax || last === null));
+      queue = [];
+      while (!stream.aborted) {
+        await stream.sleep(25_000);
+        if (!stream.aborted) await stream.write(': keep-alive\n\n');
+      }
+      unsubscribe();
+    });
+  });
+
   return app;
 }

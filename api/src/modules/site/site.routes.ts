@@ -1,7 +1,95 @@
+/**
+ * Site configuration for the web app: which municipality, where the map starts, the optional
+ * online basemap and the attributions the public layers require. The web app reads it once on
+ * load, so a new municipality needs data, not a rebuild.
+ */
 import { Hono } from 'hono';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../config.ts';
 import type { AppDeps } from '../../deps.ts';
+import { districtsGeoJson, findMunicipality, listPublicAttributions, publicLayersExtent } from './site.sql.ts';
 
-export function siteRoutes(_deps: AppDeps) {
+type BBox = [number, number, number, number];
+
+export interface SiteConfig {
+  municipality: {
+    code: string | null;
+    name: { el: string; en: string };
+    center: [number, number];
+    bbox: BBox;
+  };
+  /** Online basemap style URL, or null for the offline style built from our own layers. */
+  basemapStyleUrl: string | null;
+  attributions: { text: string; layers: string[] }[];
+  links: { layers: string; ogc: string; boundary: string };
+}
+
+interface ManifestMunicipality {
+  code?: string | number;
+  name?: { el?: string; en?: string } | string;
+  name_el?: string;
+  name_en?: string;
+  center?: [number, number];
+  bbox?: BBox;
+}
+
+/** The manifest's `municipality` entry, when the manifest has one; read once per process. */
+let manifestCache: ManifestMunicipality | null | undefined;
+function manifestMunicipality(): ManifestMunicipality | null {
+  if (manifestCache !== undefined) return manifestCache;
+  const file = join(projectRoot, 'gis-data', 'manifest.json');
+  manifestCache = null;
+  if (existsSync(file)) {
+    try {
+      const m = JSON.parse(readFileSync(file, 'utf8')) as { municipality?: ManifestMunicipality };
+      manifestCache = m.municipality ?? null;
+    } catch {
+      // A broken manifest is the loader's error to report; the site falls back to the database.
+    }
+  }
+  return manifestCache;
+}
+
+const isBBox = (b: unknown): b is BBox => Array.isArray(b) && b.length === 4 && b.every((n) => Number.isFinite(n));
+
+/** Whole of Greece: the frame of last resort when nothing is loaded yet. */
+const FALLBACK_BBOX: BBox = [19.3, 34.8, 29.7, 41.8];
+
+export function siteRoutes({ sql, config }: AppDeps) {
   const app = new Hono();
+
+  app.get('/config', async (c) => {
+    const [row, attributions] = await Promise.all([findMunicipality(sql), listPublicAttributions(sql)]);
+    const manifest = manifestMunicipality();
+    let municipality: SiteConfig['municipality'];
+    if (row) {
+      municipality = { code: row.code, name: { el: row.name_el, en: row.name_en }, center: row.center, bbox: row.bbox };
+    } else {
+      const bbox = isBBox(manifest?.bbox) ? manifest.bbox : ((await publicLayersExtent(sql)) ?? FALLBACK_BBOX);
+      const name = typeof manifest?.name === 'string' ? { el: manifest.name, en: manifest.name } : manifest?.name;
+      municipality = {
+        code: manifest?.code != null ? String(manifest.code) : null,
+        name: { el: name?.el ?? manifest?.name_el ?? 'Δήμος', en: name?.en ?? manifest?.name_en ?? 'Municipality' },
+        center: manifest?.center ?? [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2],
+        bbox,
+      };
+    }
+    const body: SiteConfig = {
+      municipality,
+      basemapStyleUrl: config.basemapStyleUrl,
+      attributions: attributions.map((a) => ({ text: a.attribution, layers: a.layers })),
+      links: { layers: '/api/layers', ogc: '/ogc', boundary: '/api/boundary' },
+    };
+    c.header('Cache-Control', 'no-cache');
+    return c.json(body);
+  });
+
+  app.get('/boundary', async (c) => {
+    const features = await districtsGeoJson(sql);
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.json({ type: 'FeatureCollection', features });
+  });
+
   return app;
 }

@@ -1,0 +1,275 @@
+/**
+ * Report intake, shared by the JSON API and the Open311 POST: one transaction claims the
+ * Idempotency-Key, counts the rate limits, checks the boundary, takes the next protocol number,
+ * links the asset and inserts the report, so a refusal at any step leaves nothing behind.
+ */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { PgBoss } from 'pg-boss';
+import type { Db as BaseDb } from '../../db.ts';
+import { AppError, notFound, unprocessable } from '../../errors.ts';
+import type { JobName, JobPayloads } from '../../../../lib/jobs.ts';
+import {
+  claimIdempotencyKey,
+  findIdempotencyKey,
+  findPlaceContext,
+  findStaffKey,
+  getCategory,
+  getMunicipalityBbox,
+  hitRateLimits,
+  insertIncident,
+  isInsideMunicipality,
+  nextProtocolSeq,
+  type CategoryRow,
+  type Db,
+  type RateHit,
+} from './incidents.sql.ts';
+import { containsContactDetails, insideBbox, validateAnswers, type Channel } from './incidents.schema.ts';
+
+export const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest();
+
+/** A fresh 256-bit tracking token (base64url, 43 characters). */
+export const newTrackingToken = () => randomBytes(32).toString('base64url');
+
+/**
+ * With an Idempotency-Key the token is derived from the key and the request, so a retried
+ * submit gets the same private link back although only the token's hash is stored. The key is
+ * the client's secret (we keep only its hash), so the token is as unguessable as the key.
+ */
+export const derivedTrackingToken = (idempotencyKey: string, requestSha256: Buffer) =>
+  createHmac('sha256', idempotencyKey).update('tracking-token:').update(requestSha256).digest().toString('base64url');
+
+export class RateLimited extends AppError {
+  readonly retryAfter: number;
+  constructor(retryAfter: number, what: string) {
+    super(429, 'rate_limited', `too many ${what}; try again in ${retryAfter} s`);
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** Throws 429 (with the longest Retry-After) when any of the hits is over its limit. */
+export async function enforceRateLimits(tx: Db, hits: RateHit[], what: string): Promise<void> {
+  const over = await hitRateLimits(tx, hits);
+  if (over.length) throw new RateLimited(Math.max(...over.map((o) => o.retry_after)), what);
+}
+
+/** The municipality bbox, cached per process; the boundary rarely changes and ST_Covers is the real check. */
+const bboxCache = new WeakMap<Db, { at: number; bbox: [number, number, number, number] | null }>();
+export async function municipalityBbox(sql: Db): Promise<[number, number, number, number] | null> {
+  const hit = bboxCache.get(sql);
+  if (hit && Date.now() - hit.at < 60_000) return hit.bbox;
+  const bbox = await getMunicipalityBbox(sql);
+  bboxCache.set(sql, { at: Date.now(), bbox });
+  return bbox;
+}
+
+/** Cheap point checks before any query: world range, then the municipality bbox. */
+export async function assertPointPlausible(sql: Db, lon: number, lat: number): Promise<void> {
+  if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) throw unprocessable('out_of_bounds', 'coordinates outside [-180,180] x [-90,90]');
+  const bbox = await municipalityBbox(sql);
+  if (!bbox) throw new AppError(503, 'boundary_missing', 'the municipality boundary is not loaded');
+  if (!insideBbox(lon, lat, bbox)) throw unprocessable('out_of_bounds', 'the point is outside the municipality');
+}
+
+/** Deterministic UUID (v5 layout) from a name, so a job sent twice for one event is one job. */
+export function stableUuid(name: string): string {
+  const h = createHash('sha1').update('municipal-gis:').update(name).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+}
+
+/** pg-boss send inside our postgres.js transaction (RELIABILITY rule 6): the job exists iff the write commits. */
+export async function enqueueInTx<N extends JobName>(boss: PgBoss | null, tx: Db, name: N, data: JobPayloads[N], id: string): Promise<void> {
+  if (!boss) return;
+  const db = { executeSql: async (text: string, values: unknown[] = []) => ({ rows: await tx.unsafe(text, values as never[]) }) };
+  await boss.send(name, data as object, { id, db });
+}
+
+export interface StaffActor {
+  keyId: number;
+  user: string;
+}
+
+/**
+ * Staff entry until staff sign-in exists: `X-Staff-Key` must be a stored (hashed) key; only then
+ * is `X-Staff-User` believed. Returns null without a key; throws 401 for a wrong one.
+ */
+export async function staffFromHeaders(sql: Db, key: string | undefined, user: string | undefined): Promise<StaffActor | null> {
+  if (!key) return null;
+  if (key.length > 200) throw new AppError(401, 'invalid_staff_key', 'invalid staff key');
+  const row = await findStaffKey(sql, sha256(key));
+  if (!row) throw new AppError(401, 'invalid_staff_key', 'invalid staff key');
+  let name = user?.trim();
+  // Header values are bytes, so a Greek name arrives percent-encoded.
+  if (name && /%[0-9A-Fa-f]{2}/.test(name)) {
+    try {
+      name = decodeURIComponent(name);
+    } catch {
+      throw new AppError(400, 'invalid_staff_user', 'X-Staff-User is not valid percent-encoding');
+    }
+  }
+  if (name !== undefined && name !== '' && !/^[\p{L}\p{N} ._@'-]{1,120}$/u.test(name)) throw new AppError(400, 'invalid_staff_user', 'X-Staff-User has characters that are not allowed');
+  return { keyId: row.id, user: name || row.name };
+}
+
+export async function requireStaff(sql: Db, key: string | undefined, user: string | undefined): Promise<StaffActor> {
+  const staff = await staffFromHeaders(sql, key, user);
+  if (!staff) throw new AppError(401, 'staff_key_required', 'this action needs X-Staff-Key');
+  return staff;
+}
+
+export interface IntakeInput {
+  categoryId: string;
+  description: string;
+  lon: number;
+  lat: number;
+  answers?: Record<string, unknown>;
+  contact?: { name?: string; email?: string; phone?: string };
+  anonymous: boolean;
+  notify: boolean;
+  locale: 'el' | 'en';
+  channel: Channel;
+  staff: StaffActor | null;
+  /** Raw Idempotency-Key header (validated by the caller). */
+  idempotencyKey?: string;
+  /** Rate-limit keys: e.g. `ip:1.2.3.4`, `device:…`, `open311:3`. */
+  rateHits: RateHit[];
+}
+
+export interface IntakeResult {
+  /** false when an Idempotency-Key replay returned the existing report. */
+  created: boolean;
+  number: string;
+  token: string;
+  publicId: string;
+  status: string;
+  category: CategoryRow;
+  assetId: number | null;
+  assetLayerId: string | null;
+  assetDistanceM: number | null;
+  address: string | null;
+  possibleDuplicateOf: string | null;
+  needsModeration: boolean;
+}
+
+/** Canonical request bytes for the idempotency check: same key + different body is refused. */
+function requestDigest(input: IntakeInput): Buffer {
+  const { staff, rateHits, idempotencyKey, ...body } = input;
+  return sha256(JSON.stringify({ ...body, staff: staff?.user ?? null }));
+}
+
+export async function createIncident(sql: BaseDb, input: IntakeInput): Promise<IntakeResult> {
+  await assertPointPlausible(sql, input.lon, input.lat);
+  const category = await getCategory(sql, input.categoryId);
+  if (!category || !category.active) throw unprocessable('unknown_category', `no category ${input.categoryId}`);
+  const checked = validateAnswers(category.extra_questions, input.answers);
+  if ('error' in checked) throw unprocessable('invalid_answers', checked.error);
+  if (['phone', 'email', 'counter'].includes(input.channel) && !input.staff) {
+    throw new AppError(401, 'staff_key_required', `channel ${input.channel} is for staff entry (X-Staff-Key)`);
+  }
+
+  const requestSha = requestDigest(input);
+  const keySha = input.idempotencyKey ? sha256(`idem:${input.idempotencyKey}`) : null;
+  const token = input.idempotencyKey ? derivedTrackingToken(input.idempotencyKey, requestSha) : newTrackingToken();
+
+  // Read-only checks first, outside any transaction: a refused report leaves no trace.
+  if (!(await isInsideMunicipality(sql, input.lon, input.lat))) throw unprocessable('out_of_bounds', 'the point is outside the municipality');
+  if (keySha) {
+    const prior = await findIdempotencyKey(sql, keySha);
+    if (prior?.number) {
+      if (!prior.request_sha256.equals(requestSha)) throw unprocessable('idempotency_key_reused', 'this Idempotency-Key was used for a different report');
+      return replayResult(sql, prior.number, token, category);
+    }
+  }
+  // Rate limits in their own short transaction with asynchronous commit: the bucket row (one per
+  // IP) is then locked for a moment, not for the whole intake, and a hit lost in a crash is harmless.
+  if (input.rateHits.length) {
+    await sql.begin(async (tx) => {
+      await tx`set local synchronous_commit = off`;
+      await enforceRateLimits(tx, input.rateHits, 'reports');
+    });
+  }
+  // Asset link, street name and duplicate flag are reads; doing them before the write
+  // transaction keeps the protocol-counter lock short.
+  const place = await findPlaceContext(sql, { lon: input.lon, lat: input.lat, category });
+
+  type Outcome = { replay: string } | { created: IntakeResult };
+  const result = (await sql.begin(async (tx): Promise<Outcome> => {
+    if (keySha) {
+      // A concurrent twin with the same key waits here for the first to commit, then replays it.
+      const prior = await claimIdempotencyKey(tx, keySha, requestSha);
+      if (prior) {
+        if (!prior.request_sha256.equals(requestSha)) throw unprocessable('idempotency_key_reused', 'this Idempotency-Key was used for a different report');
+        if (!prior.number) throw new AppError(409, 'idempotency_in_progress', 'the first request with this key is still running');
+        return { replay: prior.number };
+      }
+    }
+    const { year, seq } = await nextProtocolSeq(tx);
+    const contactInText = containsContactDetails(input.description);
+    const email = input.contact?.email ?? null;
+    const row = await insertIncident(tx, {
+      year,
+      seq,
+      tokenSha256: sha256(token),
+      category,
+      description: input.description,
+      answers: checked.answers,
+      lon: input.lon,
+      lat: input.lat,
+      place,
+      channel: input.channel,
+      anonymous: input.anonymous,
+      reporterName: input.anonymous ? null : (input.contact?.name ?? null),
+      reporterEmail: email,
+      reporterPhone: input.contact?.phone ?? null,
+      staffUser: input.staff?.user ?? null,
+      needsModeration: contactInText,
+      moderationReason: contactInText ? 'contact_details_in_description' : null,
+      subscribeEmail: input.notify ? email : null,
+      locale: input.locale,
+      idempotencyKeySha256: keySha,
+      actor: input.staff ? input.staff.user : input.channel === 'open311' ? 'open311' : 'citizen',
+    });
+    return {
+      created: {
+        created: true,
+        number: row.number,
+        token,
+        publicId: row.public_id,
+        status: 'submitted',
+        category,
+        assetId: place.asset_id,
+        assetLayerId: place.asset_layer_id,
+        assetDistanceM: place.asset_distance_m,
+        address: place.address,
+        possibleDuplicateOf: place.duplicate_number,
+        needsModeration: contactInText,
+      },
+    };
+  })) as Outcome;
+  if ('created' in result) return result.created;
+  return replayResult(sql, result.replay, token, category);
+}
+
+async function replayResult(sql: BaseDb, number: string, token: string, category: CategoryRow): Promise<IntakeResult> {
+  const [row] = await sql<{ public_id: string; status: string; asset_id: number | null; asset_layer_id: string | null; asset_distance_m: number | null; address: string | null; dup: string | null; needs_moderation: boolean }[]>`
+    select i.public_id, i.status, i.asset_id, i.asset_layer_id, i.asset_distance_m, i.address, d.protocol_number as dup, i.needs_moderation
+    from incidents i left join incidents d on d.id = i.possible_duplicate_of
+    where i.protocol_number = ${number}`;
+  if (!row) throw notFound();
+  return {
+    created: false,
+    number,
+    token,
+    publicId: row.public_id,
+    status: row.status,
+    category,
+    assetId: row.asset_id,
+    assetLayerId: row.asset_layer_id,
+    assetDistanceM: row.asset_distance_m,
+    address: row.address,
+    possibleDuplicateOf: row.dup,
+    needsModeration: row.needs_moderation,
+  };
+}

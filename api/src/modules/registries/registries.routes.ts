@@ -1,0 +1,472 @@
+/**
+ * Repair registries (issue 4, part 4): work orders per registry kind with their lifecycle, crew,
+ * dates, costs, materials, photos and linked incidents; playground inspections (EN 1176-7) with
+ * the next one due; per-asset history; CSV export; and the public registry map.
+ *
+ * Every change is one transaction that also writes its audit row. Per-object rules (authz.ts): a
+ * technician sees and changes only their department's work, crew only work they are on; a work
+ * order outside the caller's read scope is a 404, inside read but outside write scope a 403.
+ */
+import { Hono, type Context } from 'hono';
+import type postgres from 'postgres';
+import { parseBbox } from '../../../../lib/geo.ts';
+import type { AppDeps } from '../../deps.ts';
+import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.ts';
+import { readJson, requireStaff, type Staff } from '../../middleware/auth.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { canRead, canWrite, denied, rowScope } from '../auth/authz.ts';
+import { departmentExists } from '../auth/auth.sql.ts';
+import { toCsv } from './registries.csv.ts';
+import {
+  CreateInspectionSchema,
+  CreateWorkOrderSchema,
+  INSPECTION_KINDS,
+  kindForLayer,
+  PatchWorkOrderSchema,
+  PhotoSchema,
+  TransitionSchema,
+  WORK_ORDER_KINDS,
+  WORK_ORDER_STATUSES,
+} from './registries.schema.ts';
+import {
+  addPhoto,
+  getAssetRef,
+  getIncidentRefs,
+  getWorkOrder,
+  insertWorkOrder,
+  invalidCrew,
+  listPublicWorkOrders,
+  listWorkOrders,
+  setCrew,
+  setIncidents,
+  setWorkOrderStatus,
+  transitionRoles,
+  updateWorkOrder,
+  type WorkOrderRow,
+} from './registries.sql.ts';
+import { insertInspection, listDue, listInspections, type InspectionRow } from './inspections.sql.ts';
+
+const WRITERS = ['dispatcher', 'technician'] as const;
+const ACTORS = ['dispatcher', 'technician', 'crew', 'approver'] as const;
+const INSPECTORS = ['dispatcher', 'technician', 'crew'] as const;
+
+/** Staff JSON of a work order. Crew names are staff-only; never on a public route. */
+export function workOrderJson(w: WorkOrderRow) {
+  return {
+    id: w.id,
+    kind: w.kind,
+    title: w.title,
+    description: w.description,
+    status: w.status,
+    asset: w.asset_id === null ? null : { id: w.asset_id, name: w.asset_name, layerId: w.asset_layer_id },
+    location: { type: 'Point' as const, coordinates: [w.lon, w.lat] },
+    departmentId: w.department_id,
+    plannedStart: w.planned_start,
+    plannedEnd: w.planned_end,
+    startedAt: w.started_at,
+    finishedAt: w.finished_at,
+    verifiedAt: w.verified_at,
+    verifiedBy: w.verified_by,
+    cancelledAt: w.cancelled_at,
+    cancelReason: w.cancel_reason,
+    estimatedCost: w.estimated_cost,
+    actualCost: w.actual_cost,
+    materials: w.materials,
+    crew: w.crew,
+    incidentIds: w.incident_ids,
+    photos: w.photos,
+    createdBy: w.created_by,
+    createdAt: w.created_at,
+    updatedAt: w.updated_at,
+    version: w.version,
+  };
+}
+
+/** The part of a work order an audit row keeps: ids, not names. */
+function auditSnapshot(w: WorkOrderRow) {
+  const { crew, photos, created_at: _c, updated_at: _u, asset_name: _n, asset_layer_id: _l, ...rest } = w;
+  return { ...rest, crew: crew.map((m) => m.id), photos: photos.map((p) => `${p.phase}:${p.sha256}`) };
+}
+
+function changed(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const k of Object.keys(after)) {
+    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) {
+      b[k] = before[k];
+      a[k] = after[k];
+    }
+  }
+  return { before: b, after: a };
+}
+
+function inspectionJson(i: InspectionRow) {
+  return {
+    id: i.id,
+    assetId: i.asset_id,
+    kind: i.kind,
+    inspectedOn: i.inspected_on,
+    inspector: i.inspector_id === null ? null : { id: i.inspector_id, name: i.inspector_name },
+    departmentId: i.department_id,
+    checklist: i.checklist,
+    result: i.result,
+    notes: i.notes,
+    nextDue: i.next_due,
+    workOrderId: i.work_order_id,
+    createdAt: i.created_at,
+  };
+}
+
+function parseId(text: string | undefined, name = 'id'): number {
+  if (text === undefined || !/^\d{1,15}$/.test(text) || Number(text) < 1) throw badRequest('invalid_id', `${name} must be a positive integer`);
+  return Number(text);
+}
+
+function optionalEnum<T extends string>(value: string | undefined, allowed: readonly T[], name: string): T | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw badRequest('invalid_parameter', `${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function limitParam(value: string | undefined, dflt: number, max: number): number {
+  if (value === undefined) return dflt;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw badRequest('invalid_limit', 'limit must be a positive integer');
+  return Math.min(n, max);
+}
+
+const ownedBy = (w: WorkOrderRow) => ({ departmentId: w.department_id, assignees: w.crew.map((m) => m.id) });
+
+export function registriesRoutes({ sql }: AppDeps) {
+  const app = new Hono();
+
+  /** Loads a work order the caller may read (else 404, audited), optionally locked for update. */
+  async function readable(db: postgres.ISql, c: Context, id: number, forUpdate = false): Promise<WorkOrderRow> {
+    const staff = c.get('staff');
+    const w = await getWorkOrder(db, id, { forUpdate });
+    if (!w) throw notFound(`no work order ${id}`);
+    if (!canRead(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, false);
+    return w;
+  }
+
+  async function checkCrew(ids: number[]) {
+    const bad = await invalidCrew(sql, ids);
+    if (bad.length) throw unprocessable('invalid_crew', 'crew members must be enabled crew or technician accounts', { userIds: bad });
+  }
+
+  // ---- reference data for forms ----
+
+  app.get('/registries/meta', requireStaff(), async (c) => {
+    const statuses = await sql`select id, name_el, name_en, initial, terminal, public from work_order_statuses order by sort_order`;
+    const transitions = await sql`select from_status, to_status, roles from work_order_transitions order by from_status, to_status`;
+    const inspectionKinds = await sql`select id, name_el, name_en, extract(epoch from interval)::int / 86400 as interval_days from inspection_kinds order by sort_order`;
+    return c.json({ kinds: WORK_ORDER_KINDS, statuses, transitions, inspectionKinds });
+  });
+
+  // ---- work orders ----
+
+  app.get('/registries/work-orders', requireStaff(), async (c) => {
+    const staff = c.get('staff');
+    const q = c.req.query();
+    const limit = limitParam(q.limit, 100, 500);
+    const rows = await listWorkOrders(sql, rowScope(staff, 'read'), {
+      kind: optionalEnum(q.kind, WORK_ORDER_KINDS, 'kind'),
+      status: optionalEnum(q.status, WORK_ORDER_STATUSES, 'status'),
+      departmentId: q.department ? (/^[a-z][a-z0-9_]{1,62}$/.test(q.department) ? q.department : (() => { throw badRequest('invalid_parameter', 'department is malformed'); })()) : undefined,
+      assetId: q.asset ? parseId(q.asset, 'asset') : undefined,
+      before: q.before ? parseId(q.before, 'before') : undefined,
+      limit,
+    });
+    return c.json({ workOrders: rows.map(workOrderJson), next: rows.length === limit ? rows[rows.length - 1]!.id : null });
+  });
+
+  app.get('/registries/work-orders.csv', requireStaff(), async (c) => {
+    const staff = c.get('staff');
+    const q = c.req.query();
+    const kind = optionalEnum(q.kind, WORK_ORDER_KINDS, 'kind');
+    const rows = await listWorkOrders(sql, rowScope(staff, 'read'), {
+      kind,
+      status: optionalEnum(q.status, WORK_ORDER_STATUSES, 'status'),
+      limit: 50_000,
+    });
+    // Staff export: no crew names or photos, only counts; materials flattened to one cell.
+    const csv = toCsv(
+      ['id', 'kind', 'status', 'title', 'asset_id', 'asset_name', 'layer_id', 'lon', 'lat', 'department_id', 'planned_start', 'planned_end', 'started_at', 'finished_at', 'verified_at', 'estimated_cost', 'actual_cost', 'materials', 'crew_size', 'incident_ids', 'photos_before', 'photos_after', 'updated_at'],
+      rows.map((w) => [
+        w.id, w.kind, w.status, w.title, w.asset_id, w.asset_name, w.asset_layer_id, w.lon, w.lat, w.department_id,
+        w.planned_start, w.planned_end, w.started_at, w.finished_at, w.verified_at, w.estimated_cost, w.actual_cost,
+        (w.materials as { item: string; quantity: number; unit: string }[]).map((m) => `${m.quantity} ${m.unit} ${m.item}`).join('; '),
+        w.crew.length, w.incident_ids.join(' '),
+        w.photos.filter((p) => p.phase === 'before').length, w.photos.filter((p) => p.phase === 'after').length, w.updated_at,
+      ]),
+    );
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="work-orders${kind ? `-${kind}` : ''}.csv"`);
+    return c.body(csv);
+  });
+
+  app.post('/registries/work-orders', requireStaff(WRITERS), async (c) => {
+    const staff = c.get('staff');
+    const body = await readJson(c, CreateWorkOrderSchema);
+    // From incidents: the first one lends its asset, place and department when the body has none.
+    const incidents = await getIncidentRefs(sql, body.incidentIds);
+    if (incidents.length !== new Set(body.incidentIds).size) throw unprocessable('unknown_incident', 'one of incidentIds does not exist');
+    const assetId = body.assetId ?? incidents.find((i) => i.asset_id !== null)?.asset_id ?? undefined;
+    const asset = assetId !== undefined ? await getAssetRef(sql, assetId) : undefined;
+    if (assetId !== undefined && !asset) throw unprocessable('unknown_asset', `no asset ${assetId}`);
+    const kind = body.kind ?? (asset ? kindForLayer(asset.layer_id, asset.layer_group) : null);
+    if (!kind) throw unprocessable('kind_required', 'give a registry kind: it cannot be derived from this asset');
+    const departmentId = body.departmentId ?? incidents[0]?.department_id ?? staff.departmentId;
+    if (!departmentId) throw unprocessable('department_required', 'give a departmentId');
+    if (!(await departmentExists(sql, departmentId))) throw unprocessable('unknown_department', `no department ${departmentId}`);
+    if (!canWrite(staff, { departmentId })) throw await denied(sql, c, 'department', departmentId, true, 'cannot open work for another department');
+    await checkCrew(body.crew);
+    const point = body.location ?? (asset ? { lon: asset.lon, lat: asset.lat } : { lon: incidents[0]!.lon, lat: incidents[0]!.lat });
+    const created = await sql.begin(async (tx) => {
+      const id = await insertWorkOrder(tx, {
+        kind,
+        title: body.title,
+        description: body.description,
+        status: body.status,
+        assetId: asset?.id ?? null,
+        lon: point.lon,
+        lat: point.lat,
+        departmentId,
+        plannedStart: body.plannedStart ?? null,
+        plannedEnd: body.plannedEnd ?? null,
+        estimatedCost: body.estimatedCost ?? null,
+        materials: body.materials,
+        createdBy: staff.id,
+      });
+      await setCrew(tx, id, body.crew);
+      await setIncidents(tx, id, body.incidentIds);
+      const w = (await getWorkOrder(tx, id))!;
+      await recordAudit(tx, c, { action: 'work_order.create', objectType: 'work_order', objectId: id, after: auditSnapshot(w) });
+      return w;
+    });
+    return c.json({ workOrder: workOrderJson(created) }, 201);
+  });
+
+  app.get('/registries/work-orders/:id', requireStaff(), async (c) => {
+    const w = await readable(sql, c, parseId(c.req.param('id')));
+    return c.json({ workOrder: workOrderJson(w) });
+  });
+
+  app.patch('/registries/work-orders/:id', requireStaff(WRITERS), async (c) => {
+    const staff = c.get('staff');
+    const id = parseId(c.req.param('id'));
+    const body = await readJson(c, PatchWorkOrderSchema);
+    if (body.crew) await checkCrew(body.crew);
+    if (body.departmentId && !(await departmentExists(sql, body.departmentId))) throw unprocessable('unknown_department', `no department ${body.departmentId}`);
+    const updated = await sql.begin(async (tx) => {
+      const w = await readable(tx, c, id, true);
+      if (!canWrite(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, true);
+      if (body.departmentId && body.departmentId !== w.department_id && !canWrite(staff, { departmentId: body.departmentId })) {
+        throw await denied(sql, c, 'work_order', id, true, 'cannot move work to another department');
+      }
+      if (body.version !== undefined && body.version !== w.version) throw conflict('version_conflict', `the work order changed (version ${w.version}); reload and retry`, { version: w.version });
+      const { crew, incidentIds, version: _v, ...fields } = body;
+      await updateWorkOrder(tx, id, fields);
+      if (crew) await setCrew(tx, id, crew);
+      if (incidentIds) await setIncidents(tx, id, incidentIds);
+      const after = (await getWorkOrder(tx, id))!;
+      const diff = changed(auditSnapshot(w), auditSnapshot(after));
+      delete diff.before.version;
+      delete diff.after.version;
+      await recordAudit(tx, c, { action: 'work_order.update', objectType: 'work_order', objectId: id, before: diff.before, after: diff.after });
+      return after;
+    });
+    return c.json({ workOrder: workOrderJson(updated) });
+  });
+
+  app.post('/registries/work-orders/:id/transitions', requireStaff(ACTORS), async (c) => {
+    const staff = c.get('staff');
+    const id = parseId(c.req.param('id'));
+    const body = await readJson(c, TransitionSchema);
+    const updated = await sql.begin(async (tx) => {
+      const w = await readable(tx, c, id, true);
+      if (body.version !== undefined && body.version !== w.version) throw conflict('version_conflict', `the work order changed (version ${w.version}); reload and retry`, { version: w.version });
+      const roles = await transitionRoles(tx, w.status, body.to);
+      if (!roles) throw new AppError(409, 'invalid_transition', `a work order cannot go from ${w.status} to ${body.to}`);
+      if (staff.role !== 'admin' && !roles.includes(staff.role)) throw await denied(sql, c, 'work_order', id, true, `your role cannot move work from ${w.status} to ${body.to}`);
+      await setWorkOrderStatus(tx, id, body.to, staff.id, body.reason ?? null);
+      const after = (await getWorkOrder(tx, id))!;
+      await recordAudit(tx, c, {
+        action: 'work_order.transition',
+        objectType: 'work_order',
+        objectId: id,
+        before: { status: w.status },
+        after: { status: after.status },
+        reason: body.reason ?? null,
+      });
+      return after;
+    });
+    return c.json({ workOrder: workOrderJson(updated) });
+  });
+
+  app.post('/registries/work-orders/:id/photos', requireStaff(['dispatcher', 'technician', 'crew']), async (c) => {
+    const staff = c.get('staff');
+    const id = parseId(c.req.param('id'));
+    const body = await readJson(c, PhotoSchema);
+    const { w, added } = await sql.begin(async (tx) => {
+      const w = await readable(tx, c, id, true);
+      if (!canWrite(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, true);
+      const added = await addPhoto(tx, id, { phase: body.phase, sha256: body.sha256, caption: body.caption ?? null, addedBy: staff.id });
+      if (added) await recordAudit(tx, c, { action: 'work_order.photo_add', objectType: 'work_order', objectId: id, after: { phase: body.phase, sha256: body.sha256 } });
+      return { w: (await getWorkOrder(tx, id))!, added };
+    });
+    // Retried uploads (offline crews) are harmless: the same photo twice is one photo.
+    return c.json({ workOrder: workOrderJson(w) }, added ? 201 : 200);
+  });
+
+  // ---- inspections ----
+
+  app.post('/registries/inspections', requireStaff(INSPECTORS), async (c) => {
+    const staff = c.get('staff');
+    const body = await readJson(c, CreateInspectionSchema);
+    const asset = await getAssetRef(sql, body.assetId);
+    if (!asset) throw unprocessable('unknown_asset', `no asset ${body.assetId}`);
+    const departmentId = body.departmentId ?? staff.departmentId;
+    if (!departmentId) throw unprocessable('department_required', 'give a departmentId');
+    if (!(await departmentExists(sql, departmentId))) throw unprocessable('unknown_department', `no department ${departmentId}`);
+    // Inspections are recorded by the department's own people (crew included: routine visual checks).
+    const scope = rowScope(staff, 'write');
+    const allowed = 'all' in scope || ('assignedTo' in scope ? staff.departmentId === departmentId : canWrite(staff, { departmentId }));
+    if (!allowed) throw await denied(sql, c, 'department', departmentId, true, 'cannot record inspections for another department');
+    if (body.inspectedOn > new Date().toISOString().slice(0, 10)) throw unprocessable('future_date', 'inspectedOn is in the future');
+    if (body.workOrderId !== undefined) {
+      const w = await getWorkOrder(sql, body.workOrderId);
+      if (!w || !canRead(staff, ownedBy(w))) throw unprocessable('unknown_work_order', `no work order ${body.workOrderId}`);
+    }
+    const row = await sql.begin(async (tx) => {
+      const id = await insertInspection(tx, {
+        assetId: asset.id,
+        kind: body.kind,
+        inspectedOn: body.inspectedOn,
+        inspectorId: staff.id,
+        departmentId,
+        checklist: body.checklist,
+        result: body.result,
+        notes: body.notes,
+        workOrderId: body.workOrderId ?? null,
+      });
+      const [i] = await listInspections(tx, { id, limit: 1 });
+      await recordAudit(tx, c, {
+        action: 'inspection.create',
+        objectType: 'inspection',
+        objectId: id,
+        after: { assetId: i!.asset_id, kind: i!.kind, inspectedOn: i!.inspected_on, result: i!.result, nextDue: i!.next_due, departmentId },
+      });
+      return i!;
+    });
+    return c.json({ inspection: inspectionJson(row) }, 201);
+  });
+
+  /** Inspections follow department scope; crew read their department's (they do the routine checks). */
+  const inspectionScope = (staff: Staff): string | null | undefined => {
+    const scope = rowScope(staff, 'read');
+    return 'all' in scope ? undefined : 'none' in scope ? null : staff.departmentId;
+  };
+
+  app.get('/registries/inspections', requireStaff(), async (c) => {
+    const staff = c.get('staff');
+    const q = c.req.query();
+    const limit = limitParam(q.limit, 100, 500);
+    const rows = await listInspections(sql, {
+      assetId: q.asset ? parseId(q.asset, 'asset') : undefined,
+      kind: optionalEnum(q.kind, INSPECTION_KINDS, 'kind'),
+      before: q.before ? parseId(q.before, 'before') : undefined,
+      scopeDepartment: inspectionScope(staff),
+      limit,
+    });
+    return c.json({ inspections: rows.map(inspectionJson), next: rows.length === limit ? rows[rows.length - 1]!.id : null });
+  });
+
+  app.get('/registries/inspections/due', requireStaff(), async (c) => {
+    const staff = c.get('staff');
+    const q = c.req.query();
+    if (q.by !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(q.by)) throw badRequest('invalid_parameter', 'by must be YYYY-MM-DD');
+    const rows = await listDue(sql, { assetId: q.asset ? parseId(q.asset, 'asset') : undefined, dueBy: q.by, scopeDepartment: inspectionScope(staff), limit: limitParam(q.limit, 500, 5000) });
+    return c.json({
+      due: rows.map((r) => ({
+        assetId: r.asset_id,
+        assetName: r.asset_name,
+        layerId: r.layer_id,
+        kind: r.kind,
+        lastInspectionId: r.last_inspection_id,
+        lastInspectedOn: r.last_inspected_on,
+        lastResult: r.last_result,
+        nextDue: r.next_due,
+        overdue: r.overdue,
+      })),
+    });
+  });
+
+  // ---- per-asset history ----
+
+  app.get('/registries/assets/:id/history', requireStaff(), async (c) => {
+    const staff = c.get('staff');
+    const id = parseId(c.req.param('id'));
+    const asset = await getAssetRef(sql, id);
+    if (!asset) throw notFound(`no asset ${id}`);
+    const [workOrders, inspections, due] = await Promise.all([
+      listWorkOrders(sql, rowScope(staff, 'read'), { assetId: id, limit: 500 }),
+      listInspections(sql, { assetId: id, scopeDepartment: inspectionScope(staff), limit: 500 }),
+      listDue(sql, { assetId: id, scopeDepartment: inspectionScope(staff), limit: 10 }),
+    ]);
+    return c.json({
+      asset: { id: asset.id, layerId: asset.layer_id, name: asset.name },
+      workOrders: workOrders.map(workOrderJson),
+      inspections: inspections.map(inspectionJson),
+      due: due.map((r) => ({ kind: r.kind, nextDue: r.next_due, overdue: r.overdue, lastResult: r.last_result })),
+    });
+  });
+
+  // ---- public registry map ----
+
+  /**
+   * What is being repaired where, for citizens: GeoJSON from the public_work_orders view only,
+   * through an allowlist of properties (RELIABILITY rule 1). No crew, user ids, costs, free text
+   * or photos: see migrations/0025 for why each is left out.
+   */
+  app.get('/registries/public', async (c) => {
+    const q = c.req.query();
+    let bbox;
+    if (q.bbox !== undefined) {
+      const parsed = parseBbox(q.bbox);
+      if ('error' in parsed) throw badRequest('invalid_bbox', parsed.error);
+      bbox = parsed.bbox;
+    }
+    const status = optionalEnum(q.status, ['scheduled', 'in_progress', 'done', 'verified'] as const, 'status');
+    const rows = await listPublicWorkOrders(sql, { kind: optionalEnum(q.kind, WORK_ORDER_KINDS, 'kind'), status, bbox, limit: limitParam(q.limit, 5000, 5000) });
+    c.header('Cache-Control', 'public, max-age=60');
+    return c.json(
+      {
+        type: 'FeatureCollection',
+        features: rows.map((r) => ({
+          type: 'Feature',
+          id: r.id,
+          geometry: r.geometry,
+          properties: {
+            id: r.id,
+            kind: r.kind,
+            status: r.status,
+            statusName: { el: r.status_name_el, en: r.status_name_en },
+            department: { el: r.department_name_el, en: r.department_name_en },
+            asset: r.asset_id === null ? null : { id: r.asset_id, name: r.asset_name, layerId: r.layer_id },
+            plannedStart: r.planned_start,
+            plannedEnd: r.planned_end,
+            startedOn: r.started_on,
+            finishedOn: r.finished_on,
+            updatedAt: r.updated_at,
+          },
+        })),
+        numberReturned: rows.length,
+      },
+      200,
+      { 'Content-Type': 'application/geo+json' },
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,67 @@
+/**
+ * Tile queries. The tile itself is built by the SQL function mvt_tile() (migrations/0004_tiles.sql);
+ * these functions only call it, read the layer version that tile ETags key on, and describe a
+ * layer for TileJSON. postgres.js prepares every statement, so a tile costs one Bind/Execute.
+ */
+import type { Db } from '../../db.ts';
+
+export interface LayerVersionRow {
+  version: number;
+  is_public: boolean;
+}
+
+/** The version and visibility of a layer: all a revalidation (If-None-Match) needs. */
+export async function getLayerVersion(sql: Db, id: string): Promise<LayerVersionRow | undefined> {
+  const rows = await sql<LayerVersionRow[]>`
+    select version, is_public
+      from layers
+     where id = ${id}`;
+  return rows[0];
+}
+
+export interface TileRow {
+  version: number;
+  /** The MVT bytes; empty when no feature touches the tile. */
+  tile: Buffer;
+}
+
+/**
+ * One tile of a public layer with the version it was built from, read in one statement (one
+ * snapshot), so the ETag sent with a tile always names the data in it. Undefined when the layer
+ * is unknown or not public.
+ */
+export async function renderTile(sql: Db, layerId: string, z: number, x: number, y: number): Promise<TileRow | undefined> {
+  const rows = await sql<TileRow[]>`
+    select l.version, coalesce(mvt_tile(l.id, ${z}::int, ${x}::int, ${y}::int), ''::bytea) as tile
+      from layers l
+     where l.id = ${layerId}
+       and l.is_public`;
+  return rows[0];
+}
+
+export interface TileLayerRow {
+  id: string;
+  name_el: string;
+  name_en: string;
+  geometry_type: string;
+  attribution: string;
+  licence: string;
+  version: number;
+  /** [minLon, minLat, maxLon, maxLat] from layers.extent; null before the first import. */
+  bounds: [number, number, number, number] | null;
+  /** The attribute keys tiles may carry besides id, name, condition, criticality and count. */
+  keys: string[];
+}
+
+/** A public layer as TileJSON needs it. */
+export async function getTileLayer(sql: Db, id: string): Promise<TileLayerRow | undefined> {
+  const rows = await sql<TileLayerRow[]>`
+    select l.id, l.name_el, l.name_en, l.geometry_type, l.attribution, l.licence, l.version,
+           case when l.extent is null then null
+                else json_build_array(st_xmin(l.extent), st_ymin(l.extent), st_xmax(l.extent), st_ymax(l.extent)) end as bounds,
+           layer_attribute_keys(l.id, 8) as keys
+      from layers l
+     where l.id = ${id}
+       and l.is_public`;
+  return rows[0];
+}

@@ -1,0 +1,13 @@
+/**
+ * The benchmarks, in run order. Adding one (I1, I2, J1, ...): write bench/<area>/<id>-<what>.ts
+ * exporting a Benchmark and list it here; `--only` selects by id.
+ */
+import type { Benchmark } from './lib/context.ts';
+import { t1 } from './tiles/t1-uncached.ts';
+import { t2 } from './tiles/t2-peers.ts';
+import { t3 } from './tiles/t3-largest.ts';
+import { t4 } from './tiles/t4-revalidate.ts';
+import { x1, x2 } from './export/export-bench.ts';
+import { x3 } from './import/x3-import.ts';
+
+export const SUITE: Benchmark[] = [t1, t2, t3, t4, x1, x2, x3];

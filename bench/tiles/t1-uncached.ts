@@ -1,0 +1,80 @@
+/**
+ * T1: the tile endpoint, uncached (no validators sent), at z10-z16, against its own SQL through
+ * `pgbench -M prepared` with the same concurrency over the same tiles. Target >= 0.9x the floor.
+ */
+import type { BenchContext, Benchmark } from '../lib/context.ts';
+import { get, httpLoad } from '../lib/http-load.ts';
+import { pgbench, tileScript } from '../lib/pgbench.ts';
+import { fmt } from '../lib/report.ts';
+import type { TileCoord } from '../lib/tile-grid.ts';
+import { LAYER_IDS, measureSeconds, tilePaths, tileSet, TILE_ZOOMS } from './tile-set.ts';
+import { endpointSql } from './tile-sql.ts';
+
+export interface Floor {
+  z: number;
+  tps: number;
+  latencyMs: number;
+}
+
+/** Requests every tile once in turn: warms the caches, checks the endpoint and times one pass. */
+export async function probeTiles(ctx: BenchContext, paths: string[]): Promise<{ meanMs: number; meanBytes: number }> {
+  const { baseUrl } = await ctx.server();
+  let ms = 0;
+  let bytes = 0;
+  for (const path of paths) {
+    const r = await get(baseUrl + path);
+    if (r.status !== 200 && r.status !== 204) {
+      throw new Error(`GET ${path} answered ${r.status}: ${new TextDecoder().decode(r.bytes.slice(0, 300))}`);
+    }
+    ms += r.ms;
+    bytes += r.bytes.length;
+  }
+  return { meanMs: ms / paths.length, meanBytes: bytes / paths.length };
+}
+
+/** The T1 floor at one zoom: the endpoint's SQL over the tile set, through pgbench. */
+export async function measureFloor(ctx: BenchContext, z: number, tiles: TileCoord[], seconds: number): Promise<Floor> {
+  const result = await pgbench({
+    url: ctx.databaseUrl,
+    workDir: ctx.workDir,
+    clients: ctx.profile.clients,
+    seconds,
+    scripts: LAYER_IDS.map((layer) => ({ name: `t1-z${z}-${layer}.sql`, body: tileScript(tiles, endpointSql(layer)) })),
+  });
+  const floor = { z, tps: result.tps, latencyMs: result.latencyMs };
+  floors(ctx).set(z, floor);
+  return floor;
+}
+
+export function floors(ctx: BenchContext): Map<number, Floor> {
+  let m = ctx.memo.get('t1.floors') as Map<number, Floor> | undefined;
+  if (!m) {
+    m = new Map();
+    ctx.memo.set('t1.floors', m);
+  }
+  return m;
+}
+
+export const t1: Benchmark = {
+  id: 'T1',
+  title: 'uncached tile endpoint z10-z16 vs the same SQL through pgbench -M prepared',
+  async run(ctx) {
+    const server = await ctx.server();
+    for (const z of TILE_ZOOMS) {
+      const tiles = await tileSet(ctx, z);
+      if (tiles.length === 0) {
+        ctx.report.skipped(`T1 z${z}`, 'no tiles with data');
+        continue;
+      }
+      const paths = tilePaths(tiles);
+      const probe = await probeTiles(ctx, paths);
+      const seconds = measureSeconds(ctx, probe.meanMs);
+      ctx.log(`T1 z${z}: ${paths.length} tile requests, ~${fmt.ms(probe.meanMs)} each, ${seconds} s per side`);
+      const floor = await measureFloor(ctx, z, tiles, seconds);
+      const http = await httpLoad({ baseUrl: server.baseUrl, requests: paths.map((path) => ({ path })), connections: ctx.profile.clients, seconds });
+      const bad = http.status['4xx'] + http.status['5xx'] + http.errors;
+      ctx.report.ratio('T1', `T1 tile z${z} req/s vs pgbench floor`, http.rps / floor.tps, { kind: 'min', value: 0.9 }, bad ? `${bad} failed requests` : undefined);
+      ctx.report.context('T1', `z${z}: HTTP ${fmt.n(http.rps, 1)} req/s (p99 ${fmt.ms(http.p99Ms)}), pgbench ${fmt.n(floor.tps, 1)} tps (mean ${fmt.ms(floor.latencyMs)}), ${tiles.length} tiles x ${LAYER_IDS.length} layers, mean tile ${fmt.kb(probe.meanBytes)}, ${ctx.profile.clients} clients, ${seconds} s`);
+    }
+  },
+};

@@ -1,0 +1,160 @@
+/**
+ * Loads the demo municipality (Piraeus, YPES 9205) described by gis-data/manifest.json:
+ * the catalogue, the districts, the real layers (through the importer, like any user file) and the
+ * synthetic layers (through the deterministic generator). Idempotent: the importer skips a file the
+ * layer already holds (by SHA-256), and a synthetic layer is regenerated only when the SHA-256 of
+ * its rows differs from the one recorded in `layers.source` at its last load (then replaced in one
+ * transaction). A second run therefore changes nothing, not even layer versions (tile ETags).
+ */
+import { readFile } from 'node:fs/promises';
+import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
+import type { Geometry } from 'geojson';
+import type { Db } from '../../api/src/db.ts';
+import { refreshLayerExtent, upsertLayer } from '../../api/src/modules/layers/layers.sql.ts';
+import { deleteLayerAssets, setLayerSource, upsertDistrict, type DistrictInput } from './demo.sql.ts';
+import { fingerprintRows, generateLayer, loadGenerated, readBoundary } from './generate/index.ts';
+import { transliterate } from './generate/names.ts';
+import { importLayerFile } from './import/import-file.ts';
+import { loadManifest, sourcePath, toLayerInput, type Manifest, type ManifestLayer } from './manifest.ts';
+
+export interface LoadDemoOptions {
+  log?: (message: string) => void;
+  /** Density of the synthetic layers (see GenerateOptions.scale). @default 1 */
+  scale?: number;
+}
+
+export async function loadDemoMunicipality(sql: Db, opts: LoadDemoOptions = {}): Promise<void> {
+  const log = opts.log ?? (() => {});
+  const manifest = loadManifest();
+  const started = performance.now();
+
+  // What each layer held before: synthetic layers record the fingerprint of their rows in `source`.
+  const previous = new Map(
+    (await sql<{ id: string; source: string; feature_count: number }[]>`select id, source, feature_count from layers`).map((r) => [r.id, r]),
+  );
+
+  // The catalogue first, so that every layer is listed even while its features load.
+  for (const layer of manifest.layers) {
+    const input = toLayerInput(layer);
+    const before = previous.get(layer.id)?.source;
+    await upsertLayer(sql, { ...input, source: before?.startsWith(`${input.source} `) ? before : input.source });
+  }
+  log(`catalogue: ${manifest.layers.length} layers`);
+
+  const districts = await loadDistricts(sql, manifest);
+  log(`districts: ${districts}`);
+
+  for (const layer of manifest.layers) {
+    const t0 = performance.now();
+    if (typeof layer.source === 'string') {
+      const report = await importLayerFile(sql, {
+        layerId: layer.id,
+        filePath: sourcePath(layer.source),
+        format: 'flatgeobuf',
+        layer: layerMeta(layer),
+        nameProperty: layer.nameProperty,
+        externalIdProperty: layer.externalIdProperty,
+      });
+      log(`${layer.id}: ${report.skipped ? 'unchanged' : `${report.loaded} imported, ${report.rejected} rejected`} (${ms(t0)})`);
+    } else {
+      const kind = layer.source.generator;
+      const scale = opts.scale ?? 1;
+      const rows = generateLayer(kind, { seed: manifest.municipality.seed, boundary: await boundaryOnce(), scale });
+      const fp = fingerprintRows(layer.id, rows);
+      const source = `generator:${kind} seed=${manifest.municipality.seed} scale=${scale} sha256=${fp.sha256}`;
+      const before = previous.get(layer.id);
+      if (before?.source === source && before.feature_count === fp.count) {
+        log(`${layer.id}: unchanged (${ms(t0)})`);
+        continue;
+      }
+      const n = await sql.begin(async (t) => {
+        // postgres.js types a transaction apart from the pool; the query functions accept either.
+        const tx = t as unknown as Db;
+        await deleteLayerAssets(tx, layer.id);
+        const count = await loadGenerated(tx, layer.id, rows);
+        await refreshLayerExtent(tx, layer.id);
+        await setLayerSource(tx, layer.id, source);
+        return count;
+      });
+      log(`${layer.id}: ${n} generated (${ms(t0)})`);
+    }
+  }
+  log(`done in ${ms(started)}`);
+}
+
+let boundaryPromise: Promise<Awaited<ReturnType<typeof readBoundary>>> | undefined;
+function boundaryOnce() {
+  boundaryPromise ??= readBoundary();
+  return boundaryPromise;
+}
+
+const ms = (t0: number) => `${Math.round(performance.now() - t0)} ms`;
+
+/** The catalogue fields the importer upserts with the features (same values as toLayerInput). */
+function layerMeta(l: ManifestLayer) {
+  const input = toLayerInput(l);
+  return {
+    nameEl: input.nameEl,
+    nameEn: input.nameEn,
+    group: input.group,
+    isPublic: input.isPublic,
+    synthetic: input.synthetic,
+    source: input.source,
+    licence: input.licence,
+    attribution: input.attribution,
+    style: input.style,
+  };
+}
+
+async function readFeatures(file: string) {
+  const out: { geometry: Geometry; properties: Record<string, unknown> }[] = [];
+  for await (const f of deserialize(new Uint8Array(await readFile(file)))) {
+    out.push({ geometry: f.geometry as Geometry, properties: (f.properties ?? {}) as Record<string, unknown> });
+  }
+  return out;
+}
+
+const titleCase = (s: string) => s.toLowerCase().replace(/(^|\s)\p{L}/gu, (m) => m.toUpperCase());
+
+/**
+ * The municipality (its Kallikratis boundary, code 9205) and the municipal units of the Piraeus
+ * regional sector that touch it, as `district` rows. The sector file's own polygon of the
+ * Municipality of Piraeus only lends its 2021 population: its outline duplicates the boundary.
+ */
+async function loadDistricts(sql: Db, manifest: Manifest): Promise<number> {
+  const m = manifest.municipality;
+  const [boundary] = await readFeatures(sourcePath(m.boundaryFile));
+  const units = await readFeatures(sourcePath(m.districtsFile));
+  if (!boundary) throw new Error(`${m.boundaryFile} holds no feature`);
+  const own = units.find((u) => u.properties.level === 'municipality' && String(u.properties.name).includes('ΠΕΙΡΑΙΩΣ'));
+  const rows: DistrictInput[] = [
+    {
+      code: m.code,
+      level: 'municipality',
+      nameEl: m.name.el,
+      nameEn: m.name.en,
+      population: typeof own?.properties.population_2021 === 'number' ? own.properties.population_2021 : null,
+      geometry: boundary.geometry,
+    },
+  ];
+  for (const u of units) {
+    if (u === own) continue;
+    const name = String(u.properties.name);
+    const level = u.properties.level === 'municipality' ? 'municipality' : 'district';
+    const stem = name.replace(/^ΔΗΜΟΤΙΚΗ ΕΝΟΤΗΤΑ |^ΔΗΜΟΣ /, '');
+    rows.push({
+      code: String(u.properties.code),
+      level,
+      // Greek capitals carry no accents, so the source's upper case is kept as written.
+      nameEl: name,
+      nameEn: `${level === 'municipality' ? 'Municipality' : 'Municipal unit'} of ${titleCase(transliterate(stem))}`,
+      population: typeof u.properties.population_2021 === 'number' ? u.properties.population_2021 : null,
+      geometry: u.geometry,
+    });
+  }
+  await sql.begin(async (t) => {
+    const tx = t as unknown as Db;
+    for (const r of rows) await upsertDistrict(tx, r);
+  });
+  return rows.length;
+}

@@ -1,0 +1,138 @@
+/**
+ * Bench-scale layers (PERFORMANCE.md: 2 M points, 500 k lines, 500 k polygons) inside the
+ * municipality's bbox. Rows are generated lazily and COPYed, so memory stays flat in N.
+ */
+import type { Db } from '../../../api/src/db.ts';
+import { upsertLayer, refreshLayerExtent } from '../../../api/src/modules/layers/layers.sql.ts';
+import { loadManifest } from '../manifest.ts';
+import { loadGenerated, type AssetRow, type Condition } from './copy.ts';
+import { round7 } from './geometry.ts';
+import { createRng } from './prng.ts';
+
+export type BenchKind = 'bench_points' | 'bench_lines' | 'bench_polygons';
+
+export interface BenchOptions {
+  points: number;
+  lines: number;
+  polygons: number;
+  /** @default 'bench' */
+  seed?: string;
+  /** @default the manifest municipality's bbox */
+  bbox?: [number, number, number, number];
+  log?: (message: string) => void;
+}
+
+export interface BenchReport {
+  layers: { id: BenchKind; rows: number; seconds: number; rowsPerSecond: number; skipped: boolean }[];
+}
+
+const CONDITIONS: Condition[] = ['good', 'good', 'fair', 'fair', 'poor', 'critical'];
+const CATEGORIES = ['valve', 'hydrant', 'manhole', 'light', 'pole', 'meter', 'sign', 'bin'];
+
+/**
+ * Rows of one bench layer: uniform positions in the bbox; lines are 2-6 vertex walks of 20-80 m
+ * steps; polygons are rotated quadrilaterals of 8-40 m sides. Deterministic for (kind, n, seed).
+ */
+export function* benchRows(kind: BenchKind, n: number, seed: string, bbox: [number, number, number, number]): Generator<AssetRow> {
+  const rng = createRng(`${seed}/${kind}`);
+  const [minx, miny, maxx, maxy] = bbox;
+  const lat0 = (miny + maxy) / 2;
+  const degPerMx = 1 / (111_320 * Math.cos((lat0 * Math.PI) / 180));
+  const degPerMy = 1 / 110_574;
+  const clampX = (x: number) => round7(Math.min(maxx, Math.max(minx, x)));
+  const clampY = (y: number) => round7(Math.min(maxy, Math.max(miny, y)));
+  const prefix = kind === 'bench_points' ? 'BP' : kind === 'bench_lines' ? 'BL' : 'BG';
+  for (let i = 1; i <= n; i++) {
+    const x = minx + rng.next() * (maxx - minx);
+    const y = miny + rng.next() * (maxy - miny);
+    let geometry: AssetRow['geometry'];
+    if (kind === 'bench_points') {
+      geometry = { type: 'Point', coordinates: [round7(x), round7(y)] };
+    } else if (kind === 'bench_lines') {
+      const coords = [[clampX(x), clampY(y)]];
+      let px = x;
+      let py = y;
+      let heading = rng.next() * Math.PI * 2;
+      const vertices = 2 + Math.floor(rng.next() * 5);
+      for (let k = 1; k < vertices; k++) {
+        const step = 20 + rng.next() * 60;
+        heading += (rng.next() - 0.5) * 1.2;
+        px += Math.cos(heading) * step * degPerMx;
+        py += Math.sin(heading) * step * degPerMy;
+        coords.push([clampX(px), clampY(py)]);
+      }
+      geometry = { type: 'LineString', coordinates: coords };
+    } else {
+      const a = rng.next() * Math.PI;
+      const w = 8 + rng.next() * 32;
+      const h = 8 + rng.next() * 32;
+      const ring: number[][] = [];
+      for (const [dx, dy] of [[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]] as const) {
+        const rx = dx * Math.cos(a) - dy * Math.sin(a);
+        const ry = dx * Math.sin(a) + dy * Math.cos(a);
+        ring.push([clampX(x + rx * degPerMx), clampY(y + ry * degPerMy)]);
+      }
+      ring.push(ring[0]!);
+      geometry = { type: 'Polygon', coordinates: [ring] };
+    }
+    yield {
+      externalId: `${prefix}-${i}`,
+      name: `${prefix} ${i}`,
+      properties: { category: CATEGORIES[i % CATEGORIES.length], value: Math.floor(rng.next() * 1000), batch: i % 100 },
+      condition: CONDITIONS[Math.floor(rng.next() * CONDITIONS.length)]!,
+      criticality: 1 + Math.floor(rng.next() * 5),
+      installDate: `${1960 + (i % 64)}-${String(1 + (i % 12)).padStart(2, '0')}-15`,
+      geometry,
+    };
+  }
+}
+
+const BENCH_LAYERS: { id: BenchKind; geometry: 'point' | 'line' | 'polygon'; el: string; en: string; color: string }[] = [
+  { id: 'bench_points', geometry: 'point', el: 'Δοκιμαστικά σημεία', en: 'Bench points', color: '#0f766e' },
+  { id: 'bench_lines', geometry: 'line', el: 'Δοκιμαστικές γραμμές', en: 'Bench lines', color: '#7c2d12' },
+  { id: 'bench_polygons', geometry: 'polygon', el: 'Δοκιμαστικά πολύγωνα', en: 'Bench polygons', color: '#4338ca' },
+];
+
+/**
+ * Creates or refreshes the three bench layers. A layer that already holds exactly the requested
+ * rows for the same seed (recorded in layers.source) is left alone, so re-running a benchmark does
+ * not pay for a multi-million-row delete and reload.
+ */
+export async function generateBenchLayers(sql: Db, opts: BenchOptions): Promise<BenchReport> {
+  const seed = opts.seed ?? 'bench';
+  const bbox = opts.bbox ?? loadManifest().municipality.bbox;
+  const counts: Record<BenchKind, number> = { bench_points: opts.points, bench_lines: opts.lines, bench_polygons: opts.polygons };
+  const report: BenchReport = { layers: [] };
+  for (const l of BENCH_LAYERS) {
+    const n = counts[l.id];
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${l.id}: count must be a non-negative integer`);
+    const source = `generator:${l.id}?n=${n}&seed=${encodeURIComponent(seed)}&bbox=${bbox.join(',')}`;
+    const [existing] = await sql<{ source: string; feature_count: number }[]>`select source, feature_count from layers where id = ${l.id}`;
+    if (existing && existing.source === source && existing.feature_count === n) {
+      report.layers.push({ id: l.id, rows: n, seconds: 0, rowsPerSecond: 0, skipped: true });
+      opts.log?.(`${l.id}: ${n} rows already loaded`);
+      continue;
+    }
+    const started = performance.now();
+    await sql.begin(async (t) => {
+      // postgres.js types a transaction apart from the pool; the query functions accept either.
+      const tx = t as unknown as Db;
+      await upsertLayer(tx, {
+        id: l.id, nameEl: l.el, nameEn: l.en, group: 'reference', geometryType: l.geometry,
+        style: l.geometry === 'point' ? { color: l.color, radius: 2 } : l.geometry === 'line' ? { color: l.color, width: 1 } : { color: l.color, fillOpacity: 0.4, width: 0.5 },
+        isPublic: true, synthetic: true, source: '', licence: 'CC0-1.0',
+        attribution: 'Synthetic benchmark data generated inside the Piraeus bbox', sortOrder: 900,
+      });
+      await tx`delete from assets where layer_id = ${l.id}`;
+      await loadGenerated(tx, l.id, benchRows(l.id, n, seed, bbox));
+      await refreshLayerExtent(tx, l.id);
+      // Recorded last, inside the transaction: a failed load never looks complete.
+      await tx`update layers set source = ${source} where id = ${l.id}`;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const rowsPerSecond = Math.round(n / seconds);
+    report.layers.push({ id: l.id, rows: n, seconds: Math.round(seconds * 10) / 10, rowsPerSecond, skipped: false });
+    opts.log?.(`${l.id}: ${n} rows in ${seconds.toFixed(1)} s (${rowsPerSecond} rows/s)`);
+  }
+  return report;
+}

@@ -1,0 +1,59 @@
+/**
+ * The deterministic generator: plausible municipal asset layers inside a real boundary, and large
+ * bench layers, as streams of asset rows that `loadGenerated` COPYs into PostGIS.
+ *
+ *   const boundary = await readBoundary();
+ *   for (const row of generateLayer('water_pipes', { seed: 'piraeus-9205', boundary })) …
+ *   await loadGenerated(sql, 'water_pipes', generateLayer('water_pipes', { seed, boundary }));
+ */
+import { readFile } from 'node:fs/promises';
+import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
+import type { Geometry } from 'geojson';
+import { GENERATOR_KINDS, type GeneratorKind, loadManifest, sourcePath } from '../manifest.ts';
+import type { AssetRow } from './copy.ts';
+import type { LandGeometry } from './geometry.ts';
+import { GENERATORS } from './layers.ts';
+import { buildTownPlan } from './town.ts';
+
+export { loadGenerated, fingerprintRows, toEwkt, copyLine, type AssetRow, type Condition } from './copy.ts';
+export { buildTownPlan, type TownPlan } from './town.ts';
+export { pointInLand, type LandGeometry } from './geometry.ts';
+export { generateBenchLayers, benchRows, type BenchKind, type BenchOptions, type BenchReport } from './bench.ts';
+
+export interface GenerateOptions {
+  /** Any string; the same seed gives byte-identical rows. */
+  seed: string;
+  /** The land: generated assets stay inside it (and away from its edge: the sea, the neighbours). */
+  boundary: LandGeometry;
+  /**
+   * Density multiplier: 1 is a ~100 m street grid (a few thousand features per network layer over
+   * Piraeus); 4 halves the block size and gives about four times as many features. @default 1
+   */
+  scale?: number;
+}
+
+export function isGeneratorKind(kind: string): kind is GeneratorKind {
+  return (GENERATOR_KINDS as readonly string[]).includes(kind);
+}
+
+/** Rows of one synthetic layer; lazy, so a caller can stream them without holding them all. */
+export function generateLayer(kind: GeneratorKind, opts: GenerateOptions): Iterable<AssetRow> {
+  const generator = GENERATORS[kind];
+  if (!generator) throw new Error(`unknown generator kind ${kind}`);
+  const scale = opts.scale ?? 1;
+  if (!(scale > 0 && scale <= 64)) throw new Error(`scale must be in (0, 64], got ${scale}`);
+  return {
+    [Symbol.iterator]: () => generator(buildTownPlan(opts.boundary, opts.seed, scale))[Symbol.iterator](),
+  };
+}
+
+/** The municipality's land polygon from the committed demo boundary (gis-data/demo/piraeus_boundary.fgb). */
+export async function readBoundary(file = sourcePath(loadManifest().municipality.boundaryFile)): Promise<LandGeometry> {
+  const features = [];
+  for await (const f of deserialize(new Uint8Array(await readFile(file)))) features.push(f);
+  const g = features[0]?.geometry as Geometry | undefined;
+  if (features.length !== 1 || !g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) {
+    throw new Error(`${file}: expected one Polygon or MultiPolygon feature`);
+  }
+  return g;
+}

@@ -1,0 +1,229 @@
+/**
+ * The import panel: an administrator uploads a FlatGeobuf or GeoJSON file into a new or an
+ * existing layer (POST /api/imports, multipart), follows the job (GET /api/imports/{id}) and
+ * reads the rejection report; on success the layer tree and the map pick the layer up. Every
+ * value from the server (file names, rejection reasons) is shown as text.
+ */
+import { ApiError, getImport, getMe, login, logout, uploadImport, type ImportStatus, type Layer, type LayerGroup, type StaffUser } from '../api-client.ts';
+import { h, replaceChildren } from '../dom.ts';
+import { formatCount, t, type StringKey } from '../i18n.ts';
+import { GROUPS } from '../map/layer-style.ts';
+
+export interface ImportPanelOptions {
+  existingLayers(): Layer[];
+  onImported(layerId: string): Promise<void>;
+}
+
+const POLL_MS = 700;
+const LAYER_ID = /^[a-z][a-z0-9_]{1,62}$/;
+const MAX_REJECTIONS_SHOWN = 20;
+
+/** A layer id from a file name: `Trafford Schools.geojson` → `trafford_schools`. */
+export function layerIdFromFileName(name: string): string {
+  const stem = name.replace(/\.[^.]*$/, '').toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  let id = stem.replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60);
+  if (!/^[a-z]/.test(id)) id = `layer_${id}`;
+  return id.length >= 2 ? id.slice(0, 63) : 'imported_layer';
+}
+
+let user: StaffUser | null | undefined;
+
+export function renderImportPanel(root: HTMLElement, opts: ImportPanelOptions): void {
+  root.hidden = false;
+  const title = h('h2', { class: 'panel-title' }, t('import'));
+  const body = h('div', { class: 'import-body' });
+  replaceChildren(root, title, body);
+  const show = () => (user ? renderForm(body, user, opts, show) : renderSignIn(body, show));
+  if (user === undefined) {
+    getMe()
+      .then((u) => {
+        user = u;
+        show();
+      })
+      .catch(() => {
+        user = null;
+        show();
+      });
+  } else {
+    show();
+  }
+}
+
+function renderSignIn(body: HTMLElement, done: () => void): void {
+  const email = h('input', { type: 'text', name: 'email', autocomplete: 'username', inputmode: 'email', required: true });
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const status = h('p', { class: 'panel-status', role: 'status', 'aria-live': 'polite' });
+  const submit = h('button', { type: 'submit', class: 'btn' }, t('sign_in'));
+  const form = h(
+    'form',
+    { class: 'sign-in-form', id: 'sign-in-form' },
+    h('p', { class: 'field-label' }, t('sign_in_hint')),
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('email')), email),
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('password')), password),
+    submit,
+    status,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    status.textContent = '';
+    try {
+      user = await login(email.value.trim(), password.value);
+      done();
+    } catch (err) {
+      status.textContent = `${t('error')}: ${(err as Error).message}`;
+      status.classList.add('import-failed');
+      submit.disabled = false;
+    }
+  });
+  replaceChildren(body, form);
+}
+
+function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions, rerender: () => void): void {
+  const file = h('input', { type: 'file', name: 'file', accept: '.fgb,.geojson,.json,application/geo+json', required: true });
+  const layerId = h('input', { type: 'text', name: 'layer', required: true, pattern: '[a-z][a-z0-9_]{1,62}', spellcheck: 'false', autocomplete: 'off' });
+  const nameEl = h('input', { type: 'text', name: 'name_el', lang: 'el', maxlength: 200 });
+  const nameEn = h('input', { type: 'text', name: 'name_en', lang: 'en', maxlength: 200 });
+  const group = h('select', { name: 'group' }, ...GROUPS.map((g) => h('option', { value: g, selected: g === 'reference' }, t(`group_${g}` as StringKey))));
+  const srid = h('input', { type: 'text', name: 'srid', inputmode: 'numeric', pattern: '\\d{1,6}', placeholder: '2100', autocomplete: 'off' });
+  const submit = h('button', { type: 'submit', class: 'btn' }, t('import_submit'));
+  const progress = h('progress', { max: 1, value: 0, hidden: true });
+  const status = h('p', { class: 'panel-status', role: 'status', 'aria-live': 'polite', id: 'import-status' });
+  const report = h('div', { class: 'import-report', id: 'import-report' });
+
+  file.addEventListener('change', () => {
+    const f = file.files?.[0];
+    if (f && !layerId.value) layerId.value = layerIdFromFileName(f.name);
+  });
+  // An existing layer needs only its id: fill its names in as a hint.
+  layerId.addEventListener('input', () => {
+    const existing = opts.existingLayers().find((l) => l.id === layerId.value);
+    nameEl.placeholder = existing?.name.el ?? '';
+    nameEn.placeholder = existing?.name.en ?? '';
+  });
+
+  const form = h(
+    'form',
+    { class: 'import-form', id: 'import-form' },
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_file')), file),
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_layer_id')), layerId),
+    h('p', { class: 'field-label hint' }, t('import_names_hint')),
+    h('div', { class: 'field-row' }, h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_name_el')), nameEl), h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_name_en')), nameEn)),
+    h('div', { class: 'field-row' }, h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_group')), group), h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_srid')), srid)),
+    submit,
+    progress,
+    status,
+    report,
+  );
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = file.files?.[0];
+    const id = layerId.value.trim();
+    if (!f || !LAYER_ID.test(id)) {
+      status.textContent = `${t('error')}: ${t('import_layer_id')} ^[a-z][a-z0-9_]{1,62}$`;
+      return;
+    }
+    const named = nameEl.value.trim() !== '' || nameEn.value.trim() !== '';
+    submit.disabled = true;
+    status.classList.remove('import-ok', 'import-failed');
+    replaceChildren(report);
+    progress.hidden = false;
+    progress.removeAttribute('value'); // indeterminate until bytes move
+    status.textContent = t('import_uploading');
+    form.dataset.state = 'uploading';
+    try {
+      let job = await uploadImport(
+        { file: f, layer: id, ...(named ? { nameEl: nameEl.value.trim(), nameEn: nameEn.value.trim(), group: group.value as LayerGroup } : {}), srid: srid.value.trim() || undefined },
+        (sent, total) => {
+          progress.max = total || 1;
+          progress.value = sent;
+        },
+      );
+      if (job.skipped) {
+        status.textContent = t('import_skipped');
+        form.dataset.state = 'skipped';
+      } else {
+        while (job.status === 'queued' || job.status === 'running') {
+          showProgress(job, progress, status);
+          form.dataset.state = job.status;
+          await new Promise((r) => setTimeout(r, POLL_MS));
+          job = await getImport(job.id);
+        }
+      }
+      showResult(job, progress, status, report);
+      form.dataset.state = job.status;
+      if (job.status === 'succeeded') await opts.onImported(job.layer);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        user = null;
+        rerender();
+        return;
+      }
+      progress.hidden = true;
+      status.textContent = `${t('error')}: ${(err as Error).message}`;
+      status.classList.add('import-failed');
+      form.dataset.state = 'error';
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  const signOut = h('button', { type: 'button', class: 'link-button' }, t('sign_out'));
+  signOut.addEventListener('click', async () => {
+    await logout();
+    user = null;
+    rerender();
+  });
+  replaceChildren(body, h('p', { class: 'signed-in' }, `${t('signed_in_as')} ${me.name} (${me.role}) · `, signOut), form);
+}
+
+function showProgress(job: ImportStatus, progress: HTMLProgressElement, status: HTMLElement): void {
+  const { read, total } = job.progress;
+  if (total) {
+    progress.max = total;
+    progress.value = read;
+  } else {
+    progress.removeAttribute('value');
+  }
+  const label = t(job.status === 'queued' ? 'import_queued' : 'import_running');
+  status.textContent = total ? `${label}: ${formatCount(read)} / ${formatCount(total)}` : `${label}…`;
+}
+
+function showResult(job: ImportStatus, progress: HTMLProgressElement, status: HTMLElement, report: HTMLElement): void {
+  progress.hidden = job.status !== 'succeeded';
+  if (job.status === 'succeeded') {
+    progress.max = 1;
+    progress.value = 1;
+  }
+  const ok = job.status === 'succeeded';
+  status.classList.add(ok ? 'import-ok' : 'import-failed');
+  status.textContent = [
+    `${t(ok ? 'import_succeeded' : 'import_failed')}: ${formatCount(job.loaded)} ${t('import_imported')}`,
+    `${formatCount(job.rejected)} ${t('import_rejected')}`,
+    job.repaired ? `${formatCount(job.repaired)} ${t('import_repaired')}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const reasons = Object.entries(job.rejectionCounts ?? {});
+  replaceChildren(
+    report,
+    job.error ? h('p', { class: 'import-failed import-error' }, job.error) : null,
+    reasons.length
+      ? h(
+          'table',
+          { class: 'rejection-counts' },
+          h('caption', null, t('import_reasons')),
+          h('tbody', null, ...reasons.map(([reason, n]) => h('tr', null, h('td', null, reason), h('td', null, formatCount(n))))),
+        )
+      : null,
+    job.rejections?.length
+      ? h(
+          'table',
+          { class: 'rejections' },
+          h('caption', null, t('import_first')),
+          h('tbody', null, ...job.rejections.slice(0, MAX_REJECTIONS_SHOWN).map((r) => h('tr', null, h('td', null, `#${r.index}`), h('td', null, r.reason)))),
+        )
+      : null,
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * The control room (`/control`): a full-screen map of every layer of the multilayer model, a
+ * layer tree with legend, counts and downloads, feature popups, the deck.gl density view and
+ * the import panel.
+ */
+import { Popup, type Map as MapLibreMap } from 'maplibre-gl';
+import '../styles/base.css';
+import '../styles/control-room.css';
+import { getConfig, getLayers, type Layer, type SiteConfig } from '../api-client.ts';
+import { h, replaceChildren } from '../dom.ts';
+import { bilingual, initLang, onLangChange, setLang, t, type Lang } from '../i18n.ts';
+import { DensityOverlay } from '../map/density-layer.ts';
+import { featurePopup } from '../map/feature-popup.ts';
+import { PlatformMap } from '../map/platform-map.ts';
+import { catalogueIdOf } from '../map/layer-style.ts';
+import { renderDensityPanel } from './density-panel.ts';
+import { renderImportPanel } from './import-panel.ts';
+import { renderLayerTree } from './layer-tree.ts';
+import { initialVisibility, rememberVisibility } from './visibility.ts';
+
+declare global {
+  interface Window {
+    /** The MapLibre map, for browser tests and the console. */
+    __map?: MapLibreMap;
+    /** Resolves when the catalogue layers are on the map. */
+    __mapReady?: Promise<void>;
+  }
+}
+
+async function main() {
+  const navLang = navigator.language?.toLowerCase().startsWith('el') ? 'el' : 'en';
+  initLang(navLang);
+  const mapEl = document.getElementById('map')!;
+  const treeEl = document.getElementById('layer-tree')!;
+  let config: SiteConfig;
+  let layers: Layer[];
+  try {
+    [config, layers] = await Promise.all([getConfig(), getLayers()]);
+  } catch (err) {
+    replaceChildren(treeEl, h('p', { class: 'error' }, `${t('error')}: ${(err as Error).message}`));
+    return;
+  }
+
+  const pmap = new PlatformMap({
+    container: mapEl,
+    config,
+    layers,
+    initiallyVisible: initialVisibility(),
+    padding: { top: 40, bottom: 40, left: 40, right: 60 },
+  });
+  window.__map = pmap.map;
+  window.__mapReady = pmap.ready;
+  const density = new DensityOverlay(pmap.map);
+
+  const renderTexts = (lang: Lang) => {
+    const [name] = bilingual(config.municipality.name, lang);
+    document.getElementById('municipality-name')!.textContent = name;
+    document.getElementById('page-subtitle')!.textContent = t('control_room');
+    document.getElementById('layers-title')!.textContent = t('layers');
+    document.getElementById('link-ogc')!.textContent = t('open_data');
+    document.getElementById('link-citizen')!.textContent = t('public_map');
+    document.title = `${t('control_room')} · ${name}`;
+    for (const b of document.querySelectorAll<HTMLButtonElement>('.lang-switch button')) b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
+  };
+  const renderLayerPanels = () => {
+    renderLayerTree(treeEl, layers, {
+      isVisible: (id) => pmap.isVisible(id),
+      setVisible: (id, v) => {
+        pmap.setVisible(id, v);
+        rememberVisibility(layers, (x) => pmap.isVisible(x));
+      },
+      zoomTo: (id) => pmap.fitLayer(id),
+    });
+    renderDensityPanel(document.getElementById('density-panel')!, density, layers);
+  };
+  const renderPanels = () => {
+    renderLayerPanels();
+    // After an import only the layer panels are redrawn: the import report stays on screen.
+    renderImportPanel(document.getElementById('import-panel')!, {
+      existingLayers: () => layers,
+      onImported: async (layerId) => {
+        layers = await getLayers();
+        pmap.syncLayers(layers);
+        pmap.setVisible(layerId, true);
+        rememberVisibility(layers, (x) => pmap.isVisible(x));
+        renderLayerPanels();
+        pmap.fitLayer(layerId);
+      },
+    });
+  };
+  for (const b of document.querySelectorAll<HTMLButtonElement>('.lang-switch button')) {
+    b.addEventListener('click', () => setLang(b.dataset.lang as Lang));
+  }
+  onLangChange((lang) => {
+    renderTexts(lang);
+    renderPanels();
+  });
+  renderTexts(initLang(navLang));
+  renderPanels();
+
+  // Click: popup for the topmost asset under the pointer (a few pixels of tolerance for lines).
+  const popup = new Popup({ closeButton: true, maxWidth: '360px', className: 'asset-popup' });
+  pmap.map.on('click', (e) => {
+    const [feature] = pmap.featuresAt(e.point);
+    if (!feature) {
+      popup.remove();
+      return;
+    }
+    const layerId = catalogueIdOf(feature.layer.id);
+    popup
+      .setLngLat(e.lngLat)
+      .setDOMContent(featurePopup(feature, layerId ? pmap.getLayer(layerId) : undefined))
+      .addTo(pmap.map);
+  });
+  // Pointer cursor over assets; one query per animation frame at most.
+  let hoverPending = false;
+  pmap.map.on('mousemove', (e) => {
+    if (hoverPending) return;
+    hoverPending = true;
+    requestAnimationFrame(() => {
+      hoverPending = false;
+      pmap.map.getCanvas().style.cursor = pmap.featuresAt(e.point, 3).length > 0 ? 'pointer' : '';
+    });
+  });
+  await pmap.ready;
+  document.body.dataset.mapReady = 'true';
+}
+
+main().catch((err) => {
+  // Visible, not silent: the operator sees why the map did not come up.
+  document.body.appendChild(h('p', { class: 'fatal' }, `${t('error')}: ${(err as Error).message}`));
+});

@@ -1,0 +1,93 @@
+/**
+ * status-email: tells a report's subscribers that its status changed. Idempotent under pg-boss
+ * re-delivery (RELIABILITY rule 5): the ledger status_email_deliveries has one row per (event,
+ * subscriber); a row marked sent is never sent again. Only failures a retry can fix make the
+ * job throw (pg-boss then retries it).
+ */
+import type { WorkerDeps } from '../worker.ts';
+import { createEmailChannel, type EmailChannel } from '../channels/email.ts';
+
+const STATUS_NAMES: Record<string, { el: string; en: string }> = {
+  submitted: { el: 'Υποβλήθηκε', en: 'Submitted' },
+  acknowledged: { el: 'Παραλήφθηκε', en: 'Acknowledged' },
+  in_progress: { el: 'Σε εξέλιξη', en: 'In progress' },
+  resolved: { el: 'Επιλύθηκε', en: 'Resolved' },
+  closed: { el: 'Έκλεισε', en: 'Closed' },
+  rejected: { el: 'Απορρίφθηκε', en: 'Rejected' },
+  duplicate: { el: 'Διπλή αναφορά', en: 'Duplicate' },
+};
+
+const MAX_ATTEMPTS = 3;
+
+interface EventRow {
+  event_id: number;
+  number: string;
+  to_status: string;
+  note: string | null;
+  category_el: string;
+  category_en: string;
+}
+
+export function renderStatusEmail(e: EventRow, locale: 'el' | 'en', publicUrl: string) {
+  const status = STATUS_NAMES[e.to_status]?.[locale] ?? e.to_status;
+  const link = `${publicUrl}/?report=${encodeURIComponent(e.number)}`;
+  if (locale === 'en') {
+    return {
+      subject: `Report ${e.number}: ${status}`,
+      text: [`Your report ${e.number} (${e.category_en}) is now: ${status}.`, e.note ? `\nUpdate from the municipality:\n${e.note}\n` : '', `Follow it here: ${link}`, '', 'Municipality of Piraeus'].join('\n'),
+    };
+  }
+  return {
+    subject: `Αναφορά ${e.number}: ${status}`,
+    text: [`Η αναφορά σας ${e.number} (${e.category_el}) είναι τώρα: ${status}.`, e.note ? `\nΕνημέρωση από τον Δήμο:\n${e.note}\n` : '', `Παρακολουθήστε την εδώ: ${link}`, '', 'Δήμος Πειραιώς'].join('\n'),
+  };
+}
+
+export async function handleStatusEmail(deps: WorkerDeps & { email?: EmailChannel }, data: { eventId: number }): Promise<void> {
+  const { sql, config, logger } = deps;
+  const [event] = await sql<EventRow[]>`
+    select e.id as event_id, i.protocol_number as number, e.to_status, e.note, c.name_el as category_el, c.name_en as category_en
+    from incident_events e
+    join incidents i on i.id = e.incident_id
+    join categories c on c.id = i.category_id
+    where e.id = ${data.eventId} and e.kind = 'status'`;
+  if (!event) return;
+  // Materialise the ledger once; a re-delivered job finds the rows already there.
+  await sql`
+    insert into status_email_deliveries (event_id, subscriber_id)
+    select e.id, s.id from incident_events e join incident_subscribers s on s.incident_id = e.incident_id
+    where e.id = ${data.eventId} and s.unsubscribed_at is null
+    on conflict do nothing`;
+  const pending = await sql<{ subscriber_id: number; email: string; locale: 'el' | 'en' }[]>`
+    select d.subscriber_id, s.email, s.locale
+    from status_email_deliveries d join incident_subscribers s on s.id = d.subscriber_id
+    where d.event_id = ${data.eventId} and d.status = 'pending'
+    order by d.subscriber_id`;
+  if (pending.length === 0) return;
+  const channel = deps.email ?? createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+  let retry = false;
+  try {
+    for (const p of pending) {
+      const { subject, text } = renderStatusEmail(event, p.locale, config.publicUrl);
+      const r = await channel.send({ to: p.email, subject, text, idempotencyKey: `status-${data.eventId}-${p.subscriber_id}` });
+      if (r.ok) {
+        await sql`
+          update status_email_deliveries set status = 'sent', attempts = attempts + 1, message_id = ${r.messageId ?? null}, sent_at = now(), error = null
+          where event_id = ${data.eventId} and subscriber_id = ${p.subscriber_id}`;
+        continue;
+      }
+      const [row] = await sql<{ attempts: number }[]>`
+        update status_email_deliveries
+        set attempts = attempts + 1, error = ${r.error ?? 'error'},
+            status = case when ${!r.retryable} or attempts + 1 >= ${MAX_ATTEMPTS} then 'failed' else 'pending' end
+        where event_id = ${data.eventId} and subscriber_id = ${p.subscriber_id}
+        returning attempts`;
+      // Ids and codes only: never the address.
+      logger.warn('status email failed', { eventId: data.eventId, subscriberId: p.subscriber_id, error: r.error, attempts: row.attempts });
+      if (r.retryable && row.attempts < MAX_ATTEMPTS) retry = true;
+    }
+  } finally {
+    if (!deps.email) channel.close();
+  }
+  if (retry) throw new Error(`status email ${data.eventId}: some deliveries will be retried`);
+}
