@@ -81,8 +81,12 @@ select f.layer_id, l.level, f.cx >> (20 - l.level), f.cy >> (20 - l.level), sum(
   cross join (values (14), (16), (18), (20)) l(level)
  group by f.layer_id, l.level, f.cx >> (20 - l.level), f.cy >> (20 - l.level);
 
--- Same contract as in 0004_tiles.sql; dense point tiles up to z13 now read asset_grid.
-create or replace function mvt_tile(p_layer text, p_z int, p_x int, p_y int) returns bytea
+-- Same contract as in 0004_tiles.sql, with two changes: dense point tiles up to z13 read
+-- asset_grid, and a sparse tile is counted and built in one pass over the index (the separate
+-- count cost a second index scan on every tile). p_keys: the layer's public attribute keys, which
+-- the API caches per layer version (null: computed here from a sample, ~1 ms a tile).
+drop function mvt_tile(text, int, int, int);
+create function mvt_tile(p_layer text, p_z int, p_x int, p_y int, p_keys text[] default null) returns bytea
 language plpgsql stable parallel safe as $$
 declare
   raw_max constant int := 8000;
@@ -110,33 +114,40 @@ begin
   v_unit := (st_xmax(v_env) - st_xmin(v_env)) / 4096;
   v_xmin := st_xmin(v_env); v_ymin := st_ymin(v_env); v_ymax := st_ymax(v_env);
 
-  -- Counting stops at raw_max + 1 index entries, so this costs little even on a dense tile.
-  select count(*) into v_n
-    from (select 1 from assets a where a.layer_id = p_layer and a.geom_3857 && v_qenv limit raw_max + 1) s;
-
-  if v_n <= raw_max then
-    -- Up to 8 scalar attributes, each at most 64 bytes, from the layer's public keys. The object is
-    -- built from a fixed key list (dynamic SQL, planned once per tile): per-feature jsonb_each with
-    -- filters cost ~75 us a feature, this costs ~1 us.
-    v_keys := layer_attribute_keys(p_layer, 8);
-    select coalesce('jsonb_build_object(' || string_agg(format(
-             '%1$L, case when jsonb_typeof(a.properties -> %1$L) in (''string'', ''number'', ''boolean'') '
-             'and octet_length(a.properties ->> %1$L) <= 64 then a.properties -> %1$L end', k), ', ') || ')',
-           'null::jsonb')
-      into v_props
-      from unnest(v_keys) k;
+  -- Up to 8 scalar attributes, each at most 64 bytes, from the layer's public keys. The object is
+  -- built from a fixed key list (dynamic SQL, planned once per tile): per-feature jsonb_each with
+  -- filters cost ~75 us a feature, this costs ~1 us.
+  v_keys := coalesce(p_keys, layer_attribute_keys(p_layer, 8));
+  select coalesce('jsonb_build_object(' || string_agg(format(
+           '%1$L, case when jsonb_typeof(a.properties -> %1$L) in (''string'', ''number'', ''boolean'') '
+           'and octet_length(a.properties ->> %1$L) <= 64 then a.properties -> %1$L end', k), ', ') || ')',
+         'null::jsonb')
+    into v_props
+    from unnest(v_keys) k;
+  -- A point tile up to z13 whose grid count (level 14 cells nest in any tile up to z14) is over
+  -- raw_max is dense for sure: skip the raw attempt.
+  if v_type = 'point' and p_z <= 13 then
+    select coalesce(sum(g.n), 0) into v_n
+      from asset_grid g
+     where g.layer_id = p_layer and g.level = 14
+       and g.cx >= p_x << (14 - p_z) and g.cx < (p_x + 1) << (14 - p_z)
+       and g.cy >= p_y << (14 - p_z) and g.cy < (p_y + 1) << (14 - p_z);
+  end if;
+  -- Raw mode: read at most raw_max + 1 features; more than raw_max means dense, and the work is
+  -- thrown away (bounded: ~raw_max features of MVT encoding).
+  if coalesce(v_n, 0) <= raw_max then
     execute format($q$
-      select st_asmvt(t, $1, 4096, 'geom', 'fid')
+      select count(*)::int, st_asmvt(t, $1, 4096, 'geom', 'fid') filter (where t.geom is not null)
         from (select a.id as fid, a.id, left(a.name, 80) as name, a.condition, a.criticality, %s as props,
                      st_asmvtgeom(case when $5 < 17 and $6 <> 'point' then st_simplify(a.geom_3857, $4, true)
                                        else a.geom_3857 end,
                                   $3, 4096, 64, true) as geom
                 from assets a
-               where a.layer_id = $1 and a.geom_3857 && $2) t
-       where t.geom is not null$q$, v_props)
-      into v_tile
-      using p_layer, v_qenv, v_env, v_unit, p_z, v_type;
-    if coalesce(octet_length(v_tile), 0) <= byte_budget then
+               where a.layer_id = $1 and a.geom_3857 && $2
+               limit $7) t$q$, v_props)
+      into v_n, v_tile
+      using p_layer, v_qenv, v_env, v_unit, p_z, v_type, raw_max + 1;
+    if v_n <= raw_max and coalesce(octet_length(v_tile), 0) <= byte_budget then
       return coalesce(v_tile, ''::bytea);
     end if;
   end if;

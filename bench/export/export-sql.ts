@@ -42,6 +42,8 @@ export async function ensureSubsetLayer(sql: Db, source: string, every: number):
   const [{ n: have }] = await sql<{ n: number }[]>`select count(*)::int as n from assets where layer_id = ${id}`;
   if (have === expected) return { id, count: have, sourceCount };
   await sql.begin(async (tx) => {
+    // Assets first, while the layer row exists: statement triggers on assets maintain per-layer tables.
+    await tx`delete from assets where layer_id = ${id}`;
     await tx`delete from layers where id = ${id}`;
     await tx`
       insert into layers (id, name_el, name_en, layer_group, geometry_type, style, is_public, synthetic, source, licence, attribution, attribute_schema, sort_order)

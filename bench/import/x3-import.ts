@@ -40,6 +40,8 @@ async function ensureFile(ctx: BenchContext, format: Format, n: number): Promise
 
 /** Removes an earlier benchmark import so each run is a first import (the hash would skip it). */
 async function resetLayer(ctx: BenchContext, layerId: string): Promise<void> {
+  // Assets first, while the layer row exists: statement triggers on assets maintain per-layer tables.
+  await ctx.sql`delete from assets where layer_id = ${layerId}`;
   await ctx.sql`delete from layers where id = ${layerId}`;
   await ctx.sql`delete from layer_imports where layer_id = ${layerId}`;
 }

@@ -18,6 +18,8 @@ export interface RunProfile {
   clients: number;
   /** Tiles per zoom in the fixed T1/T2 tile set. */
   tilesPerZoom: number;
+  /** Zooms of T1, T2 and T4 (PERFORMANCE.md: z10-z16). */
+  zooms: number[];
   /** Features in the X3 import file (the RSS target is stated at 1 M). */
   importFeatures: number;
   /** Repeats for the short export/import timings (the median is kept). */
@@ -31,6 +33,7 @@ export const FULL: RunProfile = {
   maxSeconds: 60,
   clients: 4,
   tilesPerZoom: 16,
+  zooms: [10, 11, 12, 13, 14, 15, 16],
   importFeatures: 1_000_000,
   repeats: 1,
 };
@@ -42,6 +45,8 @@ export const SMOKE: RunProfile = {
   maxSeconds: 4,
   clients: 4,
   tilesPerZoom: 8,
+  // Every other zoom keeps the smoke run short; the full run covers all seven.
+  zooms: [10, 12, 14, 16],
   importFeatures: 20_000,
   repeats: 3,
 };

@@ -7,7 +7,8 @@ import { get, httpLoad } from '../lib/http-load.ts';
 import { pgbench, tileScript } from '../lib/pgbench.ts';
 import { fmt } from '../lib/report.ts';
 import type { TileCoord } from '../lib/tile-grid.ts';
-import { LAYER_IDS, measureSeconds, tilePaths, tileSet, TILE_ZOOMS } from './tile-set.ts';
+import { mirrored } from '../lib/interleave.ts';
+import { LAYER_IDS, measureSeconds, tilePaths, tileSet } from './tile-set.ts';
 import { endpointSql } from './tile-sql.ts';
 
 export interface Floor {
@@ -60,7 +61,7 @@ export const t1: Benchmark = {
   title: 'uncached tile endpoint z10-z16 vs the same SQL through pgbench -M prepared',
   async run(ctx) {
     const server = await ctx.server();
-    for (const z of TILE_ZOOMS) {
+    for (const z of ctx.profile.zooms) {
       const tiles = await tileSet(ctx, z);
       if (tiles.length === 0) {
         ctx.report.skipped(`T1 z${z}`, 'no tiles with data');
@@ -70,11 +71,24 @@ export const t1: Benchmark = {
       const probe = await probeTiles(ctx, paths);
       const seconds = measureSeconds(ctx, probe.meanMs);
       ctx.log(`T1 z${z}: ${paths.length} tile requests, ~${fmt.ms(probe.meanMs)} each, ${seconds} s per side`);
-      const floor = await measureFloor(ctx, z, tiles, seconds);
-      const http = await httpLoad({ baseUrl: server.baseUrl, requests: paths.map((path) => ({ path })), connections: ctx.profile.clients, seconds });
-      const bad = http.status['4xx'] + http.status['5xx'] + http.errors;
-      ctx.report.ratio('T1', `T1 tile z${z} req/s vs pgbench floor`, http.rps / floor.tps, { kind: 'min', value: 0.9 }, bad ? `${bad} failed requests` : undefined);
-      ctx.report.context('T1', `z${z}: HTTP ${fmt.n(http.rps, 1)} req/s (p99 ${fmt.ms(http.p99Ms)}), pgbench ${fmt.n(floor.tps, 1)} tps (mean ${fmt.ms(floor.latencyMs)}), ${tiles.length} tiles x ${LAYER_IDS.length} layers, mean tile ${fmt.kb(probe.meanBytes)}, ${ctx.profile.clients} clients, ${seconds} s`);
+      let bad = 0;
+      let p99 = 0;
+      let latency = 0;
+      const m = await mirrored(['pgbench', 'http'] as const, seconds, async (side, s) => {
+        if (side === 'pgbench') {
+          const f = await measureFloor(ctx, z, tiles, s);
+          latency = Math.max(latency, f.latencyMs);
+          return { rate: f.tps };
+        }
+        const h = await httpLoad({ baseUrl: server.baseUrl, requests: paths.map((path) => ({ path })), connections: ctx.profile.clients, seconds: s });
+        bad += h.status['4xx'] + h.status['5xx'] + h.errors;
+        p99 = Math.max(p99, h.p99Ms);
+        return { rate: h.rps };
+      });
+      const floor = { z, tps: m.pgbench.rate, latencyMs: latency };
+      floors(ctx).set(z, floor);
+      ctx.report.ratio('T1', `T1 tile z${z} req/s vs pgbench floor`, m.http.rate / floor.tps, { kind: 'min', value: 0.9 }, bad ? `${bad} failed requests` : undefined);
+      ctx.report.context('T1', `z${z}: HTTP ${fmt.n(m.http.rate, 1)} req/s (p99 ${fmt.ms(p99)}), pgbench ${fmt.n(floor.tps, 1)} tps (mean latency ${fmt.ms(latency)}), ${tiles.length} tiles x ${LAYER_IDS.length} layers, mean tile ${fmt.kb(probe.meanBytes)}, ${ctx.profile.clients} clients, ${seconds} s each`);
     }
   },
 };

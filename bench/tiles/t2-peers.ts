@@ -8,7 +8,8 @@ import type { BenchContext, Benchmark } from '../lib/context.ts';
 import { pgbench, tileScript } from '../lib/pgbench.ts';
 import { fmt } from '../lib/report.ts';
 import type { TileCoord } from '../lib/tile-grid.ts';
-import { LAYER_IDS, measureSeconds, tileSet, TILE_ZOOMS } from './tile-set.ts';
+import { mirrored } from '../lib/interleave.ts';
+import { LAYER_IDS, measureSeconds, tileSet } from './tile-set.ts';
 import { martinSql, oursSql, pgTileservSql, withTile } from './tile-sql.ts';
 
 const VARIANTS = [
@@ -38,25 +39,36 @@ export const t2: Benchmark = {
   id: 'T2',
   title: "our tile SQL vs Martin's and pg_tileserv's templates (pgbench, same tiles)",
   async run(ctx) {
-    for (const z of TILE_ZOOMS) {
+    for (const z of ctx.profile.zooms) {
       const tiles = await tileSet(ctx, z);
       if (tiles.length === 0) {
         ctx.report.skipped(`T2 z${z}`, 'no tiles with data');
         continue;
       }
+      const probes: Record<string, { meanMs: number; meanBytes: number }> = {};
+      for (const v of VARIANTS) probes[v.key] = await probe(ctx.sql, tiles, v.sql);
+      // One duration for all three, sized by the slowest, so they share the same stretch of machine time.
+      const seconds = measureSeconds(ctx, Math.max(...Object.values(probes).map((p) => p.meanMs)));
+      ctx.log(`T2 z${z}: ${VARIANTS.map((v) => `${v.label} ~${fmt.ms(probes[v.key]!.meanMs)}`).join(', ')} per tile; ${seconds} s each`);
+      const m = await mirrored(
+        VARIANTS.map((v) => v.key),
+        seconds,
+        async (key, s) => {
+          const v = VARIANTS.find((x) => x.key === key)!;
+          const r = await pgbench({
+            url: ctx.databaseUrl,
+            workDir: ctx.workDir,
+            clients: ctx.profile.clients,
+            seconds: s,
+            scripts: LAYER_IDS.map((layer) => ({ name: `t2-z${z}-${v.key}-${layer}.sql`, body: tileScript(tiles, v.sql(layer)) })),
+          });
+          return { rate: r.tps, latencyMs: r.latencyMs };
+        },
+      );
       const results: Record<string, { tps: number; latencyMs: number; meanBytes: number }> = {};
       for (const v of VARIANTS) {
-        const p = await probe(ctx.sql, tiles, v.sql);
-        const seconds = measureSeconds(ctx, p.meanMs);
-        ctx.log(`T2 z${z} ${v.label}: ~${fmt.ms(p.meanMs)} per tile, ${seconds} s`);
-        const r = await pgbench({
-          url: ctx.databaseUrl,
-          workDir: ctx.workDir,
-          clients: ctx.profile.clients,
-          seconds,
-          scripts: LAYER_IDS.map((layer) => ({ name: `t2-z${z}-${v.key}-${layer}.sql`, body: tileScript(tiles, v.sql(layer)) })),
-        });
-        results[v.key] = { tps: r.tps, latencyMs: r.latencyMs, meanBytes: p.meanBytes };
+        const runs = m[v.key].runs;
+        results[v.key] = { tps: m[v.key].rate, latencyMs: runs.reduce((a, r) => a + r.latencyMs, 0) / runs.length, meanBytes: probes[v.key]!.meanBytes };
       }
       const ours = results.ours!;
       for (const peer of VARIANTS.slice(1)) {

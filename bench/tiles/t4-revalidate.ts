@@ -8,7 +8,7 @@ import type { Benchmark } from '../lib/context.ts';
 import { get, httpLoad, type LoadRequest } from '../lib/http-load.ts';
 import { fmt } from '../lib/report.ts';
 import { floors, measureFloor, probeTiles } from './t1-uncached.ts';
-import { measureSeconds, tilePaths, tileSet, TILE_ZOOMS } from './tile-set.ts';
+import { measureSeconds, tilePaths, tileSet } from './tile-set.ts';
 
 export const t4: Benchmark = {
   id: 'T4',
@@ -17,8 +17,9 @@ export const t4: Benchmark = {
     const server = await ctx.server();
     // The floors come from T1 when it ran in this process; otherwise measure the two extremes.
     const measured = floors(ctx);
+    const zooms = ctx.profile.zooms;
     if (measured.size === 0) {
-      for (const z of [TILE_ZOOMS[0], TILE_ZOOMS[TILE_ZOOMS.length - 1]]) {
+      for (const z of [zooms[0]!, zooms[zooms.length - 1]!]) {
         const tiles = await tileSet(ctx, z);
         if (tiles.length === 0) continue;
         const probe = await probeTiles(ctx, tilePaths(tiles));
@@ -32,7 +33,7 @@ export const t4: Benchmark = {
     const slowest = all.reduce((a, b) => (b.tps < a.tps ? b : a));
 
     const requests: LoadRequest[] = [];
-    for (const z of TILE_ZOOMS) {
+    for (const z of zooms) {
       for (const path of tilePaths(await tileSet(ctx, z))) {
         const r = await get(server.baseUrl + path);
         if (!r.etag) throw new Error(`GET ${path} has no ETag`);
@@ -47,6 +48,6 @@ export const t4: Benchmark = {
     const note = not304 > 0 ? `${not304} answers were not 304` : undefined;
     ctx.report.ratio('T4', `T4 304 revalidation req/s vs T1 floor z${fastest.z} (fastest)`, load.rps / fastest.tps, { kind: 'min', value: 10 }, note);
     ctx.report.ratio('T4', `T4 304 revalidation req/s vs T1 floor z${slowest.z} (slowest)`, load.rps / slowest.tps, { kind: 'min', value: 10 }, note);
-    ctx.report.context('T4', `304s: ${fmt.n(load.rps, 0)} req/s (p50 ${fmt.ms(load.p50Ms)}, p99 ${fmt.ms(load.p99Ms)}) over ${requests.length} tiles of z${TILE_ZOOMS[0]}-z${TILE_ZOOMS[TILE_ZOOMS.length - 1]}; floors ${fmt.n(fastest.tps, 1)} tps (z${fastest.z}) .. ${fmt.n(slowest.tps, 1)} tps (z${slowest.z}); ${ctx.profile.clients} connections, ${seconds} s`);
+    ctx.report.context('T4', `304s: ${fmt.n(load.rps, 0)} req/s (p50 ${fmt.ms(load.p50Ms)}, p99 ${fmt.ms(load.p99Ms)}) over ${requests.length} tiles of z${zooms[0]}-z${zooms[zooms.length - 1]}; floors ${fmt.n(fastest.tps, 1)} tps (z${fastest.z}) .. ${fmt.n(slowest.tps, 1)} tps (z${slowest.z}); ${ctx.profile.clients} connections, ${seconds} s`);
   },
 };

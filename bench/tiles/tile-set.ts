@@ -7,7 +7,6 @@ import type { BenchContext } from '../lib/context.ts';
 import { binLayers, sampleTiles, type TileCoord } from '../lib/tile-grid.ts';
 import { BENCH_LAYERS } from '../lib/sizes.ts';
 
-export const TILE_ZOOMS = [10, 11, 12, 13, 14, 15, 16] as const;
 export const LAYER_IDS: string[] = Object.values(BENCH_LAYERS);
 
 export async function ensureBins(ctx: BenchContext): Promise<void> {

@@ -99,12 +99,12 @@ export async function getAllAssets(layerId: string, opts: { max?: number; pageSi
  * Whole-layer downloads of a public layer, streamed by the open-data module
  * (`/ogc/collections/{id}/download.{fgb,geojson,csv}`); the paged OGC items are for clients.
  */
-export function downloadLinks(layerId: string): { format: 'fgb' | 'geojson' | 'csv'; label: string; href: string }[] {
+export function downloadLinks(layerId: string): { format: 'fgb' | 'geojson' | 'csv'; label: string; short: string; href: string }[] {
   const base = `/ogc/collections/${encodeURIComponent(layerId)}`;
   return [
-    { format: 'fgb', label: 'FlatGeobuf', href: `${base}/download.fgb` },
-    { format: 'geojson', label: 'GeoJSON', href: `${base}/download.geojson` },
-    { format: 'csv', label: 'CSV', href: `${base}/download.csv` },
+    { format: 'fgb', label: 'FlatGeobuf', short: 'FGB', href: `${base}/download.fgb` },
+    { format: 'geojson', label: 'GeoJSON', short: 'GeoJSON', href: `${base}/download.geojson` },
+    { format: 'csv', label: 'CSV', short: 'CSV', href: `${base}/download.csv` },
   ];
 }
 

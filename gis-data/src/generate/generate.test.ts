@@ -1,6 +1,7 @@
 import type { Geometry, Position } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GENERATOR_KINDS, loadManifest, type GeneratorKind } from '../manifest.ts';
+import { hilbertCell } from './bench.ts';
 import { benchRows, copyLine, generateLayer, pointInLand, readBoundary, toEwkt, type AssetRow, type LandGeometry } from './index.ts';
 import { createLandTest } from './geometry.ts';
 import { transliterate } from './names.ts';
@@ -154,6 +155,21 @@ describe('generateLayer', () => {
 
 describe('benchRows', () => {
   const bbox = loadManifest().municipality.bbox;
+  it('walks a Hilbert curve: every cell once, each step to a neighbour', () => {
+    const order = 4;
+    const seen = new Set<string>();
+    let prev: [number, number] | undefined;
+    let jumps = 0;
+    for (let d = 0; d < 256; d++) {
+      const c = hilbertCell(order, d);
+      seen.add(c.join(','));
+      if (prev && Math.abs(prev[0] - c[0]) + Math.abs(prev[1] - c[1]) !== 1) jumps++;
+      prev = c;
+    }
+    expect(seen.size).toBe(256);
+    expect(jumps).toBe(0);
+  });
+
   it('yields n rows inside the bbox, deterministic for a seed', () => {
     for (const kind of ['bench_points', 'bench_lines', 'bench_polygons'] as const) {
       const rows = [...benchRows(kind, 500, 's', bbox)];

@@ -50,7 +50,7 @@ export class GeoJsonScanner {
   private key = '';
   private sawFeatures = false;
   private index = 0;
-  private first = true;
+  private bom = 0;
   private readonly maxFeatureBytes: number;
 
   // The value being captured, possibly spanning chunks.
@@ -71,10 +71,6 @@ export class GeoJsonScanner {
   push(buf: Buffer, out: RawFeature[]): void {
     let i = 0;
     const n = buf.length;
-    if (this.first) {
-      this.first = false;
-      if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3; // UTF-8 BOM
-    }
     let start = 0; // where the current capture starts in this chunk
     while (i < n) {
       if (this.capturing) {
@@ -110,6 +106,12 @@ export class GeoJsonScanner {
       }
       switch (this.state) {
         case S_START:
+          // A UTF-8 byte order mark (EF BB BF), possibly split across chunks.
+          if (this.bom < 3 && c === [0xef, 0xbb, 0xbf][this.bom]) {
+            this.bom++;
+            i++;
+            break;
+          }
           if (c !== 0x7b) throw new GeoJsonFormatError('not_geojson', 'not a GeoJSON document (it does not start with "{")');
           this.state = S_KEY;
           i++;

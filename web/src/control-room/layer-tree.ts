@@ -52,7 +52,7 @@ export function renderLayerTree(root: HTMLElement, layers: Layer[], opts: LayerT
         h('span', { class: 'layer-count', title: t('features') }, `${formatCount(layer.featureCount)} ${t(layer.featureCount === 1 ? 'feature' : 'features')}`),
         ...downloadLinks(layer.id).flatMap((d) => [
           h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'),
-          h('a', { href: d.href, class: 'download', download: `${layer.id}.${d.format}`, 'aria-label': `${t('download')} ${primary} ${d.label}` }, d.label),
+          h('a', { href: d.href, class: 'download', download: `${layer.id}.${d.format}`, title: `${t('download')}: ${d.label}`, 'aria-label': `${t('download')} ${primary} ${d.label}` }, d.short),
         ]),
       );
       return h(
@@ -63,8 +63,17 @@ export function renderLayerTree(root: HTMLElement, layers: Layer[], opts: LayerT
           { class: 'layer-label' },
           box,
           legendSwatch(layer),
-          h('span', { class: 'layer-names' }, h('span', { class: 'layer-name' }, primary), secondary ? h('span', { class: 'layer-name-alt', lang: secondary === layer.name.el ? 'el' : 'en' }, secondary) : null),
-          layer.synthetic ? h('span', { class: 'badge badge-synthetic', title: t('synthetic_note') }, t('synthetic')) : null,
+          h(
+            'span',
+            { class: 'layer-names' },
+            h('span', { class: 'layer-name' }, primary),
+            h(
+              'span',
+              { class: 'layer-sub' },
+              secondary ? h('span', { class: 'layer-name-alt', lang: secondary === layer.name.el ? 'el' : 'en' }, secondary) : null,
+              layer.synthetic ? h('span', { class: 'badge badge-synthetic', title: t('synthetic_note') }, t('synthetic')) : null,
+            ),
+          ),
         ),
         h('button', { type: 'button', class: 'zoom-to', title: t('zoom_to'), 'aria-label': `${t('zoom_to')}: ${primary}`, onclick: () => opts.zoomTo(layer.id) }),
         meta,

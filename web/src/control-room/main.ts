@@ -46,6 +46,7 @@ async function main() {
     config,
     layers,
     initiallyVisible: initialVisibility(),
+    compactAttribution: false,
     padding: { top: 40, bottom: 40, left: 40, right: 60 },
   });
   window.__map = pmap.map;

@@ -34,7 +34,9 @@ export interface PlatformMapOptions {
   layers: Layer[];
   /** Which catalogue layers start visible. */
   initiallyVisible: (layer: Layer) => boolean;
-  /** Extra space on the left for a side panel, so the municipality is framed beside it. */
+  /** Attribution as a full line (control room) or MapLibre's ⓘ button on narrow screens (phones). */
+  compactAttribution?: boolean;
+  /** Space kept free around the municipality when the map frames it. */
   padding?: { top: number; right: number; bottom: number; left: number };
 }
 
@@ -59,7 +61,7 @@ export class PlatformMap {
       bounds: [w, s, e, n],
       fitBoundsOptions: { padding: opts.padding ?? 24 },
       maxZoom: 20,
-      attributionControl: { compact: false, customAttribution: 'MapLibre' },
+      attributionControl: { compact: opts.compactAttribution, customAttribution: 'MapLibre' },
       // Keeps the canvas readable for screenshots and `toDataURL` in tests.
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });

@@ -5,7 +5,7 @@ import { swatchOf } from './layer-style.ts';
 
 export function legendSwatch(layer: Pick<Layer, 'geometryType' | 'group' | 'style'>): HTMLElement {
   const s = swatchOf(layer);
-  const el = h('span', { class: `swatch swatch-${s.kind}`, 'aria-hidden': 'true' });
+  const el = h('span', { class: `swatch swatch-${s.kind}` });
   if (s.kind === 'point') {
     const d = Math.round(Math.min(14, Math.max(8, s.radius * 2 + 2)));
     Object.assign(el.style, { width: `${d}px`, height: `${d}px`, background: s.color, borderColor: s.outlineColor });
@@ -21,5 +21,6 @@ export function legendSwatch(layer: Pick<Layer, 'geometryType' | 'group' | 'styl
     el.style.setProperty('--fill-opacity', String(Math.max(0.5, s.fillOpacity)));
     el.style.borderColor = s.outlineColor;
   }
-  return el;
+  // A fixed box around the shape, so names line up whatever the point size.
+  return h('span', { class: 'swatch-box', 'aria-hidden': 'true' }, el);
 }

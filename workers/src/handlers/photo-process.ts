@@ -26,9 +26,10 @@ export async function makeDerivatives(input: Buffer): Promise<Derivatives> {
     .rotate()
     .resize(PHOTO_MAX_EDGE, PHOTO_MAX_EDGE, { fit: 'inside', withoutEnlargement: true })
     .flatten({ background: '#ffffff' })
-    .jpeg({ quality: 82, mozjpeg: true })
+    // libjpeg-turbo, not mozjpeg: mozjpeg saves ~10 % of bytes for 2-3x the CPU per photo (I2).
+    .jpeg({ quality: 82 })
     .toBuffer({ resolveWithObject: true });
-  const thumb = await sharp(data).resize(THUMB_MAX_EDGE, THUMB_MAX_EDGE, { fit: 'inside' }).jpeg({ quality: 75, mozjpeg: true }).toBuffer();
+  const thumb = await sharp(data).resize(THUMB_MAX_EDGE, THUMB_MAX_EDGE, { fit: 'inside' }).jpeg({ quality: 75 }).toBuffer();
   return { image: data, thumb, width: info.width, height: info.height };
 }
 

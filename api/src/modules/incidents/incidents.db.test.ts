@@ -132,7 +132,8 @@ describe('incident intake', () => {
 
 describe('bad input (RELIABILITY G1-G11, T1) answers 4xx and stores nothing', () => {
   const point = (coordinates: unknown) => report({ location: { type: 'Point', coordinates } });
-  const cases: [string, unknown, number, string?][] = [
+  // Status may be a list: deep nesting is a parser error (400) or, when V8 parses it, a schema error (422).
+  const cases: [string, unknown, number | number[], string?][] = [
     ['G1 lon outside [-180,180]', point([200, 37.94]), 422, 'out_of_bounds'],
     ['G1 lat outside [-90,90]', point([23.62, 95]), 422, 'out_of_bounds'],
     ['G1 outside the municipality bbox', point([22.9, 40.6]), 422, 'out_of_bounds'],
@@ -154,7 +155,7 @@ describe('bad input (RELIABILITY G1-G11, T1) answers 4xx and stores nothing', ()
     ['G7 GeometryCollection', report({ location: { type: 'GeometryCollection', geometries: [{ type: 'Point', coordinates: INSIDE }] } }), 422],
     ['G7 FeatureCollection', report({ location: { type: 'FeatureCollection', features: [] } }), 422],
     ['G8 invalid JSON', '{"category": ', 400, 'invalid_json'],
-    ['G8 deeply nested JSON', `{"category":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 400],
+    ['G8 deeply nested JSON', `{"category":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, [400, 422]],
     ['G9 lat,lon order', point([INSIDE[1], INSIDE[0]]), 422, 'out_of_bounds'],
     ['G11 antimeridian', point([180, 0]), 422, 'out_of_bounds'],
     ['G11 pole', point([0, 90]), 422, 'out_of_bounds'],
@@ -172,7 +173,7 @@ describe('bad input (RELIABILITY G1-G11, T1) answers 4xx and stores nothing', ()
     it(name, async () => {
       const before = await footprint();
       const res = await t.post('/api/incidents', body);
-      expect(res.status).toBe(status);
+      expect(Array.isArray(status) ? status : [status]).toContain(res.status);
       const json = await res.json();
       expect(json.error.code).toBeTypeOf('string');
       if (code) expect(json.error.code).toBe(code);

@@ -49,8 +49,16 @@ export async function listCategories(sql: Db, opts: { activeOnly: boolean } = { 
     order by c.sort_order, c.id`;
 }
 
+/** Categories change a few times a year; the intake path reads them from a 10 s per-client cache. */
+const categoryCache = new WeakMap<Db, { at: number; rows: Promise<CategoryRow[]> }>();
 export async function getCategory(sql: Db, id: string): Promise<CategoryRow | undefined> {
-  return (await listCategories(sql, { activeOnly: false })).find((c) => c.id === id);
+  let hit = categoryCache.get(sql);
+  if (!hit || Date.now() - hit.at > 10_000) {
+    hit = { at: Date.now(), rows: listCategories(sql, { activeOnly: false }) };
+    hit.rows.catch(() => categoryCache.delete(sql));
+    categoryCache.set(sql, hit);
+  }
+  return (await hit.rows).find((c) => c.id === id);
 }
 
 /** The municipality's bbox for the cheap pre-check in Node; null when no boundary is loaded. */

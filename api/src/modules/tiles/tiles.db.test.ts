@@ -144,6 +144,50 @@ describe('tile size and feature caps', () => {
     expect(total).toBe(n);
   });
 
+  it('aggregates low zooms from the count grid, which follows inserts, updates and deletes', async () => {
+    const sumAt = async (z: number) => {
+      const res = await tile('dense_points', tileAt(z, LON + SPAN / 2, LAT + SPAN / 2));
+      return layerFeatures(decode(await res.arrayBuffer()), 'dense_points').reduce((s, f) => s + Number(f.properties.count ?? 0), 0);
+    };
+    const inTile = async (z: number, lon = LON + SPAN / 2, lat = LAT + SPAN / 2) => {
+      const [tz, tx, ty] = tileAt(z, lon, lat);
+      // Exact membership (west and north edges inclusive), as the grid counts; && on geometries
+      // compares float4 boxes and would also take points a few decimetres outside the tile.
+      const [row] = await db.sql<{ n: number }[]>`
+        select count(*)::int as n
+          from assets a, st_tileenvelope(${tz}, ${tx}, ${ty}) e
+         where a.layer_id = 'dense_points'
+           and st_x(a.geom_3857) >= st_xmin(e) and st_x(a.geom_3857) < st_xmax(e)
+           and st_y(a.geom_3857) > st_ymin(e) and st_y(a.geom_3857) <= st_ymax(e)`;
+      return row!.n;
+    };
+    const zooms = [5, 9, 11, 12, 13];
+    for (const z of zooms) expect(await sumAt(z), `z${z}`).toBe(await inTile(z));
+    expect(await inTile(11)).toBeGreaterThan(8000); // dense: the grid path, not raw features
+
+    await db.sql`delete from assets where layer_id = 'dense_points' and id % 10 = 0`;
+    // Moved far away: out of this tile, into another.
+    await db.sql`update assets set geom = st_setsrid(st_makepoint(-70, -30), 4326) where layer_id = 'dense_points' and id % 10 = 1`;
+    for (const z of zooms) expect(await sumAt(z), `z${z} after changes`).toBe(await inTile(z));
+    const far = await tile('dense_points', tileAt(9, -70, -30));
+    const farCount = layerFeatures(decode(await far.arrayBuffer()), 'dense_points').reduce((s, f) => s + Number(f.properties.count ?? 1), 0);
+    expect(farCount).toBe(await inTile(9, -70, -30));
+    expect(farCount).toBeGreaterThan(1000);
+
+    // The grid equals a recount from scratch at every level.
+    const [drift] = await db.sql<{ n: number }[]>`
+      select count(*)::int as n
+        from (select level, cx, cy, n from asset_grid where layer_id = 'dense_points' and n <> 0) g
+        full join (select l.level, cx >> (20 - l.level) as cx, cy >> (20 - l.level) as cy, count(*)::int as n
+                     from (select floor((st_x(geom_3857) + 20037508.342789244) / (40075016.68557849 / 1048576))::int as cx,
+                                  floor((20037508.342789244 - st_y(geom_3857)) / (40075016.68557849 / 1048576))::int as cy
+                             from assets where layer_id = 'dense_points') a
+                     cross join (values (14), (16), (18), (20)) l(level)
+                    group by 1, 2, 3) r using (level, cx, cy)
+       where g.n is distinct from r.n`;
+    expect(drift!.n).toBe(0);
+  });
+
   it('sends raw features with small attributes at high zoom, never personal or bulky ones', async () => {
     const res = await tile('dense_points', tileAt(19, LON + SPAN / 2, LAT + SPAN / 2));
     expect(res.status).toBe(200);

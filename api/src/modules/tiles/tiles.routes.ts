@@ -13,7 +13,7 @@ import { isValidTile } from '../../../../lib/geo.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import type { AppDeps } from '../../deps.ts';
 import { LayerVersions, TileCache } from './tiles.cache.ts';
-import { getTileLayer, renderTile } from './tiles.sql.ts';
+import { getTileLayer, layerTileKeys, renderTile } from './tiles.sql.ts';
 
 export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 export const MAX_ZOOM = 22;
@@ -59,6 +59,18 @@ export function tilesRoutes({ sql, config, logger }: AppDeps) {
   const cache = new TileCache();
   const versions = new LayerVersions(sql, logger, { onChange: (id) => cache.dropLayer(id) });
 
+  // Attribute keys per layer version: sampling them costs a query, and they only change with the data.
+  const keysByLayer = new Map<string, { version: number; keys: string[] }>();
+  const keysFor = async (layer: string, version: number): Promise<string[] | null> => {
+    const hit = keysByLayer.get(layer);
+    if (hit && hit.version === version) return hit.keys;
+    const row = await layerTileKeys(sql, layer);
+    if (!row) return null;
+    if (keysByLayer.size > 2000) keysByLayer.clear();
+    keysByLayer.set(layer, row);
+    return row.version === version ? row.keys : null;
+  };
+
   const tileHeaders = (etag: string) => ({ ETag: etag, 'Cache-Control': TILE_CACHE_CONTROL });
 
   const sendTile = (c: Context, tile: Buffer, etag: string) => {
@@ -86,7 +98,7 @@ export function tilesRoutes({ sql, config, logger }: AppDeps) {
     if (hit) return sendTile(c, hit, cachedEtag);
 
     const started = performance.now();
-    const row = await renderTile(sql, layer, z, x, y);
+    const row = await renderTile(sql, layer, z, x, y, await keysFor(layer, meta.version));
     if (!row) {
       versions.drop(layer);
       throw notFound(`no layer ${layer}`);

@@ -28,14 +28,24 @@ export interface TileRow {
 /**
  * One tile of a public layer with the version it was built from, read in one statement (one
  * snapshot), so the ETag sent with a tile always names the data in it. Undefined when the layer
- * is unknown or not public.
+ * is unknown or not public. `keys` are the layer's public attribute keys (layerTileKeys), cached
+ * by the caller per layer version so the tile function does not sample them on every tile.
  */
-export async function renderTile(sql: Db, layerId: string, z: number, x: number, y: number): Promise<TileRow | undefined> {
+export async function renderTile(sql: Db, layerId: string, z: number, x: number, y: number, keys: string[] | null): Promise<TileRow | undefined> {
   const rows = await sql<TileRow[]>`
-    select l.version, coalesce(mvt_tile(l.id, ${z}::int, ${x}::int, ${y}::int), ''::bytea) as tile
+    select l.version, coalesce(mvt_tile(l.id, ${z}::int, ${x}::int, ${y}::int, ${keys}::text[]), ''::bytea) as tile
       from layers l
      where l.id = ${layerId}
        and l.is_public`;
+  return rows[0];
+}
+
+/** The attribute keys tiles of a layer carry (layer_attribute_keys() in SQL), with the version read. */
+export async function layerTileKeys(sql: Db, layerId: string): Promise<{ version: number; keys: string[] } | undefined> {
+  const rows = await sql<{ version: number; keys: string[] }[]>`
+    select version, layer_attribute_keys(id, 8) as keys
+      from layers
+     where id = ${layerId}`;
   return rows[0];
 }
 
