@@ -24,6 +24,14 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { registriesRoutes } from './modules/registries/registries.routes.ts';
 
+/**
+ * Paths that carry a secret (the private tracking token of a report) are logged with the secret
+ * replaced, so logs never hold a key to someone's report (RELIABILITY.md Z11).
+ */
+export function loggablePath(path: string): string {
+  return path.replace(/^\/api\/track\/[^/]+/, '/api/track/:token');
+}
+
 export type AppEnv = { Variables: { requestId: string } };
 
 /** Default JSON body cap; upload routes set their own larger limit. */
@@ -41,7 +49,7 @@ export function createApp(deps: AppDeps) {
     logger.info('request', {
       reqId: c.get('requestId'),
       method: c.req.method,
-      path: c.req.path,
+      path: loggablePath(c.req.path),
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
@@ -69,7 +77,7 @@ export function createApp(deps: AppDeps) {
 
   app.onError((err, c) => {
     const e = toHttpError(err);
-    if (e.status >= 500) logger.error('unhandled', { reqId: c.get('requestId'), path: c.req.path, error: String((err as Error)?.message ?? err).slice(0, 300) });
+    if (e.status >= 500) logger.error('unhandled', { reqId: c.get('requestId'), path: loggablePath(c.req.path), error: String((err as Error)?.message ?? err).slice(0, 300) });
     return c.json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }, e.status);
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'not found' } }, 404));

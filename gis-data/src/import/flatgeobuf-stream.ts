@@ -40,6 +40,7 @@ export interface FgbSource {
   /** Bytes consumed so far (for progress). */
   bytesRead(): number;
   features: AsyncGenerator<FgbFeatureOut>;
+  close(): void;
 }
 
 export function hasFgbMagic(bytes: Uint8Array): boolean {
@@ -142,7 +143,7 @@ export async function openFlatGeobuf(path: string, maxVertices: number): Promise
     }
   }
 
-  return { header: h, bytesRead: () => bytesSeen, features: features() };
+  return { header: h, bytesRead: () => bytesSeen, features: features(), close: () => fileStream.destroy() };
 }
 
 interface FgbGeometryLike {

@@ -200,6 +200,8 @@ export interface FeatureReader {
   total: number | null;
   bytesRead(): number;
   features: AsyncIterable<SourceFeature>;
+  /** Releases the file when the features are not read to the end. */
+  close(): void;
 }
 
 /**
@@ -215,6 +217,7 @@ export async function readFeatures(path: string, format: ImportFormat, maxVertic
       total: src.header.featuresCount > 0 ? src.header.featuresCount : null,
       bytesRead: src.bytesRead,
       features: src.features,
+      close: src.close,
     };
   }
   const scanner = new GeoJsonScanner();
@@ -249,6 +252,7 @@ export async function readFeatures(path: string, format: ImportFormat, maxVertic
     total: null,
     bytesRead: () => bytes,
     features: features(),
+    close: () => file.destroy(),
   };
 }
 
@@ -384,6 +388,7 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
   };
   await markImportRunning(sql, row.id, format);
   const conn = await sql.reserve();
+  let reader: FeatureReader | undefined;
   try {
     const existing = await getLayer(sql, opts.layerId);
     if (!existing && !opts.layer) throw new ImportError('layer_not_found', `layer ${opts.layerId} does not exist; give its names and group to create it`);
@@ -392,7 +397,7 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
     await conn`set statement_timeout = 0`;
     await createStage(conn);
 
-    const reader = await readFeatures(opts.filePath, format, opts.maxVertices ?? MAX_VERTICES);
+    reader = await readFeatures(opts.filePath, format, opts.maxVertices ?? MAX_VERTICES);
     const declared = reader.crs();
     if (opts.sourceSrid === undefined && declared && 'unknown' in declared) throw new ImportError('unknown_crs', `unknown CRS: ${declared.unknown}`);
     if (opts.sourceSrid === undefined && declared && 'srid' in declared && !(await sridExists(sql, declared.srid))) throw new ImportError('unknown_crs', `EPSG:${declared.srid} is not a CRS PostGIS knows`);
@@ -504,6 +509,7 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
     await finishImport(sql, row.id, 'failed', outcome, `${e.code}: ${e.message}`.slice(0, 2000)).catch(() => {});
     throw e;
   } finally {
+    reader?.close();
     await dropStage(conn).catch(() => {});
     await conn`reset statement_timeout`.catch(() => {});
     conn.release();
