@@ -8,8 +8,8 @@ import { pgbench, tileScript } from '../lib/pgbench.ts';
 import { fmt } from '../lib/report.ts';
 import type { TileCoord } from '../lib/tile-grid.ts';
 import { mirrored } from '../lib/interleave.ts';
-import { LAYER_IDS, measureSeconds, tilePaths, tileSet } from './tile-set.ts';
-import { endpointSql } from './tile-sql.ts';
+import { LAYER_IDS, measureSeconds, tileKeys, tilePath, tilePaths, tileSet } from './tile-set.ts';
+import { endpointSql, withTile } from './tile-sql.ts';
 
 export interface Floor {
   z: number;
@@ -35,16 +35,34 @@ export async function probeTiles(ctx: BenchContext, paths: string[]): Promise<{ 
 
 /** The T1 floor at one zoom: the endpoint's SQL over the tile set, through pgbench. */
 export async function measureFloor(ctx: BenchContext, z: number, tiles: TileCoord[], seconds: number): Promise<Floor> {
+  const keys = await tileKeys(ctx);
   const result = await pgbench({
     url: ctx.databaseUrl,
     workDir: ctx.workDir,
     clients: ctx.profile.clients,
     seconds,
-    scripts: LAYER_IDS.map((layer) => ({ name: `t1-z${z}-${layer}.sql`, body: tileScript(tiles, endpointSql(layer)) })),
+    scripts: LAYER_IDS.map((layer) => ({ name: `t1-z${z}-${layer}.sql`, body: tileScript(tiles, endpointSql(layer, keys[layer]!)) })),
   });
   const floor = { z, tps: result.tps, latencyMs: result.latencyMs };
   floors(ctx).set(z, floor);
   return floor;
+}
+
+/**
+ * Guards the floor against drift: the floor statement must build the tile the endpoint serves
+ * (same length; feature order inside a tile is not fixed), or T1 would compare different work.
+ */
+export async function checkFloorMatches(ctx: BenchContext, tile: TileCoord): Promise<void> {
+  const { baseUrl } = await ctx.server();
+  const keys = await tileKeys(ctx);
+  for (const layer of LAYER_IDS) {
+    const http = await get(baseUrl + tilePath(layer, tile));
+    const [row] = await ctx.sql.unsafe(withTile(endpointSql(layer, keys[layer]!), tile));
+    const bytes = (row?.tile as Uint8Array | undefined)?.length ?? -1;
+    if (http.bytes.length !== bytes) {
+      throw new Error(`the floor statement built ${bytes} bytes for ${tilePath(layer, tile)}, the endpoint served ${http.bytes.length}: bench/tiles/tile-sql.ts no longer matches tiles.sql.ts`);
+    }
+  }
 }
 
 export function floors(ctx: BenchContext): Map<number, Floor> {
@@ -68,6 +86,7 @@ export const t1: Benchmark = {
         continue;
       }
       const paths = tilePaths(tiles);
+      await checkFloorMatches(ctx, tiles[0]!);
       const probe = await probeTiles(ctx, paths);
       const seconds = measureSeconds(ctx, probe.meanMs);
       ctx.log(`T1 z${z}: ${paths.length} tile requests, ~${fmt.ms(probe.meanMs)} each, ${seconds} s per side`);

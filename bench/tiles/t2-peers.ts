@@ -9,13 +9,13 @@ import { pgbench, tileScript } from '../lib/pgbench.ts';
 import { fmt } from '../lib/report.ts';
 import type { TileCoord } from '../lib/tile-grid.ts';
 import { mirrored } from '../lib/interleave.ts';
-import { LAYER_IDS, measureSeconds, tileSet } from './tile-set.ts';
+import { LAYER_IDS, measureSeconds, tileKeys, tileSet } from './tile-set.ts';
 import { martinSql, oursSql, pgTileservSql, withTile } from './tile-sql.ts';
 
 const VARIANTS = [
-  { key: 'ours', label: 'ours', sql: oursSql },
-  { key: 'martin', label: 'Martin', sql: martinSql },
-  { key: 'pg_tileserv', label: 'pg_tileserv', sql: pgTileservSql },
+  { key: 'ours', label: 'ours', sql: (layer: string, keys: Record<string, string | null>) => oursSql(layer, keys[layer]!) },
+  { key: 'martin', label: 'Martin', sql: (layer: string) => martinSql(layer) },
+  { key: 'pg_tileserv', label: 'pg_tileserv', sql: (layer: string) => pgTileservSql(layer) },
 ] as const;
 
 /** One pass over the tile set with postgres.js: warms caches and sizes the pgbench run. */
@@ -39,6 +39,7 @@ export const t2: Benchmark = {
   id: 'T2',
   title: "our tile SQL vs Martin's and pg_tileserv's templates (pgbench, same tiles)",
   async run(ctx) {
+    const keys = await tileKeys(ctx);
     for (const z of ctx.profile.zooms) {
       const tiles = await tileSet(ctx, z);
       if (tiles.length === 0) {
@@ -46,7 +47,7 @@ export const t2: Benchmark = {
         continue;
       }
       const probes: Record<string, { meanMs: number; meanBytes: number }> = {};
-      for (const v of VARIANTS) probes[v.key] = await probe(ctx.sql, tiles, v.sql);
+      for (const v of VARIANTS) probes[v.key] = await probe(ctx.sql, tiles, (layer) => v.sql(layer, keys));
       // One duration for all three, sized by the slowest, so they share the same stretch of machine time.
       const seconds = measureSeconds(ctx, Math.max(...Object.values(probes).map((p) => p.meanMs)));
       ctx.log(`T2 z${z}: ${VARIANTS.map((v) => `${v.label} ~${fmt.ms(probes[v.key]!.meanMs)}`).join(', ')} per tile; ${seconds} s each`);
@@ -60,7 +61,7 @@ export const t2: Benchmark = {
             workDir: ctx.workDir,
             clients: ctx.profile.clients,
             seconds: s,
-            scripts: LAYER_IDS.map((layer) => ({ name: `t2-z${z}-${v.key}-${layer}.sql`, body: tileScript(tiles, v.sql(layer)) })),
+            scripts: LAYER_IDS.map((layer) => ({ name: `t2-z${z}-${v.key}-${layer}.sql`, body: tileScript(tiles, v.sql(layer, keys)) })),
           });
           return { rate: r.tps, latencyMs: r.latencyMs };
         },

@@ -6,6 +6,7 @@
 import type { BenchContext } from '../lib/context.ts';
 import { binLayers, sampleTiles, type TileCoord } from '../lib/tile-grid.ts';
 import { BENCH_LAYERS } from '../lib/sizes.ts';
+import { tileKeysLiteral } from './tile-sql.ts';
 
 export const LAYER_IDS: string[] = Object.values(BENCH_LAYERS);
 
@@ -41,4 +42,14 @@ export function tilePaths(tiles: TileCoord[]): string[] {
  */
 export function measureSeconds(ctx: BenchContext, meanMs: number): number {
   return Math.min(ctx.profile.maxSeconds, Math.max(ctx.profile.seconds, Math.ceil((meanMs / 1000) * 20)));
+}
+
+/** Per layer, the key list the endpoint passes to mvt_tile() (an SQL literal), read once per run. */
+export async function tileKeys(ctx: BenchContext): Promise<Record<string, string | null>> {
+  const cached = ctx.memo.get('tiles.keys') as Record<string, string | null> | undefined;
+  if (cached) return cached;
+  const keys: Record<string, string | null> = {};
+  for (const layer of LAYER_IDS) keys[layer] = await tileKeysLiteral(ctx.sql, layer);
+  ctx.memo.set('tiles.keys', keys);
+  return keys;
 }

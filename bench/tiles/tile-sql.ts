@@ -9,18 +9,36 @@
  * (layer_id, geom) GiST index.
  */
 
+import type { Db } from '../../api/src/db.ts';
+import { layerTileKeys } from '../../api/src/modules/tiles/tiles.sql.ts';
+
+const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
 /**
- * The T1 floor: the exact statement the tile endpoint sends per uncached tile (renderTile in
- * api/src/modules/tiles/tiles.sql.ts), the layer version for the ETag read in the same snapshot.
+ * The attribute keys the endpoint passes to mvt_tile() for a layer (it caches them per layer
+ * version, see tiles.routes.ts), as an SQL array literal; null when mvt_tile takes no key list.
  */
-export function endpointSql(layer: string): string {
-  return `select l.version, coalesce(mvt_tile(l.id, :z, :x, :y), ''::bytea) as tile
-            from layers l where l.id = '${layer}' and l.is_public`;
+export async function tileKeysLiteral(sql: Db, layer: string): Promise<string | null> {
+  const [fn] = await sql<{ n: number }[]>`select max(pronargs)::int as n from pg_proc where proname = 'mvt_tile'`;
+  if ((fn?.n ?? 4) < 5) return null;
+  const row = await layerTileKeys(sql, layer);
+  return `array[${(row?.keys ?? []).map(literal).join(', ')}]::text[]`;
 }
 
-/** Ours: the SQL function behind /tiles/{layer}/{z}/{x}/{y}.mvt (migrations/0004_tiles.sql). */
-export function oursSql(layer: string): string {
-  return `select mvt_tile('${layer}', :z, :x, :y)`;
+/**
+ * The T1 floor: the exact statement the tile endpoint sends per uncached tile (renderTile in
+ * api/src/modules/tiles/tiles.sql.ts): the layer version for the ETag, read in the same snapshot,
+ * and the tile built with the layer's cached key list. T1 checks that it returns the bytes the
+ * endpoint serves.
+ */
+export function endpointSql(layer: string, keys: string | null): string {
+  return `select l.version, coalesce(mvt_tile(l.id, :z, :x, :y${keys ? `, ${keys}` : ''}), ''::bytea) as tile
+            from layers l where l.id = ${literal(layer)} and l.is_public`;
+}
+
+/** Ours for T2: the tile function alone, called as the endpoint calls it. */
+export function oursSql(layer: string, keys: string | null): string {
+  return `select mvt_tile(${literal(layer)}, :z, :x, :y${keys ? `, ${keys}` : ''})`;
 }
 
 /**

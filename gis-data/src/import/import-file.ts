@@ -397,8 +397,9 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
     await conn`set statement_timeout = 0`;
     await createStage(conn);
 
-    reader = await readFeatures(opts.filePath, format, opts.maxVertices ?? MAX_VERTICES);
-    const declared = reader.crs();
+    const rd = await readFeatures(opts.filePath, format, opts.maxVertices ?? MAX_VERTICES);
+    reader = rd;
+    const declared = rd.crs();
     if (opts.sourceSrid === undefined && declared && 'unknown' in declared) throw new ImportError('unknown_crs', `unknown CRS: ${declared.unknown}`);
     if (opts.sourceSrid === undefined && declared && 'srid' in declared && !(await sridExists(sql, declared.srid))) throw new ImportError('unknown_crs', `EPSG:${declared.srid} is not a CRS PostGIS knows`);
     outcome.sourceSrid = opts.sourceSrid ?? (declared && 'srid' in declared ? declared.srid : null);
@@ -408,27 +409,27 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
     let lastDb = 0;
     let progressWrite: Promise<void> = Promise.resolve();
     const tick = () => {
-      opts.onProgress?.({ read: tally.read, total: reader.total, bytesRead: reader.bytesRead(), bytesTotal });
+      opts.onProgress?.({ read: tally.read, total: rd.total, bytesRead: rd.bytesRead(), bytesTotal });
       const now = Date.now();
       if (now - lastDb >= PROGRESS_DB_MS) {
         lastDb = now;
         const read = tally.read;
-        progressWrite = progressWrite.then(() => updateImportProgress(sql, row.id, read, reader.total, outcome.sourceSrid)).catch(() => {});
+        progressWrite = progressWrite.then(() => updateImportProgress(sql, row.id, read, rd.total, outcome.sourceSrid)).catch(() => {});
       }
     };
     tick();
-    await timed('parse_copy', async () => pipeline(Readable.from(copyRows(reader, opts, tally, tick)), await openStageCopy(conn)));
+    await timed('parse_copy', async () => pipeline(Readable.from(copyRows(rd, opts, tally, tick)), await openStageCopy(conn)));
     await progressWrite;
-    opts.onProgress?.({ read: tally.read, total: reader.total ?? tally.read, bytesRead: bytesTotal, bytesTotal });
+    opts.onProgress?.({ read: tally.read, total: rd.total ?? tally.read, bytesRead: bytesTotal, bytesTotal });
     outcome.read = tally.read;
 
     // The GeoJSON crs member may trail the features: only now is the source CRS final.
-    const crs = reader.crs();
+    const crs = rd.crs();
     if (opts.sourceSrid === undefined && crs && 'unknown' in crs) throw new ImportError('unknown_crs', `unknown CRS: ${crs.unknown}`);
     const srid = opts.sourceSrid ?? (crs && 'srid' in crs ? crs.srid : 4326);
     if (!(await sridExists(sql, srid))) throw new ImportError('unknown_crs', `EPSG:${srid} is not a CRS PostGIS knows`);
     outcome.sourceSrid = srid;
-    await updateImportProgress(sql, row.id, tally.read, reader.total, srid);
+    await updateImportProgress(sql, row.id, tally.read, rd.total, srid);
     if (tally.read === 0) throw new ImportError('no_features', 'the file holds no features');
 
     // Checks in PostGIS, on the staging table only.

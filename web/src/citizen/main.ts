@@ -65,6 +65,9 @@ async function main() {
     popup.setLngLat(e.lngLat).setDOMContent(featurePopup(feature, id ? pmap.getLayer(id) : undefined)).addTo(pmap.map);
   });
   await pmap.ready;
+  // On a phone the attribution starts folded behind MapLibre's ⓘ button, so the map stays visible.
+  const attrib = document.querySelector('.maplibregl-ctrl-attrib.maplibregl-compact');
+  attrib?.classList.remove('maplibregl-compact-show'); // what MapLibre itself does on the first drag
   document.body.dataset.mapReady = 'true';
 }
 

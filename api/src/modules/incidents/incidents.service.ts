@@ -4,15 +4,19 @@
  * links the asset and inserts the report, so a refusal at any step leaves nothing behind.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { Context } from 'hono';
 import type { PgBoss } from 'pg-boss';
 import type { Db as BaseDb } from '../../db.ts';
 import { AppError, notFound, unprocessable } from '../../errors.ts';
+import type { Staff } from '../../middleware/auth.ts';
 import type { JobName, JobPayloads } from '../../../../lib/jobs.ts';
+import { canRead, canWrite, denied } from '../auth/authz.ts';
 import {
+  changeCategory,
   claimIdempotencyKey,
   findIdempotencyKey,
+  findIncidentOwner,
   findPlaceContext,
-  findStaffKey,
   getCategory,
   getMunicipalityBbox,
   hitRateLimits,
@@ -21,6 +25,8 @@ import {
   nextProtocolSeq,
   type CategoryRow,
   type Db,
+  type IncidentOwnerRow,
+  type PlaceContext,
   type RateHit,
 } from './incidents.sql.ts';
 import { containsContactDetails, insideBbox, validateAnswers, type Channel } from './incidents.schema.ts';
@@ -86,37 +92,36 @@ export async function enqueueInTx<N extends JobName>(boss: PgBoss | null, tx: Db
   await boss.send(name, data as object, { id, db });
 }
 
-export interface StaffActor {
-  keyId: number;
-  user: string;
+/**
+ * The staff member behind a request (session cookie, api/src/middleware/auth.ts). Staff entry
+ * (phone, counter, email channels) and every staff action name a real account, never a typed name.
+ */
+export type StaffActor = Staff;
+
+/**
+ * Per-object authorization for staff changes to a report (issue 4: staff of one department
+ * cannot change another department's reports unless their role reaches across departments).
+ * Outside read scope → 404 (the report does not exist for them); readable but not writable →
+ * 403. Both are audited as `authz.denied`. Pass a transaction and `forUpdate` to lock the row.
+ */
+export async function writableIncident(sql: Db, auditSql: Db, c: Context, id: number, opts: { forUpdate?: boolean } = {}): Promise<IncidentOwnerRow> {
+  const staff = c.get('staff');
+  const row = await findIncidentOwner(sql, id, opts);
+  if (!row) throw notFound('no such report');
+  const owned = { departmentId: row.department_id, assignees: row.assigned_to === null ? [] : [row.assigned_to] };
+  if (!canRead(staff, owned)) throw await denied(auditSql, c, 'incident', id, false);
+  if (!canWrite(staff, owned)) throw await denied(auditSql, c, 'incident', id, true);
+  return row;
 }
 
 /**
- * Staff entry until staff sign-in exists: `X-Staff-Key` must be a stored (hashed) key; only then
- * is `X-Staff-User` believed. Returns null without a key; throws 401 for a wrong one.
+ * Recategorise: new department and SLA, and the asset link follows (re-snapped to the new
+ * category's layers around the report's point). Run inside the caller's transaction.
  */
-export async function staffFromHeaders(sql: Db, key: string | undefined, user: string | undefined): Promise<StaffActor | null> {
-  if (!key) return null;
-  if (key.length > 200) throw new AppError(401, 'invalid_staff_key', 'invalid staff key');
-  const row = await findStaffKey(sql, sha256(key));
-  if (!row) throw new AppError(401, 'invalid_staff_key', 'invalid staff key');
-  let name = user?.trim();
-  // Header values are bytes, so a Greek name arrives percent-encoded.
-  if (name && /%[0-9A-Fa-f]{2}/.test(name)) {
-    try {
-      name = decodeURIComponent(name);
-    } catch {
-      throw new AppError(400, 'invalid_staff_user', 'X-Staff-User is not valid percent-encoding');
-    }
-  }
-  if (name !== undefined && name !== '' && !/^[\p{L}\p{N} ._@'-]{1,120}$/u.test(name)) throw new AppError(400, 'invalid_staff_user', 'X-Staff-User has characters that are not allowed');
-  return { keyId: row.id, user: name || row.name };
-}
-
-export async function requireStaff(sql: Db, key: string | undefined, user: string | undefined): Promise<StaffActor> {
-  const staff = await staffFromHeaders(sql, key, user);
-  if (!staff) throw new AppError(401, 'staff_key_required', 'this action needs X-Staff-Key');
-  return staff;
+export async function recategoriseIncident(tx: Db, p: { id: number; lon: number; lat: number; category: CategoryRow; note: string | null; actorUserId: number }): Promise<PlaceContext> {
+  const place = await findPlaceContext(tx, { lon: p.lon, lat: p.lat, category: p.category, excludeIncidentId: p.id });
+  await changeCategory(tx, { id: p.id, category: p.category, place, note: p.note, actorUserId: p.actorUserId });
+  return place;
 }
 
 export interface IntakeInput {
@@ -156,7 +161,7 @@ export interface IntakeResult {
 /** Canonical request bytes for the idempotency check: same key + different body is refused. */
 function requestDigest(input: IntakeInput): Buffer {
   const { staff, rateHits, idempotencyKey, ...body } = input;
-  return sha256(JSON.stringify({ ...body, staff: staff?.user ?? null }));
+  return sha256(JSON.stringify({ ...body, staff: staff?.id ?? null }));
 }
 
 export async function createIncident(sql: BaseDb, input: IntakeInput): Promise<IntakeResult> {
@@ -166,7 +171,7 @@ export async function createIncident(sql: BaseDb, input: IntakeInput): Promise<I
   const checked = validateAnswers(category.extra_questions, input.answers);
   if ('error' in checked) throw unprocessable('invalid_answers', checked.error);
   if (['phone', 'email', 'counter'].includes(input.channel) && !input.staff) {
-    throw new AppError(401, 'staff_key_required', `channel ${input.channel} is for staff entry (X-Staff-Key)`);
+    throw new AppError(401, 'unauthenticated', `channel ${input.channel} is for staff entry: sign in first`);
   }
 
   const requestSha = requestDigest(input);
@@ -223,13 +228,15 @@ export async function createIncident(sql: BaseDb, input: IntakeInput): Promise<I
       reporterName: input.anonymous ? null : (input.contact?.name ?? null),
       reporterEmail: email,
       reporterPhone: input.contact?.phone ?? null,
-      staffUser: input.staff?.user ?? null,
+      // The account id, not a name: the row never needs the person's name to say who it was.
+      staffUser: input.staff ? `user:${input.staff.id}` : null,
       needsModeration: contactInText,
       moderationReason: contactInText ? 'contact_details_in_description' : null,
       subscribeEmail: input.notify ? email : null,
       locale: input.locale,
       idempotencyKeySha256: keySha,
-      actor: input.staff ? input.staff.user : input.channel === 'open311' ? 'open311' : 'citizen',
+      actor: input.staff ? 'staff' : input.channel === 'open311' ? 'open311' : 'citizen',
+      actorUserId: input.staff?.id ?? null,
     });
     return {
       created: {

@@ -171,6 +171,8 @@ export interface IncidentInsert {
   locale: 'el' | 'en';
   idempotencyKeySha256: Buffer | null;
   actor: string;
+  /** The staff member who entered it (phone, counter, email channels). */
+  actorUserId: number | null;
 }
 
 /** Inserts the report, its first timeline row, its email subscription and the idempotency link. */
@@ -192,8 +194,8 @@ export async function insertIncident(tx: Db, r: IncidentInsert): Promise<{ id: n
       returning id, protocol_number, public_id, created_at
     ),
     ev as (
-      insert into incident_events (incident_id, kind, to_status, public, actor)
-      select id, 'created', 'submitted', true, ${r.actor} from ins
+      insert into incident_events (incident_id, kind, to_status, public, actor, actor_user_id)
+      select id, 'created', 'submitted', true, ${r.actor}, ${r.actorUserId} from ins
     ),
     sub as (
       insert into incident_subscribers (incident_id, email, locale)
@@ -487,7 +489,7 @@ export async function addSupport(tx: Db, incidentId: number, keys: string[]): Pr
 }
 
 /** Staff status change: the DB trigger checks the transition; the public timeline row is written here. */
-export async function changeStatus(tx: Db, p: { id: number; status: string; note: string | null; actor: string; duplicateOf: number | null }): Promise<{ event_id: number; from_status: string }> {
+export async function changeStatus(tx: Db, p: { id: number; status: string; note: string | null; actorUserId: number; duplicateOf: number | null }): Promise<{ event_id: number; from_status: string }> {
   const [row] = await tx<{ event_id: number; from_status: string }[]>`
     with cur as (select id, status from incidents where id = ${p.id} for update),
     upd as (
@@ -496,8 +498,8 @@ export async function changeStatus(tx: Db, p: { id: number; status: string; note
       returning i.id, cur.status as from_status
     ),
     ev as (
-      insert into incident_events (incident_id, kind, from_status, to_status, note, public, actor)
-      select id, 'status', from_status, ${p.status}, ${p.note}, true, ${p.actor} from upd
+      insert into incident_events (incident_id, kind, from_status, to_status, note, public, actor, actor_user_id)
+      select id, 'status', from_status, ${p.status}, ${p.note}, true, 'staff', ${p.actorUserId} from upd
       returning id
     )
     select (select id from ev) as event_id, (select from_status from upd) as from_status`;
@@ -511,7 +513,7 @@ export async function isTransitionAllowed(sql: Db, from: string, to: string): Pr
 }
 
 /** Staff category change: new department, SLA kept from the report time, asset re-linked. */
-export async function changeCategory(tx: Db, p: { id: number; category: CategoryRow; place: PlaceContext; note: string | null; actor: string }): Promise<void> {
+export async function changeCategory(tx: Db, p: { id: number; category: CategoryRow; place: PlaceContext; note: string | null; actorUserId: number }): Promise<void> {
   await tx`
     with upd as (
       update incidents set category_id = ${p.category.id}, department_id = ${p.category.department_id},
@@ -521,26 +523,39 @@ export async function changeCategory(tx: Db, p: { id: number; category: Category
       where id = ${p.id}
       returning id
     )
-    insert into incident_events (incident_id, kind, note, public, actor)
-    select id, 'category', ${p.note}, true, ${p.actor} from upd`;
+    insert into incident_events (incident_id, kind, note, public, actor, actor_user_id)
+    select id, 'category', ${p.note}, true, 'staff', ${p.actorUserId} from upd`;
 }
 
-export async function setModeration(tx: Db, p: { id: number; publish: boolean; actor: string }): Promise<void> {
+export async function setModeration(tx: Db, p: { id: number; publish: boolean; actorUserId: number }): Promise<void> {
   await tx`
     with upd as (
       update incidents set needs_moderation = false, hidden = ${!p.publish} where id = ${p.id} returning id
     )
-    insert into incident_events (incident_id, kind, note, public, actor)
-    select id, 'moderation', ${p.publish ? 'published' : 'hidden'}, false, ${p.actor} from upd`;
+    insert into incident_events (incident_id, kind, note, public, actor, actor_user_id)
+    select id, 'moderation', ${p.publish ? 'published' : 'hidden'}, false, 'staff', ${p.actorUserId} from upd`;
 }
 
-export async function findStaffKey(sql: Db, keySha256: Buffer): Promise<{ id: number; name: string } | undefined> {
-  const [row] = await sql<{ id: number; name: string }[]>`
-    select id, name from staff_api_keys where key_sha256 = ${keySha256} and revoked_at is null`;
+/** What per-object authorization and audit need about a report, optionally locked for the change. */
+export interface IncidentOwnerRow {
+  id: number;
+  number: string;
+  status: string;
+  category_id: string;
+  department_id: string;
+  assigned_to: number | null;
+  priority: string;
+  hidden: boolean;
+  needs_moderation: boolean;
+  lon: number;
+  lat: number;
+}
+
+export async function findIncidentOwner(sql: Db, id: number, opts: { forUpdate?: boolean } = {}): Promise<IncidentOwnerRow | undefined> {
+  const [row] = await sql<IncidentOwnerRow[]>`
+    select id, protocol_number as number, status, category_id, department_id, assigned_to, priority, hidden, needs_moderation,
+           st_x(geom) as lon, st_y(geom) as lat
+    from incidents where id = ${id}
+    ${opts.forUpdate ? sql`for update` : sql``}`;
   return row;
-}
-
-export async function insertStaffKey(sql: Db, name: string, keySha256: Buffer): Promise<number> {
-  const [row] = await sql<{ id: number }[]>`insert into staff_api_keys (name, key_sha256) values (${name}, ${keySha256}) returning id`;
-  return row.id;
 }

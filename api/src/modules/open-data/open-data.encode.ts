@@ -1,9 +1,9 @@
 /**
  * Encoders from item rows (open-data.sql.ts row order: fixed columns, attributes, geometry) to
- * GeoJSON, CSV and FlatGeobuf, plus the streaming export that feeds a download batch by batch
- * from a postgres.js cursor. No I/O here except the cursor the caller hands in.
+ * GeoJSON, CSV and FlatGeobuf columns, for item pages. Whole-layer downloads are encoded by
+ * PostgreSQL and open-data.export.ts instead. No I/O here.
  */
-import { FgbFeatureWriter, fgbHeader, type FgbColumn, type FgbValue } from './open-data.flatgeobuf.ts';
+import type { FgbColumn } from './open-data.flatgeobuf.ts';
 import { ITEM_FIXED_COLUMNS, type AttributeColumn } from './open-data.sql.ts';
 
 export type ItemFormat = 'json' | 'fgb' | 'csv';
@@ -79,46 +79,4 @@ export interface ExportMeta {
   description: string;
   bbox: [number, number, number, number] | null;
   columns: AttributeColumn[];
-}
-
-/**
- * Turns batches of rows into encoded chunks of the chosen format: the header first, then one chunk
- * per batch, then the trailer. Memory is one batch, whatever the layer size.
- */
-export async function* encodeStream(
-  format: ItemFormat,
-  meta: ExportMeta,
-  batches: AsyncIterable<readonly (readonly unknown[])[]>,
-): AsyncGenerator<Uint8Array> {
-  const { columns } = meta;
-  if (format === 'fgb') {
-    const cols = fgbColumns(columns);
-    yield fgbHeader({ name: meta.layerId, title: meta.title, description: meta.description, columns: cols, envelope: meta.bbox });
-    const writer = new FgbFeatureWriter(cols);
-    const geomAt = FIXED + columns.length;
-    for await (const rows of batches) {
-      for (const row of rows) writer.write(row[geomAt] as Buffer, row as FgbValue[]);
-      if (writer.length > 0) yield writer.take();
-    }
-    return;
-  }
-  if (format === 'csv') {
-    yield Buffer.from(csvHeader(columns));
-    for await (const rows of batches) {
-      let text = '';
-      for (const row of rows) text += csvRow(row, columns);
-      if (text) yield Buffer.from(text);
-    }
-    return;
-  }
-  yield Buffer.from(`{"type":"FeatureCollection","name":${JSON.stringify(meta.layerId)},"features":[\n`);
-  let first = true;
-  for await (const rows of batches) {
-    if (rows.length === 0) continue;
-    let text = first ? '' : ',\n';
-    first = false;
-    text += rows.map((r) => geojsonFeature(r, columns)).join(',\n');
-    yield Buffer.from(text);
-  }
-  yield Buffer.from('\n]}\n');
 }

@@ -19,20 +19,19 @@
  */
 import { Hono, type Context } from 'hono';
 import { parseBbox, type BBox } from '../../../../lib/geo.ts';
-import { AppError, badRequest, notFound } from '../../errors.ts';
+import { badRequest, notFound } from '../../errors.ts';
 import type { AppDeps } from '../../deps.ts';
-import type { Db } from '../../db.ts';
 import {
   CONTENT_TYPES,
   FILE_EXTENSIONS,
   csvHeader,
   csvRow,
-  encodeStream,
   geojsonFeature,
   type ExportMeta,
   type ItemFormat,
 } from './open-data.encode.ts';
 import { FgbFeatureWriter, fgbHeader } from './open-data.flatgeobuf.ts';
+import { exportLayer } from './open-data.export.ts';
 import { fgbColumns } from './open-data.encode.ts';
 import {
   countItemsInBbox,
@@ -49,10 +48,6 @@ import {
 const LAYER_ID = /^[a-z][a-z0-9_]{1,62}$/;
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 const DEFAULT_LIMIT = 100;
-/** Rows per cursor fetch: ~100-300 KB of output per chunk. */
-const EXPORT_BATCH = 2000;
-/** A download of millions of features to a slow client outlives the API's 30 s statement timeout. */
-const EXPORT_STATEMENT_TIMEOUT = '15min';
 /** numberMatched is counted up to this many features when a bbox is given; above it is omitted. */
 const COUNT_CAP = 100_000;
 
@@ -159,9 +154,15 @@ export function openDataRoutes({ sql, config }: AppDeps) {
     };
   }
 
+  async function* exportStream(l: CollectionRow, format: ItemFormat, bbox: BBox | null): AsyncGenerator<Uint8Array> {
+    const columns = await listAttributeColumns(sql, l.id);
+    const { columns: _, ...meta } = exportMeta(l, columns);
+    yield* exportLayer(sql, meta, columns, format, bbox);
+  }
+
   /** Streams a whole (optionally bbox-filtered) layer in the chosen format. */
   function download(c: Context, l: CollectionRow, format: ItemFormat, bbox: BBox | null) {
-    const stream = pullStream(exportChunks(sql, l, format, bbox, exportMeta));
+    const stream = pullStream(exportStream(l, format, bbox));
     return new Response(stream, {
       status: 200,
       headers: {
@@ -331,33 +332,4 @@ function pullStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Arr
     },
     { highWaterMark: 0 },
   );
-}
-
-/**
- * The chunks of a download. Runs on a reserved connection so the longer statement timeout stays
- * on it; `finally` runs when the stream ends, fails or is cancelled by the client going away
- * (ReadableStream.from calls return() on the generator, which closes the cursor first).
- */
-async function* exportChunks(
-  sql: Db,
-  l: CollectionRow,
-  format: ItemFormat,
-  bbox: BBox | null,
-  metaOf: (l: CollectionRow, columns: ExportMeta['columns']) => ExportMeta,
-): AsyncGenerator<Uint8Array> {
-  const db = await sql.reserve();
-  try {
-    await db`select set_config('statement_timeout', ${EXPORT_STATEMENT_TIMEOUT}, false)`;
-    const columns = await listAttributeColumns(db, l.id);
-    const rows = itemsQuery(db, { layerId: l.id, bbox, limit: null, columns, geometry: GEOMETRY_FOR[format] })
-      .values()
-      .cursor(EXPORT_BATCH) as AsyncIterable<unknown[][]>;
-    yield* encodeStream(format, metaOf(l, columns), rows);
-  } catch (err) {
-    // Headers are gone already; the client sees a truncated body. Nothing personal in the message.
-    throw err instanceof AppError ? err : new Error('export failed');
-  } finally {
-    await db`reset statement_timeout`.catch(() => {});
-    db.release();
-  }
 }

@@ -1,0 +1,239 @@
+/**
+ * Whole-layer downloads through `COPY ... TO STDOUT (FORMAT binary)`: PostgreSQL sends each row
+ * as length-prefixed binary fields, so nothing is parsed or decoded as text in Node. GeoJSON
+ * features and CSV lines are written by PostgreSQL itself (one text field a row); FlatGeobuf
+ * features are assembled here from the raw field bytes (WKB coordinates and UTF-8 strings are
+ * copied, never decoded). Row-by-row text parsing in postgres.js cost more than ogr2ogr's whole
+ * export (PERFORMANCE.md X1/X2); binary COPY is the floor that benchmark measures against.
+ *
+ * COPY takes no bind parameters, so the layer id, the attribute keys and the bbox travel as
+ * transaction-local settings (set_config with parameters) that the fixed COPY text reads with
+ * current_setting(): no value is ever spliced into SQL text.
+ *
+ * Memory stays flat: postgres.js pauses the socket when the stream's buffer is full, and the
+ * stream is only read as fast as the HTTP client takes the bytes. A client that goes away
+ * cancels the COPY (a CancelRequest), and the transaction is rolled back.
+ */
+import type { Readable } from 'node:stream';
+import type { Db } from '../../db.ts';
+import type { BBox } from '../../../../lib/geo.ts';
+import { FgbFeatureWriter, fgbHeader } from './open-data.flatgeobuf.ts';
+import { csvHeader, fgbColumns, type ExportMeta, type ItemFormat } from './open-data.encode.ts';
+import type { AttributeColumn } from './open-data.sql.ts';
+
+const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/** One row as binary COPY sends it: each field's bytes, null for SQL NULL. */
+export type RawRow = (Buffer | null)[];
+
+/**
+ * Incremental parser of the binary COPY stream: feed chunks, get whole rows back. Fields are
+ * views into the chunk (no copy) except where a row straddles two chunks.
+ */
+export class BinaryCopyParser {
+  private rest: Buffer | null = null;
+  private headerDone = false;
+  ended = false;
+
+  push(chunk: Buffer): RawRow[] {
+    let buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    this.rest = null;
+    let p = 0;
+    if (!this.headerDone) {
+      if (buf.length < 19) {
+        this.rest = buf;
+        return [];
+      }
+      if (!buf.subarray(0, 11).equals(COPY_SIGNATURE)) throw new Error('not a binary COPY stream');
+      const ext = buf.readUInt32BE(15);
+      if (buf.length < 19 + ext) {
+        this.rest = buf;
+        return [];
+      }
+      p = 19 + ext;
+      this.headerDone = true;
+    }
+    const rows: RawRow[] = [];
+    for (;;) {
+      if (p + 2 > buf.length) break;
+      const n = buf.readInt16BE(p);
+      if (n === -1) {
+        this.ended = true;
+        p += 2;
+        break;
+      }
+      let q = p + 2;
+      const row: RawRow = new Array(n);
+      let complete = true;
+      for (let i = 0; i < n; i++) {
+        if (q + 4 > buf.length) {
+          complete = false;
+          break;
+        }
+        const len = buf.readInt32BE(q);
+        q += 4;
+        if (len === -1) {
+          row[i] = null;
+          continue;
+        }
+        if (q + len > buf.length) {
+          complete = false;
+          break;
+        }
+        row[i] = buf.subarray(q, q + len);
+        q += len;
+      }
+      if (!complete) break;
+      rows.push(row);
+      p = q;
+    }
+    if (p < buf.length && !this.ended) this.rest = Buffer.from(buf.subarray(p));
+    return rows;
+  }
+}
+
+/** Elements of a one-dimensional text[] in binary form (array_send). */
+export function binaryTextArray(b: Buffer | null): RawRow {
+  if (!b || b.length < 12) return [];
+  const ndim = b.readInt32BE(0);
+  if (ndim === 0) return [];
+  const count = b.readInt32BE(12);
+  const out: RawRow = new Array(count);
+  let p = 20;
+  for (let i = 0; i < count; i++) {
+    const len = b.readInt32BE(p);
+    p += 4;
+    if (len === -1) {
+      out[i] = null;
+    } else {
+      out[i] = b.subarray(p, p + len);
+      p += len;
+    }
+  }
+  return out;
+}
+
+/** The fixed COPY statements: one per format, reading the export settings. */
+function copyQuery(db: Db, format: ItemFormat) {
+  const from = db`
+      from assets a
+      join layers l on l.id = a.layer_id and l.is_public
+      cross join (select current_setting('app.export_keys')::text[] as keys,
+                         nullif(current_setting('app.export_bbox'), '')::float8[] as b) s
+     where a.layer_id = current_setting('app.export_layer')
+       and (s.b is null or (a.geom && st_makeenvelope(s.b[1], s.b[2], s.b[3], s.b[4], 4326)
+                            and st_intersects(a.geom, st_makeenvelope(s.b[1], s.b[2], s.b[3], s.b[4], 4326))))`;
+  if (format === 'fgb') {
+    return db`copy (
+      select a.id, a.external_id, a.name, a.condition, a.criticality::int4, a.install_date::text,
+             array(select a.properties ->> k from unnest(s.keys) k),
+             st_asbinary(st_force2d(a.geom), 'NDR')
+      ${from}
+    ) to stdout (format binary)`;
+  }
+  if (format === 'csv') {
+    return db`copy (
+      select csv_text_cell(st_astext(a.geom, 7)) || ',' || a.id || ',' || csv_text_cell(a.external_id) || ','
+             || csv_text_cell(a.name) || ',' || coalesce(a.condition, '') || ',' || coalesce(a.criticality::text, '') || ','
+             || coalesce(a.install_date::text, '')
+             || coalesce((select string_agg(',' || csv_json_cell(a.properties -> k), '') from unnest(s.keys) k), '')
+             || e'\r\n'
+      ${from}
+    ) to stdout (format binary)`;
+  }
+  return db`copy (
+    select '{"type":"Feature","id":' || a.id || ',"geometry":' || st_asgeojson(a.geom, 7) || ',"properties":'
+           || (jsonb_build_object('external_id', a.external_id, 'name', a.name, 'condition', a.condition,
+                                  'criticality', a.criticality, 'install_date', a.install_date)
+               || coalesce((select jsonb_object_agg(k, a.properties -> k) from unnest(s.keys) k where a.properties ? k), '{}'))::text
+           || '}'
+    ${from}
+  ) to stdout (format binary)`;
+}
+
+/** Statement timeout of an export: a big layer to a slow client outlives the API's 30 s. */
+const EXPORT_STATEMENT_TIMEOUT = '15min';
+
+/**
+ * The encoded chunks of a whole-layer download. Runs on a reserved connection in a read-only
+ * transaction; `finally` runs when the stream ends, fails, or the client goes away (the HTTP
+ * layer returns the generator), and always leaves the connection idle before releasing it.
+ */
+export async function* exportLayer(
+  sql: Db,
+  meta: Omit<ExportMeta, 'columns'>,
+  columns: AttributeColumn[],
+  format: ItemFormat,
+  bbox: BBox | null,
+): AsyncGenerator<Uint8Array> {
+  const db = await sql.reserve();
+  let copy: ReturnType<typeof copyQuery> | null = null;
+  let stream: Readable | null = null;
+  let finished = false;
+  try {
+    await db`begin isolation level repeatable read read only`;
+    await db`
+      select set_config('statement_timeout', ${EXPORT_STATEMENT_TIMEOUT}, true),
+             set_config('app.export_layer', ${meta.layerId}, true),
+             set_config('app.export_keys', ${columns.map((c) => c.key)}::text[]::text, true),
+             set_config('app.export_bbox', ${bbox ? `{${bbox.join(',')}}` : ''}, true)`;
+    copy = copyQuery(db as unknown as Db, format);
+    stream = (await copy.readable()) as unknown as Readable;
+    const parser = new BinaryCopyParser();
+    const full: ExportMeta = { ...meta, columns };
+
+    if (format === 'fgb') {
+      const cols = fgbColumns(columns);
+      yield fgbHeader({ name: meta.layerId, title: meta.title, description: meta.description, columns: cols, envelope: meta.bbox });
+      const writer = new FgbFeatureWriter(cols);
+      const values: (Buffer | null)[] = new Array(cols.length);
+      for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
+        for (const row of parser.push(chunk as Buffer)) {
+          for (let i = 0; i < 6; i++) values[i] = row[i] ?? null;
+          const attrs = binaryTextArray(row[6] ?? null);
+          for (let i = 0; i < columns.length; i++) values[6 + i] = attrs[i] ?? null;
+          writer.writeRaw(row[7]!, values);
+        }
+        if (writer.length >= 64 * 1024) yield writer.take();
+      }
+      if (writer.length > 0) yield writer.take();
+    } else {
+      const json = format === 'json';
+      yield Buffer.from(json ? `{"type":"FeatureCollection","name":${JSON.stringify(full.layerId)},"features":[\n` : csvHeader(columns));
+      let first = true;
+      const parts: Buffer[] = [];
+      let size = 0;
+      const sep = Buffer.from(',\n');
+      for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
+        for (const row of parser.push(chunk as Buffer)) {
+          if (json) {
+            if (!first) parts.push(sep);
+            first = false;
+          }
+          parts.push(row[0]!);
+          size += row[0]!.length + 2;
+        }
+        // One chunk of output per ~64 KB of rows.
+        if (size >= 64 * 1024) {
+          yield Buffer.concat(parts);
+          parts.length = 0;
+          size = 0;
+        }
+      }
+      if (parts.length) yield Buffer.concat(parts);
+      if (json) yield Buffer.from('\n]}\n');
+    }
+    if (!parser.ended) throw new Error('export ended early');
+    finished = true;
+  } finally {
+    if (!finished && copy && stream && !stream.readableEnded) {
+      // Early stop: ask the server to cancel the COPY, and drain what is already on its way so
+      // postgres.js can read the error and see the connection go idle again.
+      stream.on('error', () => {});
+      stream.resume();
+      await copy.cancel();
+    }
+    await db`rollback`.catch(() => {});
+    db.release();
+  }
+}

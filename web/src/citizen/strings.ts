@@ -1,0 +1,141 @@
+/**
+ * The citizen page's own Greek/English texts (the shared i18n.ts holds the map-wide ones and the
+ * language state; this file only adds words, it does not keep a second language setting).
+ */
+import { getLang, type Lang } from '../i18n.ts';
+
+const S = {
+  report_problem: { el: 'Αναφορά προβλήματος', en: 'Report a problem' },
+  track: { el: 'Παρακολούθηση', en: 'Track' },
+  track_title: { el: 'Παρακολούθηση αναφοράς', en: 'Follow a report' },
+  filters: { el: 'Φίλτρα', en: 'Filters' },
+  filter_status: { el: 'Κατάσταση', en: 'Status' },
+  filter_category: { el: 'Κατηγορία', en: 'Category' },
+  all_categories: { el: 'Όλες οι κατηγορίες', en: 'All categories' },
+  status_open: { el: 'Ανοιχτά', en: 'Open' },
+  status_closed: { el: 'Ολοκληρωμένα', en: 'Finished' },
+  status_all: { el: 'Όλα', en: 'All' },
+  live: { el: 'Ζωντανά', en: 'Live' },
+  live_off: { el: 'Χωρίς σύνδεση', en: 'Offline' },
+  reports_in_view: { el: 'αναφορές στην περιοχή', en: 'reports in view' },
+  report_in_view: { el: 'αναφορά στην περιοχή', en: 'report in view' },
+  zoom_for_points: { el: 'Μεγεθύνετε για μεμονωμένες αναφορές', en: 'Zoom in for single reports' },
+  new_report_live: { el: 'Νέα αναφορά στον χάρτη', en: 'New report on the map' },
+  updated_report_live: { el: 'Ενημερώθηκε η αναφορά', en: 'Report updated' },
+  // status names
+  st_submitted: { el: 'Υποβλήθηκε', en: 'Submitted' },
+  st_acknowledged: { el: 'Παραλήφθηκε', en: 'Acknowledged' },
+  st_in_progress: { el: 'Σε εξέλιξη', en: 'In progress' },
+  st_resolved: { el: 'Επιλύθηκε', en: 'Resolved' },
+  st_closed: { el: 'Έκλεισε', en: 'Closed' },
+  st_rejected: { el: 'Απορρίφθηκε', en: 'Rejected' },
+  st_duplicate: { el: 'Διπλότυπη', en: 'Duplicate' },
+  // report flow
+  step_place: { el: 'Πού είναι το πρόβλημα;', en: 'Where is the problem?' },
+  place_hint: { el: 'Πατήστε στον χάρτη για να βάλετε την πινέζα ή χρησιμοποιήστε την τοποθεσία σας.', en: 'Tap the map to drop the pin, or use your location.' },
+  place_hint_keyboard: { el: 'Με το πληκτρολόγιο: μετακινήστε τον χάρτη με τα βέλη και πατήστε «Στο κέντρο του χάρτη».', en: 'With a keyboard: move the map with the arrow keys and choose “At the map centre”.' },
+  use_location: { el: 'Η τοποθεσία μου', en: 'My location' },
+  use_centre: { el: 'Στο κέντρο του χάρτη', en: 'At the map centre' },
+  locating: { el: 'Εντοπισμός θέσης…', en: 'Finding your location…' },
+  location_denied: { el: 'Δεν ήταν δυνατός ο εντοπισμός. Πατήστε στον χάρτη.', en: 'Could not get your location. Tap the map instead.' },
+  location_outside: { el: 'Η θέση είναι εκτός των ορίων του δήμου.', en: 'That spot is outside the municipality.' },
+  pin_placed: { el: 'Η πινέζα τοποθετήθηκε. Μπορείτε να τη σύρετε για διόρθωση.', en: 'Pin placed. Drag it to adjust.' },
+  next: { el: 'Συνέχεια', en: 'Continue' },
+  back: { el: 'Πίσω', en: 'Back' },
+  cancel: { el: 'Ακύρωση', en: 'Cancel' },
+  step_details: { el: 'Περιγράψτε το πρόβλημα', en: 'Describe the problem' },
+  choose_category: { el: 'Κατηγορία', en: 'Category' },
+  description: { el: 'Τι συμβαίνει;', en: 'What is wrong?' },
+  description_hint: { el: 'Η περιγραφή δημοσιεύεται. Μη γράφετε ονόματα, τηλέφωνα ή email.', en: 'The description is public. Do not write names, phone numbers or emails.' },
+  description_placeholder: { el: 'π.χ. Η λάμπα μπροστά από τον αριθμό 12 είναι σβηστή', en: 'e.g. The lamp in front of number 12 is out' },
+  photos: { el: 'Φωτογραφίες', en: 'Photos' },
+  photos_hint: { el: 'Έως 5 φωτογραφίες, 10 MB η καθεμία. Τα μεταδεδομένα (π.χ. GPS) αφαιρούνται.', en: 'Up to 5 photos, 10 MB each. Metadata (such as GPS) is removed.' },
+  add_photo: { el: 'Προσθήκη φωτογραφίας', en: 'Add a photo' },
+  remove_photo: { el: 'Αφαίρεση φωτογραφίας', en: 'Remove photo' },
+  photo_too_big: { el: 'είναι μεγαλύτερη από 10 MB', en: 'is larger than 10 MB' },
+  photo_not_image: { el: 'δεν είναι εικόνα', en: 'is not an image' },
+  photo_too_many: { el: 'Έως 5 φωτογραφίες ανά αναφορά.', en: 'At most 5 photos per report.' },
+  contact: { el: 'Επικοινωνία (προαιρετικά)', en: 'Contact (optional)' },
+  contact_hint: { el: 'Δεν δημοσιεύονται ποτέ. Με email σας ενημερώνουμε για κάθε αλλαγή.', en: 'Never published. With an email we tell you about every change.' },
+  email: { el: 'Email', en: 'Email' },
+  phone: { el: 'Τηλέφωνο', en: 'Phone' },
+  name: { el: 'Ονοματεπώνυμο', en: 'Full name' },
+  anonymous: { el: 'Ανώνυμη αναφορά (δεν κρατάμε το όνομά σας)', en: 'Report anonymously (your name is not kept)' },
+  notify: { el: 'Ενημέρωση με email όταν αλλάζει η κατάσταση', en: 'Email me when the status changes' },
+  required: { el: 'Υποχρεωτικό', en: 'Required' },
+  optional: { el: 'προαιρετικό', en: 'optional' },
+  choose: { el: 'Επιλέξτε…', en: 'Choose…' },
+  err_category: { el: 'Επιλέξτε κατηγορία.', en: 'Choose a category.' },
+  err_description: { el: 'Γράψτε μια σύντομη περιγραφή.', en: 'Write a short description.' },
+  err_email: { el: 'Το email δεν είναι έγκυρο.', en: 'That email is not valid.' },
+  err_phone: { el: 'Το τηλέφωνο δεν είναι έγκυρο.', en: 'That phone number is not valid.' },
+  err_answer: { el: 'Απαντήστε στην ερώτηση.', en: 'Please answer.' },
+  err_form: { el: 'Διορθώστε τα πεδία που επισημαίνονται.', en: 'Please fix the marked fields.' },
+  checking_duplicates: { el: 'Έλεγχος για παρόμοιες αναφορές…', en: 'Checking for similar reports…' },
+  duplicates_title: { el: 'Μήπως έχει ήδη αναφερθεί;', en: 'Already reported?' },
+  duplicates_intro: { el: 'Κοντά στο σημείο υπάρχουν ανοιχτές αναφορές της ίδιας κατηγορίας. Αν είναι το ίδιο πρόβλημα, πατήστε «Κι εγώ» αντί να στείλετε νέα.', en: 'There are open reports of the same kind close by. If it is the same problem, tap “Me too” instead of sending a new one.' },
+  me_too: { el: 'Κι εγώ', en: 'Me too' },
+  me_too_done: { el: 'Ευχαριστούμε! Η υποστήριξή σας καταμετρήθηκε.', en: 'Thank you! Your support was counted.' },
+  me_too_already: { el: 'Έχετε ήδη υποστηρίξει αυτή την αναφορά.', en: 'You already support this report.' },
+  send_anyway: { el: 'Είναι άλλο πρόβλημα, αποστολή', en: 'It is a different problem, send' },
+  send: { el: 'Αποστολή αναφοράς', en: 'Send report' },
+  sending: { el: 'Αποστολή…', en: 'Sending…' },
+  uploading_photos: { el: 'Ανέβασμα φωτογραφιών', en: 'Uploading photos' },
+  photo_failed: { el: 'Μια φωτογραφία δεν ανέβηκε', en: 'A photo could not be uploaded' },
+  sent_title: { el: 'Η αναφορά σας καταχωρίστηκε', en: 'Your report has been filed' },
+  protocol_number: { el: 'Αριθμός πρωτοκόλλου', en: 'Protocol number' },
+  private_link: { el: 'Προσωπικός σύνδεσμος παρακολούθησης', en: 'Private tracking link' },
+  private_link_hint: { el: 'Κρατήστε τον: δείχνει την αναφορά σας και τα στοιχεία σας. Μην τον δημοσιεύετε.', en: 'Keep it: it shows your report and your details. Do not share it publicly.' },
+  copy: { el: 'Αντιγραφή', en: 'Copy' },
+  copied: { el: 'Αντιγράφηκε', en: 'Copied' },
+  follow: { el: 'Παρακολούθηση αναφοράς', en: 'Follow the report' },
+  done: { el: 'Κλείσιμο', en: 'Done' },
+  moderation_note: { el: 'Η αναφορά θα εμφανιστεί στον χάρτη μετά από έλεγχο.', en: 'The report will appear on the map after a check.' },
+  distance_m: { el: 'μ.', en: 'm' },
+  away: { el: 'μακριά', en: 'away' },
+  supporters: { el: 'υποστηρικτές', en: 'supporters' },
+  // tracking
+  by_number: { el: 'Αριθμός πρωτοκόλλου', en: 'Protocol number' },
+  by_number_hint: { el: 'π.χ. 2026/001234', en: 'e.g. 2026/001234' },
+  find: { el: 'Αναζήτηση', en: 'Find' },
+  not_found: { el: 'Δεν βρέθηκε αναφορά με αυτόν τον αριθμό.', en: 'No report with that number.' },
+  bad_number: { el: 'Γράψτε τον αριθμό όπως 2026/001234.', en: 'Write the number like 2026/001234.' },
+  my_reports: { el: 'Οι αναφορές μου σε αυτή τη συσκευή', en: 'My reports on this device' },
+  timeline: { el: 'Ιστορικό', en: 'Timeline' },
+  ev_created: { el: 'Η αναφορά υποβλήθηκε', en: 'Report submitted' },
+  ev_status: { el: 'Αλλαγή κατάστασης', en: 'Status changed' },
+  ev_note: { el: 'Ενημέρωση', en: 'Update' },
+  ev_category: { el: 'Αλλαγή κατηγορίας', en: 'Category changed' },
+  ev_other: { el: 'Ενημέρωση', en: 'Update' },
+  photos_processing: { el: 'φωτογραφίες σε επεξεργασία', en: 'photos being processed' },
+  expected_by: { el: 'Αναμενόμενη αντιμετώπιση έως', en: 'Expected by' },
+  address: { el: 'Διεύθυνση', en: 'Address' },
+  near_asset: { el: 'Κοντά σε', en: 'Near' },
+  submitted_at: { el: 'Υποβλήθηκε', en: 'Submitted' },
+  your_details: { el: 'Τα στοιχεία σας (ορατά μόνο σε εσάς)', en: 'Your details (only you can see them)' },
+  not_published: { el: 'Σε έλεγχο πριν τη δημοσίευση', en: 'Being checked before publication' },
+  updates_auto: { el: 'Η σελίδα ενημερώνεται αυτόματα.', en: 'This page updates itself.' },
+  view_on_map: { el: 'Στον χάρτη', en: 'Show on map' },
+  location_coarse: { el: 'Η θέση εμφανίζεται κατά προσέγγιση.', en: 'The location is shown approximately.' },
+  network_error: { el: 'Δεν υπάρχει σύνδεση. Δοκιμάστε ξανά.', en: 'No connection. Please try again.' },
+  rate_limited: { el: 'Πολλές αναφορές σε λίγο χρόνο. Δοκιμάστε ξανά σε λίγο.', en: 'Too many reports in a short time. Please try again shortly.' },
+  out_of_bounds: { el: 'Το σημείο είναι εκτός του δήμου. Μετακινήστε την πινέζα.', en: 'That point is outside the municipality. Move the pin.' },
+  step_of: { el: 'Βήμα', en: 'Step' },
+  of: { el: 'από', en: 'of' },
+} as const;
+
+export type CitizenKey = keyof typeof S;
+
+export function tr(key: CitizenKey, lang: Lang = getLang()): string {
+  return S[key][lang];
+}
+
+export function statusLabel(status: string, lang: Lang = getLang()): string {
+  const key = `st_${status}` as CitizenKey;
+  return key in S ? tr(key, lang) : status;
+}
+
+export function formatDate(iso: string | Date, lang: Lang = getLang(), withTime = true): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  return new Intl.DateTimeFormat(lang === 'el' ? 'el-GR' : 'en-GB', withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }).format(d);
+}
