@@ -6,7 +6,9 @@ export interface JobPayloads {
   'photo-process': { attachmentId: number };
   /** Email the subscribers of a report about one status change (incident_events row id). */
   'status-email': { eventId: number };
+  /** Scheduled every minute: mark SLA breaches and notify departments (no payload). */
+  'sla-check': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
-export const JOB_NAMES: JobName[] = ['layer-import', 'photo-process', 'status-email'];
+export const JOB_NAMES: JobName[] = ['layer-import', 'photo-process', 'status-email', 'sla-check'];

@@ -6,10 +6,12 @@
 
 -- Cells of a 2^level x 2^level grid over the Web Mercator square, rows counted from the north
 -- (XYZ tile order), so the cells of tile z/x/y at level L are x*2^(L-z) .. (x+1)*2^(L-z)-1.
--- Levels 14, 16, 18 and 20 serve tiles z<=7, z8-9, z10-11 and z12-13 (each >= 7 levels finer).
+-- Levels 14, 16, 18, 20 and 21 serve tiles z<=7, z8-9, z10-11, z12-13 and z14 (each >= 7 levels
+-- finer, i.e. at least as fine as the 128x128 output grid). Rows: at most one per occupied cell;
+-- 2 M points over a 10 km city make ~90 k cells at level 20 and ~300 k at level 21.
 create table asset_grid (
   layer_id text not null references layers (id) on delete cascade,
-  level smallint not null check (level in (14, 16, 18, 20)),
+  level smallint not null check (level in (14, 16, 18, 20, 21)),
   cx int not null,
   cy int not null,
   -- features whose bbox centre lies in the cell (zero rows stay until the cell refills)
@@ -21,39 +23,39 @@ create table asset_grid (
 );
 
 -- One trigger function for the three statement triggers: removed rows (grid_old) are subtracted,
--- added rows (grid_new) added. The finest level (20) is grouped from the rows, coarser levels from
--- those groups (a cell at level L is the level-20 cell >> (20 - L)).
+-- added rows (grid_new) added. The finest level (21) is grouped from the rows, coarser levels from
+-- those groups (a cell at level L is the level-21 cell >> (21 - L)).
 create function assets_grid_maintain() returns trigger language plpgsql as $$
 begin
   if tg_op in ('DELETE', 'UPDATE') then
     insert into asset_grid as g (layer_id, level, cx, cy, n, sx, sy)
-    select f.layer_id, l.level, f.cx >> (20 - l.level), f.cy >> (20 - l.level), -sum(f.n), -sum(f.sx), -sum(f.sy)
+    select f.layer_id, l.level, f.cx >> (21 - l.level), f.cy >> (21 - l.level), -sum(f.n), -sum(f.sx), -sum(f.sy)
       from (select c.layer_id, c.cx, c.cy, count(*)::int as n, sum(c.mx) as sx, sum(c.my) as sy
               from (select o.layer_id, m.mx, m.my,
-                           least(greatest(floor((m.mx + 20037508.342789244) / (40075016.68557849 / 1048576))::int, 0), 1048575) as cx,
-                           least(greatest(floor((20037508.342789244 - m.my) / (40075016.68557849 / 1048576))::int, 0), 1048575) as cy
+                           least(greatest(floor((m.mx + 20037508.342789244) / (40075016.68557849 / 2097152))::int, 0), 2097151) as cx,
+                           least(greatest(floor((20037508.342789244 - m.my) / (40075016.68557849 / 2097152))::int, 0), 2097151) as cy
                       from grid_old o
                       cross join lateral (select (st_xmin(o.geom_3857) + st_xmax(o.geom_3857)) / 2 as mx,
                                                  (st_ymin(o.geom_3857) + st_ymax(o.geom_3857)) / 2 as my) m) c
              group by c.layer_id, c.cx, c.cy) f
-      cross join (values (14), (16), (18), (20)) l(level)
-     group by f.layer_id, l.level, f.cx >> (20 - l.level), f.cy >> (20 - l.level)
+      cross join (values (14), (16), (18), (20), (21)) l(level)
+     group by f.layer_id, l.level, f.cx >> (21 - l.level), f.cy >> (21 - l.level)
     on conflict (layer_id, level, cx, cy) do update
       set n = g.n + excluded.n, sx = g.sx + excluded.sx, sy = g.sy + excluded.sy;
   end if;
   if tg_op in ('INSERT', 'UPDATE') then
     insert into asset_grid as g (layer_id, level, cx, cy, n, sx, sy)
-    select f.layer_id, l.level, f.cx >> (20 - l.level), f.cy >> (20 - l.level), sum(f.n), sum(f.sx), sum(f.sy)
+    select f.layer_id, l.level, f.cx >> (21 - l.level), f.cy >> (21 - l.level), sum(f.n), sum(f.sx), sum(f.sy)
       from (select c.layer_id, c.cx, c.cy, count(*)::int as n, sum(c.mx) as sx, sum(c.my) as sy
               from (select w.layer_id, m.mx, m.my,
-                           least(greatest(floor((m.mx + 20037508.342789244) / (40075016.68557849 / 1048576))::int, 0), 1048575) as cx,
-                           least(greatest(floor((20037508.342789244 - m.my) / (40075016.68557849 / 1048576))::int, 0), 1048575) as cy
+                           least(greatest(floor((m.mx + 20037508.342789244) / (40075016.68557849 / 2097152))::int, 0), 2097151) as cx,
+                           least(greatest(floor((20037508.342789244 - m.my) / (40075016.68557849 / 2097152))::int, 0), 2097151) as cy
                       from grid_new w
                       cross join lateral (select (st_xmin(w.geom_3857) + st_xmax(w.geom_3857)) / 2 as mx,
                                                  (st_ymin(w.geom_3857) + st_ymax(w.geom_3857)) / 2 as my) m) c
              group by c.layer_id, c.cx, c.cy) f
-      cross join (values (14), (16), (18), (20)) l(level)
-     group by f.layer_id, l.level, f.cx >> (20 - l.level), f.cy >> (20 - l.level)
+      cross join (values (14), (16), (18), (20), (21)) l(level)
+     group by f.layer_id, l.level, f.cx >> (21 - l.level), f.cy >> (21 - l.level)
     on conflict (layer_id, level, cx, cy) do update
       set n = g.n + excluded.n, sx = g.sx + excluded.sx, sy = g.sy + excluded.sy;
   end if;
@@ -69,21 +71,22 @@ create trigger assets_grid_delete after delete on assets
 
 -- Existing features (a database migrated after data was loaded).
 insert into asset_grid (layer_id, level, cx, cy, n, sx, sy)
-select f.layer_id, l.level, f.cx >> (20 - l.level), f.cy >> (20 - l.level), sum(f.n), sum(f.sx), sum(f.sy)
+select f.layer_id, l.level, f.cx >> (21 - l.level), f.cy >> (21 - l.level), sum(f.n), sum(f.sx), sum(f.sy)
   from (select c.layer_id, c.cx, c.cy, count(*)::int as n, sum(c.mx) as sx, sum(c.my) as sy
           from (select a.layer_id, m.mx, m.my,
-                       least(greatest(floor((m.mx + 20037508.342789244) / (40075016.68557849 / 1048576))::int, 0), 1048575) as cx,
-                       least(greatest(floor((20037508.342789244 - m.my) / (40075016.68557849 / 1048576))::int, 0), 1048575) as cy
+                       least(greatest(floor((m.mx + 20037508.342789244) / (40075016.68557849 / 2097152))::int, 0), 2097151) as cx,
+                       least(greatest(floor((20037508.342789244 - m.my) / (40075016.68557849 / 2097152))::int, 0), 2097151) as cy
                   from assets a
                   cross join lateral (select (st_xmin(a.geom_3857) + st_xmax(a.geom_3857)) / 2 as mx,
                                              (st_ymin(a.geom_3857) + st_ymax(a.geom_3857)) / 2 as my) m) c
          group by c.layer_id, c.cx, c.cy) f
-  cross join (values (14), (16), (18), (20)) l(level)
- group by f.layer_id, l.level, f.cx >> (20 - l.level), f.cy >> (20 - l.level);
+  cross join (values (14), (16), (18), (20), (21)) l(level)
+ group by f.layer_id, l.level, f.cx >> (21 - l.level), f.cy >> (21 - l.level);
 
--- Same contract as in 0004_tiles.sql, with two changes: dense point tiles up to z13 read
--- asset_grid, and a sparse tile is counted and built in one pass over the index (the separate
--- count cost a second index scan on every tile). p_keys: the layer's public attribute keys, which
+-- Same contract as in 0004_tiles.sql, with three changes: dense point tiles up to z14 read
+-- asset_grid; a sparse tile is counted and built in one pass over the index (the separate count
+-- cost a second index scan on every tile); the asset id travels only as the MVT feature id
+-- (MapLibre's feature.id, GDAL's mvt_id), not also as an `id` attribute (~8 bytes a feature). p_keys: the layer's public attribute keys, which
 -- the API caches per layer version (null: computed here from a sample, ~1 ms a tile).
 drop function mvt_tile(text, int, int, int);
 create function mvt_tile(p_layer text, p_z int, p_x int, p_y int, p_keys text[] default null) returns bytea
@@ -124,9 +127,9 @@ begin
          'null::jsonb')
     into v_props
     from unnest(v_keys) k;
-  -- A point tile up to z13 whose grid count (level 14 cells nest in any tile up to z14) is over
+  -- A point tile up to z14 whose grid count (level 14 cells nest in any tile up to z14) is over
   -- raw_max is dense for sure: skip the raw attempt.
-  if v_type = 'point' and p_z <= 13 then
+  if v_type = 'point' and p_z <= 14 then
     select coalesce(sum(g.n), 0) into v_n
       from asset_grid g
      where g.layer_id = p_layer and g.level = 14
@@ -138,7 +141,7 @@ begin
   if coalesce(v_n, 0) <= raw_max then
     execute format($q$
       select count(*)::int, st_asmvt(t, $1, 4096, 'geom', 'fid') filter (where t.geom is not null)
-        from (select a.id as fid, a.id, left(a.name, 80) as name, a.condition, a.criticality, %s as props,
+        from (select a.id as fid, left(a.name, 80) as name, a.condition, a.criticality, %s as props,
                      st_asmvtgeom(case when $5 < 17 and $6 <> 'point' then st_simplify(a.geom_3857, $4, true)
                                        else a.geom_3857 end,
                                   $3, 4096, 64, true) as geom
@@ -152,10 +155,10 @@ begin
     end if;
   end if;
 
-  if v_type = 'point' and p_z <= 13 then
+  if v_type = 'point' and p_z <= 14 then
     -- Low zoom: sum the precomputed grid (asset_grid) instead of touching every point. The level is
     -- the coarsest one at least 7 levels below the tile, i.e. finer than the 128x128 output grid.
-    v_level := case when p_z <= 7 then 14 when p_z <= 9 then 16 when p_z <= 11 then 18 else 20 end;
+    v_level := case when p_z <= 7 then 14 when p_z <= 9 then 16 when p_z <= 11 then 18 when p_z <= 13 then 20 else 21 end;
     v_span := 1 << (v_level - p_z);
     v_shift := v_level - p_z - 7;
     select st_asmvt(t, p_layer, 4096, 'geom') into v_tile
@@ -200,11 +203,11 @@ begin
       select c.id from c where c.size >= v_unit * 16 order by c.size desc, c.id limit v_lim
     )
     select st_asmvt(t, p_layer, 4096, 'geom', 'fid') into v_tile
-      from (select a.id as fid, a.id, left(a.name, 80) as name, a.condition, a.criticality, null::int as count,
+      from (select a.id as fid, left(a.name, 80) as name, a.condition, a.criticality, null::int as count,
                    st_asmvtgeom(st_simplify(a.geom_3857, v_unit * 4, true), v_env, 4096, 64, true) as geom
               from big join assets a on a.id = big.id
             union all
-            select null, null, null, null, null, g.n,
+            select null, null, null, null, g.n,
                    st_point(round((g.ax - v_xmin) / v_unit), round((v_ymax - g.ay) / v_unit))
               from (select count(*)::int as n, avg(c.cx) as ax, avg(c.cy) as ay
                       from c

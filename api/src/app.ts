@@ -23,6 +23,9 @@ import { authContext } from './middleware/auth.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { registriesRoutes } from './modules/registries/registries.routes.ts';
+import { staffTilesRoutes, triageRoutes } from './modules/triage/triage.routes.ts';
+import { statsRoutes } from './modules/stats/stats.routes.ts';
+import { crewRoutes } from './modules/crew/crew.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -72,6 +75,8 @@ export function createApp(deps: AppDeps) {
     if (c.req.path.startsWith('/api/imports')) return next();
     // Report photos carry their own 10 MB limit (incidents.routes.ts).
     if (/^\/api\/incidents\/\d{4}\/\d{1,6}\/photos$/.test(c.req.path)) return next();
+    // Crew work-order photos likewise (crew.routes.ts).
+    if (/^\/api\/crew\/work-orders\/\d{1,15}\/photos$/.test(c.req.path)) return next();
     return bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (cc) => cc.json({ error: { code: 'payload_too_large', message: `body over ${JSON_BODY_LIMIT} bytes` } }, 413) })(c, next);
   });
 
@@ -87,6 +92,10 @@ export function createApp(deps: AppDeps) {
   app.route('/api', authRoutes(deps));
   app.route('/api', auditRoutes(deps));
   app.route('/api', registriesRoutes(deps));
+  app.route('/api', triageRoutes(deps));
+  app.route('/api', statsRoutes(deps));
+  app.route('/tiles/staff', staffTilesRoutes(deps));
+  app.route('/api', crewRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', openapiRoutes(deps));
   app.route('/api', layersRoutes(deps));

@@ -35,4 +35,6 @@ export async function createWorker(deps: WorkerDeps): Promise<void> {
       }
     });
   }
+  // SLA breaches are marked within a minute of falling due (pg-boss cron: one job per minute cluster-wide).
+  await deps.boss.schedule('sla-check', '* * * * *');
 }

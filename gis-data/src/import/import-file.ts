@@ -16,7 +16,7 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Db } from '../../../api/src/db.ts';
-import { getLayer, upsertLayer, type LayerRow } from '../../../api/src/modules/layers/layers.sql.ts';
+import { getLayer, refreshLayerExtent, upsertLayer, type LayerRow } from '../../../api/src/modules/layers/layers.sql.ts';
 import {
   finishImport,
   getImport,
@@ -42,7 +42,6 @@ import {
   majorityFamily,
   mergeStageIntoLayer,
   openStageCopy,
-  refreshExtent,
   rejectOtherFamilies,
   rejectOutOfRange,
   repairInvalid,
@@ -267,6 +266,8 @@ interface ParseTally {
   rejectionCounts: Record<string, number>;
   rejections: { index: number; reason: string }[];
   clean: CleanStats;
+  /** Rows staged with an external id (the merge index is built only when there are some). */
+  withExternalId: number;
 }
 
 function reject(t: ParseTally, index: number, code: string, detail?: string): void {
@@ -303,6 +304,7 @@ async function* copyRows(reader: FeatureReader, opts: ImportOptions, t: ParseTal
     nameProperty ??= guessNameProperty(props) ?? '';
     const name = nameProperty ? scalarText(props[nameProperty], 500) : null;
     const ext = opts.externalIdProperty !== undefined ? scalarText(props[opts.externalIdProperty], 200) : scalarText(f.id, 200);
+    if (ext !== null) t.withExternalId++;
     const json = JSON.stringify(props);
     batch += `${f.index}\t${enc.family}\t${enc.wkbHex}\t${copyText(name)}\t${copyText(ext)}\t${json.includes('\\') ? json.replaceAll('\\', '\\\\') : json}\n`;
     if (batch.length >= COPY_BATCH_CHARS) {
@@ -405,7 +407,7 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
     outcome.sourceSrid = opts.sourceSrid ?? (declared && 'srid' in declared ? declared.srid : null);
 
     // Parse → COPY, with progress to the callback and (throttled) to the import row.
-    const tally: ParseTally = { read: 0, rejected: 0, rejectionCounts: {}, rejections: [], clean: { truncated: 0, dropped: 0 } };
+    const tally: ParseTally = { read: 0, rejected: 0, rejectionCounts: {}, rejections: [], clean: { truncated: 0, dropped: 0 }, withExternalId: 0 };
     let lastDb = 0;
     let progressWrite: Promise<void> = Promise.resolve();
     const tick = () => {
@@ -433,7 +435,7 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
     if (tally.read === 0) throw new ImportError('no_features', 'the file holds no features');
 
     // Checks in PostGIS, on the staging table only.
-    await timed('index', () => indexStage(conn));
+    await timed('index', () => indexStage(conn, tally.withExternalId > 0));
     await timed('reproject', () => reprojectStage(conn, srid));
     await timed('range', () => rejectOutOfRange(conn));
     const required: Family | null = !opts.layer && existing ? existing.geometry_type : await majorityFamily(conn);
@@ -478,7 +480,7 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
       await conn`select pg_advisory_xact_lock(hashtext('layer-import'), hashtext(${opts.layerId}))`;
       await upsertLayer(conn, layerInput(opts, existing, required ?? existing?.geometry_type ?? 'point'));
       outcome.loaded = await timed('merge', () => mergeStageIntoLayer(conn, opts.layerId));
-      await refreshExtent(conn, opts.layerId);
+      await refreshLayerExtent(conn, opts.layerId);
       await finishImport(conn, row.id, 'succeeded', outcome, null);
       await timed('commit', () => conn`commit`);
     } catch (err) {

@@ -41,9 +41,10 @@ export async function openStageCopy(conn: Db): Promise<Writable> {
 }
 
 /** Statistics for the planner (temporary tables are never auto-analysed) and the merge index. */
-export async function indexStage(conn: Db): Promise<void> {
-  await conn`create index on import_stage (external_id) where external_id is not null`;
-  await conn`analyze import_stage`;
+export async function indexStage(conn: Db, withExternalIds: boolean): Promise<void> {
+  if (withExternalIds) await conn`create index on import_stage (external_id) where external_id is not null`;
+  // Row count and the columns the merge joins on; sampling geometries would cost more than it helps.
+  await conn`analyze import_stage (external_id, rejected)`;
 }
 
 export async function sridExists(sql: Db, srid: number): Promise<boolean> {
@@ -189,14 +190,3 @@ export async function mergeStageIntoLayer(conn: Db, layerId: string): Promise<nu
   return updated.count + inserted.count;
 }
 
-/**
- * The layer's extent after the merge. A single point (or features on one meridian) has a
- * degenerate box that is no Polygon, so it is widened by ~1 cm to fit layers.extent.
- */
-export async function refreshExtent(conn: Db, layerId: string): Promise<void> {
-  await conn`
-    update layers
-       set extent = (select case when st_xmin(b) = st_xmax(b) or st_ymin(b) = st_ymax(b) then st_expand(b, 1e-7) else b end::geometry
-                       from (select st_extent(geom) as b from assets where layer_id = ${layerId}) e)
-     where id = ${layerId}`;
-}

@@ -4,7 +4,7 @@
  * smooth with 100,000 reports. Points are circles coloured by status; clusters are round counters
  * (HTML markers: the offline style has no glyphs for map text). Live changes arrive over SSE.
  */
-import { Marker, type GeoJSONSource, type Map as MapLibreMap, type MapLayerMouseEvent } from 'maplibre-gl';
+import { Marker, type GeoJSONSource, type Map as MapLibreMap, type MapLayerMouseEvent, type MapMouseEvent, type PointLike } from 'maplibre-gl';
 import { h } from '../dom.ts';
 import { formatCount } from '../i18n.ts';
 import { publicClusters, publicIncidents, type ClusterCollection, type IncidentFeature, type MapQuery } from './api.ts';
@@ -17,6 +17,7 @@ const SINGLES_LAYER = 'citizen-incident-singles';
 /** Below this zoom a dense view switches to clusters. */
 const POINTS_ZOOM = 15;
 const POINTS_SOFT_LIMIT = 800;
+const HIT_PX = 14;
 
 export interface IncidentFilter {
   category: string | null;
@@ -81,9 +82,9 @@ export class IncidentsLayer {
         'circle-opacity': 0.95,
       },
     });
-    map.on('click', POINTS_LAYER, (e: MapLayerMouseEvent) => {
-      const number = e.features?.[0]?.properties?.number as string | undefined;
-      const f = number ? this.points.get(number) : undefined;
+    // A finger is wider than a dot: hits within HIT_PX count.
+    map.on('click', (e: MapMouseEvent) => {
+      const f = this.hitTest(e.point);
       if (f) this.onSelect(f);
     });
     map.on('click', SINGLES_LAYER, (e: MapLayerMouseEvent) => {
@@ -204,6 +205,25 @@ export class IncidentsLayer {
     if (wanted) this.points.set(p.number, f);
     else if (!this.points.delete(p.number)) return;
     this.pushPoints();
+  }
+
+  /** The report under a screen point (nearest first), if any. */
+  hitTest(point: { x: number; y: number }): IncidentFeature | undefined {
+    if (!this.map.getLayer(POINTS_LAYER)) return undefined;
+    const box: [PointLike, PointLike] = [
+      [point.x - HIT_PX, point.y - HIT_PX],
+      [point.x + HIT_PX, point.y + HIT_PX],
+    ];
+    let best: IncidentFeature | undefined;
+    let bestD = Infinity;
+    for (const r of this.map.queryRenderedFeatures(box, { layers: [POINTS_LAYER] })) {
+      const f = this.points.get(r.properties?.number as string);
+      if (!f) continue;
+      const p = this.map.project(f.geometry.coordinates);
+      const d = (p.x - point.x) ** 2 + (p.y - point.y) ** 2;
+      if (d < bestD) [best, bestD] = [f, d];
+    }
+    return best;
   }
 
   feature(number: string): IncidentFeature | undefined {

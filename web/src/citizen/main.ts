@@ -1,47 +1,173 @@
 /**
- * The citizen map (`/`): phone first, Greek by default. The public layers over the municipality
- * boundary, a small layer sheet and attribute popups. Reporting and alerts come later (issue 3).
+ * The citizen map (`/`): phone first, Greek by default with English one tap away. Open reports
+ * around the citizen (points or clusters, live over SSE, filterable), the public layers with
+ * their sheet, "Report a problem" and following a report by private link or protocol number.
  */
 import { Popup, type Map as MapLibreMap } from 'maplibre-gl';
 import '../styles/base.css';
 import '../styles/citizen.css';
-import { getConfig, getLayers, type Layer } from '../api-client.ts';
+import './citizen-report.css';
+import { getBoundary, getConfig, getLayers, type Layer } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { bilingual, initLang, onLangChange, setLang, t, type Lang } from '../i18n.ts';
 import { featurePopup } from '../map/feature-popup.ts';
 import { catalogueIdOf } from '../map/layer-style.ts';
 import { PlatformMap } from '../map/platform-map.ts';
 import { legendSwatch } from '../map/swatch.ts';
+import { getCategories, type IncidentFeature } from './api.ts';
+import { uiIcon } from './category-icons.ts';
+import { IncidentsLayer, POINTS_LAYER } from './incidents-layer.ts';
+import { relabel } from './labels.ts';
+import { openLiveFeed } from './live.ts';
+import { MapPanels } from './map-panels.ts';
+import { ReportFlow } from './report-form.ts';
+import { numberFromLocation, tokenFromLocation } from './storage.ts';
+import { tr } from './strings.ts';
+import { TrackingView } from './tracking.ts';
 
 declare global {
   interface Window {
     __map?: MapLibreMap;
     __mapReady?: Promise<void>;
+    /** For browser tests: resolves once the first reports of the view are on the map. */
+    __incidentsReady?: Promise<void>;
+    __incidentsLayerId?: string;
   }
 }
 
 /** Utility networks are shown on demand: a citizen comes for places, not for pipes. */
 const startsVisible = (l: Layer) => l.group !== 'network';
 
-async function main() {
-  initLang('el');
-  const [config, layers] = await Promise.all([getConfig(), getLayers()]);
-  const pmap = new PlatformMap({ container: document.getElementById('map')!, config, layers, initiallyVisible: startsVisible, padding: { top: 16, bottom: 16, left: 16, right: 16 } });
-  window.__map = pmap.map;
-  window.__mapReady = pmap.ready;
+function municipalityOnly(fc: GeoJSON.FeatureCollection): GeoJSON.FeatureCollection {
+  const m = fc.features.filter((f) => f.properties?.level === 'municipality');
+  return m.length ? { ...fc, features: m } : fc;
+}
 
+async function main() {
+  const lang0 = initLang('el');
+  // A private link opened from an email or a note: `/?track=TOKEN` becomes `/#track=TOKEN` at
+  // once, so the token leaves the address the server sees and is not kept in history.
+  const linkToken = tokenFromLocation(location);
+  if (linkToken && location.search.includes('track=')) history.replaceState(null, '', `${location.pathname}#track=${linkToken}`);
+
+  const [config, layers, categories, boundary] = await Promise.all([getConfig(), getLayers(), getCategories(), getBoundary().catch(() => null)]);
+  const pmap = new PlatformMap({
+    container: document.getElementById('map')!,
+    config,
+    layers,
+    initiallyVisible: startsVisible,
+    compactAttribution: true,
+    padding: { top: 56, bottom: 88, left: 16, right: 16 },
+  });
+  const map = pmap.map;
+  window.__map = map;
+  window.__mapReady = pmap.ready;
+  window.__incidentsLayerId = POINTS_LAYER;
+
+  const announcer = document.getElementById('announcer')!;
+  const announce = (msg: string) => {
+    // Cleared first so the same sentence twice is read twice.
+    announcer.textContent = '';
+    setTimeout(() => (announcer.textContent = msg), 50);
+  };
+
+  // ---- header, layer sheet ----
   const legend = document.getElementById('legend')!;
-  const toggle = document.getElementById('legend-toggle') as HTMLButtonElement;
-  toggle.addEventListener('click', () => {
+  const legendToggle = document.getElementById('legend-toggle') as HTMLButtonElement;
+  const reportButton = document.getElementById('report-button') as HTMLButtonElement;
+  const trackButton = document.getElementById('track-button') as HTMLButtonElement;
+  legendToggle.addEventListener('click', () => {
     legend.hidden = !legend.hidden;
-    toggle.setAttribute('aria-expanded', String(!legend.hidden));
+    legendToggle.setAttribute('aria-expanded', String(!legend.hidden));
+  });
+  legend.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      legend.hidden = true;
+      legendToggle.setAttribute('aria-expanded', 'false');
+      legendToggle.focus();
+    }
   });
 
+  // ---- reports on the map ----
+  const incidents = new IncidentsLayer(map, { onSelect: (f) => select(f) });
+  const tracking = new TrackingView({
+    announce,
+    showOnMap: (at, number) => {
+      map.flyTo({ center: at, zoom: Math.max(map.getZoom(), 17) });
+      map.once('idle', () => {
+        const f = incidents.feature(number);
+        if (f) select(f);
+      });
+    },
+  });
+  const panels = new MapPanels({
+    categories,
+    chips: document.getElementById('map-chips')!,
+    getFilter: () => incidents.getFilter(),
+    setFilter: (f) => incidents.setFilter(f),
+    open: (f) => {
+      map.easeTo({ center: f.geometry.coordinates, zoom: Math.max(map.getZoom(), 16) });
+      select(f);
+    },
+    details: (number) => tracking.openNumber(number),
+  });
+  incidents.onChange((s) => panels.update(s));
+  const select = (f: IncidentFeature) => {
+    if (flow.placing) return;
+    incidents.select(f.properties.number);
+    panels.showCard(f);
+  };
+
+  const flow = new ReportFlow({
+    map,
+    categories,
+    boundary: boundary ? municipalityOnly(boundary) : null,
+    dock: document.getElementById('dock')!,
+    reportButton,
+    announce,
+    onFiled: () => incidents.schedule(500),
+    follow: (token) => tracking.openToken(token),
+    showPublic: (number) => tracking.openNumber(number),
+  });
+  reportButton.addEventListener('click', () => {
+    panels.closeCard();
+    legend.hidden = true;
+    legendToggle.setAttribute('aria-expanded', 'false');
+    flow.start();
+  });
+  trackButton.addEventListener('click', () => tracking.open());
+
+  const live = openLiveFeed();
+  live.onState((c) => panels.setLive(c));
+  live.onIncident((f) => {
+    incidents.applyLive(f);
+    tracking.notify(f.properties.number);
+  });
+  live.onReset(() => incidents.schedule(0));
+
+  // Asset attributes on a tap that hits no report (and is not placing a pin).
+  const popup = new Popup({ maxWidth: '300px', className: 'asset-popup' });
+  map.on('click', (e) => {
+    if (flow.placing) return;
+    if (incidents.hitTest(e.point)) return void popup.remove();
+    panels.closeCard();
+    const [feature] = pmap.featuresAt(e.point, 8);
+    if (!feature) return void popup.remove();
+    const id = catalogueIdOf(feature.layer.id);
+    popup.setLngLat(e.lngLat).setDOMContent(featurePopup(feature, id ? pmap.getLayer(id) : undefined)).addTo(map);
+  });
+
+  // ---- language ----
   const render = (lang: Lang) => {
     const [name] = bilingual(config.municipality.name, lang);
     document.getElementById('municipality-name')!.textContent = name;
     document.title = `${t('public_map')} · ${name}`;
-    toggle.textContent = t('layers');
+    replaceChildren(legendToggle, uiIcon('layers', 18), h('span', null, t('layers')));
+    replaceChildren(reportButton, uiIcon('plus', 22), h('span', null, tr('report_problem')));
+    replaceChildren(trackButton, uiIcon('search', 18), h('span', { class: 'bar-btn-text' }, tr('track')));
+    trackButton.setAttribute('aria-label', tr('track_title'));
+    document.querySelector('.skip-link')!.textContent = tr('report_problem');
+    document.getElementById('map')!.setAttribute('aria-label', t('public_map'));
     document.getElementById('legend-title')!.textContent = t('layers');
     for (const b of document.querySelectorAll<HTMLButtonElement>('.lang-switch button')) b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
     replaceChildren(
@@ -52,25 +178,31 @@ async function main() {
         return h('li', null, h('label', null, box, legendSwatch(l), h('span', null, bilingual(l.name, lang)[0]), l.synthetic ? h('span', { class: 'badge badge-synthetic' }, t('synthetic')) : null));
       }),
     );
+    relabel(document);
+    panels.relabel();
+    tracking.relabel();
   };
   for (const b of document.querySelectorAll<HTMLButtonElement>('.lang-switch button')) b.addEventListener('click', () => setLang(b.dataset.lang as Lang));
   onLangChange(render);
-  render(initLang('el'));
+  render(lang0);
 
-  const popup = new Popup({ maxWidth: '300px', className: 'asset-popup' });
-  pmap.map.on('click', (e) => {
-    const [feature] = pmap.featuresAt(e.point, 8);
-    if (!feature) return void popup.remove();
-    const id = catalogueIdOf(feature.layer.id);
-    popup.setLngLat(e.lngLat).setDOMContent(featurePopup(feature, id ? pmap.getLayer(id) : undefined)).addTo(pmap.map);
-  });
+  // ---- deep links ----
+  const openFromHash = () => {
+    const token = tokenFromLocation(location);
+    const number = numberFromLocation(location);
+    if (token) tracking.openToken(token);
+    else if (number) tracking.openNumber(number);
+  };
+  window.addEventListener('hashchange', openFromHash);
+  openFromHash();
+
   await pmap.ready;
-  // On a phone the attribution starts folded behind MapLibre's ⓘ button, so the map stays visible.
-  const attrib = document.querySelector('.maplibregl-ctrl-attrib.maplibregl-compact');
-  attrib?.classList.remove('maplibregl-compact-show'); // what MapLibre itself does on the first drag
+  incidents.install();
+  window.__incidentsReady = incidents.firstLoad;
+  await incidents.firstLoad;
   document.body.dataset.mapReady = 'true';
 }
 
 main().catch((err) => {
-  document.body.appendChild(h('p', { class: 'fatal' }, `${t('error')}: ${(err as Error).message}`));
+  document.body.appendChild(h('p', { class: 'fatal', role: 'alert' }, `${t('error')}: ${(err as Error).message}`));
 });

@@ -75,7 +75,7 @@ export class PhotoPicker {
     if (gone) URL.revokeObjectURL(gone.url);
     this.message.textContent = '';
     this.render();
-    this.addLabel.focus();
+    // Focus stays in the field: on the file input (its label shows the focus ring).
     this.input.focus();
   }
 

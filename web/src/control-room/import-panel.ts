@@ -4,10 +4,12 @@
  * reads the rejection report; on success the layer tree and the map pick the layer up. Every
  * value from the server (file names, rejection reasons) is shown as text.
  */
-import { ApiError, getImport, getMe, login, logout, uploadImport, type ImportStatus, type Layer, type LayerGroup, type StaffUser } from '../api-client.ts';
+import { ApiError, getImport, uploadImport, type ImportStatus, type Layer, type LayerGroup, type StaffUser } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { formatCount, t, type StringKey } from '../i18n.ts';
 import { GROUPS } from '../map/layer-style.ts';
+import { currentUser, expired } from './session.ts';
+import { tr } from './strings.ts';
 
 export interface ImportPanelOptions {
   existingLayers(): Layer[];
@@ -26,60 +28,17 @@ export function layerIdFromFileName(name: string): string {
   return id.length >= 2 ? id.slice(0, 63) : 'imported_layer';
 }
 
-let user: StaffUser | null | undefined;
-
 export function renderImportPanel(root: HTMLElement, opts: ImportPanelOptions): void {
   root.hidden = false;
   const title = h('h2', { class: 'panel-title' }, t('import'));
   const body = h('div', { class: 'import-body' });
   replaceChildren(root, title, body);
-  const show = () => (user ? renderForm(body, user, opts, show) : renderSignIn(body, show));
-  if (user === undefined) {
-    getMe()
-      .then((u) => {
-        user = u;
-        show();
-      })
-      .catch(() => {
-        user = null;
-        show();
-      });
-  } else {
-    show();
-  }
+  // One session for the whole control room (session.ts): the sign-in form lives in the work panel.
+  const show = (me: StaffUser | null) => (me ? renderForm(body, me, opts) : replaceChildren(body, h('p', { class: 'field-label' }, tr('import_needs_sign_in'))));
+  void currentUser().then(show);
 }
 
-function renderSignIn(body: HTMLElement, done: () => void): void {
-  const email = h('input', { type: 'text', name: 'email', autocomplete: 'username', inputmode: 'email', required: true });
-  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
-  const status = h('p', { class: 'panel-status', role: 'status', 'aria-live': 'polite' });
-  const submit = h('button', { type: 'submit', class: 'btn' }, t('sign_in'));
-  const form = h(
-    'form',
-    { class: 'sign-in-form', id: 'sign-in-form' },
-    h('p', { class: 'field-label' }, t('sign_in_hint')),
-    h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('email')), email),
-    h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('password')), password),
-    submit,
-    status,
-  );
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    submit.disabled = true;
-    status.textContent = '';
-    try {
-      user = await login(email.value.trim(), password.value);
-      done();
-    } catch (err) {
-      status.textContent = `${t('error')}: ${(err as Error).message}`;
-      status.classList.add('import-failed');
-      submit.disabled = false;
-    }
-  });
-  replaceChildren(body, form);
-}
-
-function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions, rerender: () => void): void {
+function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions): void {
   const file = h('input', { type: 'file', name: 'file', accept: '.fgb,.geojson,.json,application/geo+json', required: true });
   const layerId = h('input', { type: 'text', name: 'layer', required: true, pattern: '[a-z][a-z0-9_]{1,62}', spellcheck: 'false', autocomplete: 'off' });
   const nameEl = h('input', { type: 'text', name: 'name_el', lang: 'el', maxlength: 200 });
@@ -156,8 +115,7 @@ function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions, 
       if (job.status === 'succeeded') await opts.onImported(job.layer);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
-        user = null;
-        rerender();
+        expired();
         return;
       }
       progress.hidden = true;
@@ -169,13 +127,7 @@ function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions, 
     }
   });
 
-  const signOut = h('button', { type: 'button', class: 'link-button' }, t('sign_out'));
-  signOut.addEventListener('click', async () => {
-    await logout();
-    user = null;
-    rerender();
-  });
-  replaceChildren(body, h('p', { class: 'signed-in' }, `${t('signed_in_as')} ${me.name} (${me.role}) · `, signOut), form);
+  replaceChildren(body, h('p', { class: 'signed-in' }, `${t('signed_in_as')} ${me.name} (${me.role})`), form);
 }
 
 function showProgress(job: ImportStatus, progress: HTMLProgressElement, status: HTMLElement): void {

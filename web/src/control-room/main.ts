@@ -14,6 +14,8 @@ import { featurePopup } from '../map/feature-popup.ts';
 import { PlatformMap } from '../map/platform-map.ts';
 import { catalogueIdOf } from '../map/layer-style.ts';
 import { renderDensityPanel } from './density-panel.ts';
+import { mountDispatcher } from './dispatcher.ts';
+import { tr } from './strings.ts';
 import { renderImportPanel } from './import-panel.ts';
 import { renderLayerTree } from './layer-tree.ts';
 import { initialVisibility, rememberVisibility } from './visibility.ts';
@@ -98,20 +100,41 @@ async function main() {
   });
   renderTexts(initLang(navLang));
   renderPanels();
+  // The dispatcher's day (session, incidents, triage, registries, statistics); a sign-in or
+  // sign-out also redraws the import panel, which needs an administrator.
+  let sessionKnown = false;
+  const dispatcher = mountDispatcher(pmap, () => {
+    if (sessionKnown) renderPanels();
+    sessionKnown = true;
+  });
 
   // Click: popup for the topmost asset under the pointer (a few pixels of tolerance for lines).
   const popup = new Popup({ closeButton: true, maxWidth: '360px', className: 'asset-popup' });
   pmap.map.on('click', (e) => {
+    // An incident drawn over the asset: the incidents layer handles that click.
+    if (dispatcher.incidentAt(e.point.x, e.point.y)) {
+      popup.remove();
+      return;
+    }
     const [feature] = pmap.featuresAt(e.point);
     if (!feature) {
       popup.remove();
       return;
     }
     const layerId = catalogueIdOf(feature.layer.id);
-    popup
-      .setLngLat(e.lngLat)
-      .setDOMContent(featurePopup(feature, layerId ? pmap.getLayer(layerId) : undefined))
-      .addTo(pmap.map);
+    const content = featurePopup(feature, layerId ? pmap.getLayer(layerId) : undefined);
+    const assetId = Number(content.dataset.assetId);
+    if (dispatcher.signedIn() && layerId && Number.isSafeInteger(assetId) && assetId > 0) {
+      // Staff open repair work straight from an asset.
+      const name = typeof feature.properties?.name === 'string' ? feature.properties.name : null;
+      const b = h('button', { type: 'button', class: 'btn btn-small popup-work-order' }, tr('open_work_order'));
+      b.addEventListener('click', () => {
+        popup.remove();
+        dispatcher.openAssetWorkOrder({ id: assetId, name, layerId });
+      });
+      content.appendChild(h('div', { class: 'popup-actions' }, b));
+    }
+    popup.setLngLat(e.lngLat).setDOMContent(content).addTo(pmap.map);
   });
   // Pointer cursor over assets; one query per animation frame at most.
   let hoverPending = false;

@@ -3,6 +3,7 @@ import type { WorkerDeps } from '../worker.ts';
 import { handleLayerImport } from './layer-import.ts';
 import { handlePhotoProcess } from './photo-process.ts';
 import { handleStatusEmail } from './status-email.ts';
+import { handleSlaCheck } from './sla-check.ts';
 
 export type Handler<N extends JobName> = (deps: WorkerDeps, data: JobPayloads[N]) => Promise<void>;
 
@@ -11,4 +12,7 @@ export const handlers: { [N in JobName]?: Handler<N> } = {
   'layer-import': handleLayerImport,
   'photo-process': handlePhotoProcess,
   'status-email': handleStatusEmail,
+  'sla-check': async (deps) => {
+    await handleSlaCheck(deps);
+  },
 };

@@ -9,7 +9,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../api/test/test-db.ts';
 import { silentLogger } from '../../../api/src/logger.ts';
-import { makeStaffKey, makeTestApp, report, seedPlace, type TestApp } from '../../../api/src/modules/incidents/incidents.fixtures.ts';
+import { makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../../../api/src/modules/incidents/incidents.fixtures.ts';
 import { createQueues } from '../worker.ts';
 import { handleStatusEmail } from './status-email.ts';
 
@@ -24,13 +24,12 @@ let t: TestApp;
 let boss: PgBoss;
 let smtp: SMTPServer;
 let smtpUrl: string;
-let staffKey: string;
+let staffHeaders: Record<string, string>;
 const inbox: Received[] = [];
 
 beforeAll(async () => {
   db = await createTestDb();
   await seedPlace(db.sql);
-  staffKey = await makeStaffKey(db.sql);
   smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -50,6 +49,7 @@ beforeAll(async () => {
   await boss.start();
   await createQueues(boss);
   t = makeTestApp(db.sql, { boss, smtpUrl });
+  staffHeaders = (await makeStaff(db.sql, t)).headers;
 });
 afterAll(async () => {
   await boss?.stop({ graceful: false, timeout: 2000 });
@@ -79,7 +79,7 @@ describe('status email', () => {
     const created = await (await t.post('/api/incidents', report({ contact: { email: 'reporter@example.org' }, locale: 'el' }))).json();
     const res = await t.req(`/api/incidents/${created.number}/status`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json', 'x-staff-key': staffKey },
+      headers: { 'content-type': 'application/json', ...staffHeaders },
       body: JSON.stringify({ status: 'in_progress', note: 'Το συνεργείο είναι καθ’ οδόν.' }),
     });
     expect(res.status).toBe(200);
@@ -106,10 +106,10 @@ describe('status email', () => {
 
   it('a refused status change enqueues nothing; a report without email gets no mail', async () => {
     const created = await (await t.post('/api/incidents', report())).json();
-    const bad = await t.req(`/api/incidents/${created.number}/status`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-staff-key': staffKey }, body: JSON.stringify({ status: 'closed' }) });
+    const bad = await t.req(`/api/incidents/${created.number}/status`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...staffHeaders }, body: JSON.stringify({ status: 'closed' }) });
     expect(bad.status).toBe(422);
     const before = (await db.sql`select count(*)::int as n from pgboss.job where name = 'status-email'`)[0].n;
-    const ok = await t.req(`/api/incidents/${created.number}/status`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-staff-key': staffKey }, body: JSON.stringify({ status: 'acknowledged' }) });
+    const ok = await t.req(`/api/incidents/${created.number}/status`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...staffHeaders }, body: JSON.stringify({ status: 'acknowledged' }) });
     const { eventId } = await ok.json();
     expect((await db.sql`select count(*)::int as n from pgboss.job where name = 'status-email'`)[0].n).toBe(before + 1);
     const sent = inbox.length;

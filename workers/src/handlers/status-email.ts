@@ -22,15 +22,23 @@ const MAX_ATTEMPTS = 3;
 interface EventRow {
   event_id: number;
   number: string;
-  to_status: string;
+  /** null for a public update (a staff note) without a status change. */
+  to_status: string | null;
   note: string | null;
   category_el: string;
   category_en: string;
 }
 
 export function renderStatusEmail(e: EventRow, locale: 'el' | 'en', publicUrl: string) {
-  const status = STATUS_NAMES[e.to_status]?.[locale] ?? e.to_status;
   const link = `${publicUrl}/?report=${encodeURIComponent(e.number)}`;
+  if (e.to_status === null) {
+    // A public update from the triage desk (issue 4): same ledger, its own wording.
+    if (locale === 'en') {
+      return { subject: `Report ${e.number}: an update`, text: [`There is an update on your report ${e.number} (${e.category_en}):`, '', e.note ?? '', '', `Follow it here: ${link}`, '', 'Municipality of Piraeus'].join('\n') };
+    }
+    return { subject: `Αναφορά ${e.number}: νέα ενημέρωση`, text: [`Νέα ενημέρωση για την αναφορά σας ${e.number} (${e.category_el}):`, '', e.note ?? '', '', `Παρακολουθήστε την εδώ: ${link}`, '', 'Δήμος Πειραιώς'].join('\n') };
+  }
+  const status = STATUS_NAMES[e.to_status]?.[locale] ?? e.to_status;
   if (locale === 'en') {
     return {
       subject: `Report ${e.number}: ${status}`,
@@ -50,7 +58,7 @@ export async function handleStatusEmail(deps: WorkerDeps & { email?: EmailChanne
     from incident_events e
     join incidents i on i.id = e.incident_id
     join categories c on c.id = i.category_id
-    where e.id = ${data.eventId} and e.kind = 'status'`;
+    where e.id = ${data.eventId} and e.public and (e.kind = 'status' or (e.kind = 'note' and e.note is not null))`;
   if (!event) return;
   // Materialise the ledger once; a re-delivered job finds the rows already there.
   await sql`

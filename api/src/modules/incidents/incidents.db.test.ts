@@ -1,18 +1,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
-import { INSIDE, IN_NOTCH, makeStaffKey, makeTestApp, report, seedPlace, type TestApp } from './incidents.fixtures.ts';
+import { INSIDE, IN_NOTCH, makeStaff, makeTestApp, report, seedPlace, type TestApp } from './incidents.fixtures.ts';
 import { sha256 } from './incidents.service.ts';
 
 let db: TestDb;
 let t: TestApp;
 let place: Awaited<ReturnType<typeof seedPlace>>;
-let staffKey: string;
+let staffHeaders: Record<string, string>;
+let staffId: number;
 
 beforeAll(async () => {
   db = await createTestDb();
   place = await seedPlace(db.sql);
-  staffKey = await makeStaffKey(db.sql);
   t = makeTestApp(db.sql);
+  const staff = await makeStaff(db.sql, t, { role: 'dispatcher', name: 'Μαρία Π.' });
+  staffHeaders = staff.headers;
+  staffId = staff.id;
 });
 afterAll(async () => {
   await db?.drop();
@@ -167,7 +170,7 @@ describe('bad input (RELIABILITY G1-G11, T1) answers 4xx and stores nothing', ()
     ['description over 2000 characters', report({ description: 'α'.repeat(2001) }), 422],
     ['NUL in description', report({ description: 'a\u0000b' }), 422],
     ['bad email', report({ contact: { email: 'not-an-email' } }), 422],
-    ['staff channel without a key', report({ channel: 'phone' }), 401, 'staff_key_required'],
+    ['staff channel without a key', report({ channel: 'phone' }), 401, 'unauthenticated'],
   ];
   for (const [name, body, status, code] of cases) {
     it(name, async () => {
@@ -267,20 +270,21 @@ describe('duplicates and support', () => {
 });
 
 describe('staff entry, status lifecycle and category change', () => {
-  // Header values are bytes: a Greek name travels percent-encoded.
-  const staff = () => ({ 'x-staff-key': staffKey, 'x-staff-user': encodeURIComponent('Μαρία Π.') });
+  // A signed-in dispatcher (session cookie).
+  const staff = () => staffHeaders;
   const patch = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     t.req(path, { method: 'PATCH', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
-  it('records the staff member for phone and counter reports, and refuses a wrong key', async () => {
+  it('records the staff account for phone and counter reports, and refuses them without a session', async () => {
     const res = await t.post('/api/incidents', report({ channel: 'phone' }), staff());
     expect(res.status).toBe(201);
     const { number } = await res.json();
-    const [row] = await db.sql`select channel, staff_user from incidents where protocol_number = ${number}`;
-    expect(row).toEqual({ channel: 'phone', staff_user: 'Μαρία Π.' });
-    expect((await t.post('/api/incidents', report({ channel: 'counter' }), { 'x-staff-key': 'wrong' })).status).toBe(401);
-    // X-Staff-User alone is not believed.
-    const web = await (await t.post('/api/incidents', report(), { 'x-staff-user': 'Impostor' })).json();
+    const [row] = await db.sql`select i.channel, i.staff_user, e.actor_user_id from incidents i join incident_events e on e.incident_id = i.id and e.kind = 'created' where i.protocol_number = ${number}`;
+    expect(row).toEqual({ channel: 'phone', staff_user: `user:${staffId}`, actor_user_id: staffId });
+    expect((await t.post('/api/incidents', report({ channel: 'counter' }))).status).toBe(401);
+    expect((await t.post('/api/incidents', report({ channel: 'counter' }), { cookie: 'session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })).status).toBe(401);
+    // The retired X-Staff-Key / X-Staff-User headers are not believed.
+    const web = await (await t.post('/api/incidents', report(), { 'x-staff-key': 'anything', 'x-staff-user': 'Impostor' })).json();
     const [w] = await db.sql`select staff_user from incidents where protocol_number = ${web.number}`;
     expect(w.staff_user).toBeNull();
   });

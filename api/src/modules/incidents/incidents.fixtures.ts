@@ -13,8 +13,9 @@ import { loadConfig, type Config } from '../../config.ts';
 import type { Db } from '../../db.ts';
 import { createLogger, type Logger } from '../../logger.ts';
 import { sha256 } from './incidents.service.ts';
-import { insertStaffKey } from './incidents.sql.ts';
 import { insertOpen311Key } from '../open311/open311.sql.ts';
+import { createStaffUser, sessionCookieOf } from '../auth/auth.test-helpers.ts';
+import type { Role } from '../auth/roles.ts';
 import type { PgBoss } from 'pg-boss';
 
 /**
@@ -41,10 +42,20 @@ export async function seedPlace(sql: Db): Promise<{ lightNear: number; lightFar:
   return { lightNear, lightFar, pipe, road };
 }
 
-export async function makeStaffKey(sql: Db, name = 'Front desk'): Promise<string> {
-  const key = randomBytes(32).toString('base64url');
-  await insertStaffKey(sql, name, sha256(key));
-  return key;
+let staffSerial = 0;
+
+/**
+ * A staff account signed in through the real login route: `headers` carry its session cookie.
+ * @default role dispatcher (every department), no department
+ */
+export async function makeStaff(sql: Db, t: TestApp, o: { role?: Role; departmentId?: string | null; email?: string; name?: string } = {}): Promise<{ id: number; email: string; password: string; cookie: string; headers: Record<string, string> }> {
+  const email = o.email ?? `staff${++staffSerial}.${randomBytes(3).toString('hex')}@piraeus.example`;
+  const user = await createStaffUser(sql, { email, role: o.role ?? 'dispatcher', departmentId: o.departmentId ?? null, name: o.name });
+  const res = await t.post('/api/auth/login', { email, password: user.password });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  const cookie = sessionCookieOf(res);
+  if (!cookie) throw new Error('no session cookie');
+  return { ...user, cookie, headers: { cookie } };
 }
 
 export async function makeOpen311Key(sql: Db, name = 'City app'): Promise<string> {

@@ -9,8 +9,7 @@ const year = { name: 'year', in: 'path', required: true, schema: { type: 'string
 const seq = { name: 'seq', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{1,6}$' }, description: 'protocol number, second part (`001234`)' };
 const token = { name: 'token', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' }, description: 'the private tracking token returned once at submission' };
 const staffHeaders = [
-  { name: 'X-Staff-Key', in: 'header', required: true, schema: { type: 'string' }, description: 'staff API key (stored hashed in staff_api_keys); until staff sign-in exists' },
-  { name: 'X-Staff-User', in: 'header', schema: { type: 'string' }, description: 'staff member name, percent-encoded UTF-8; believed only with a valid X-Staff-Key' },
+  { name: 'Cookie', in: 'header', required: true, schema: { type: 'string' }, description: 'the staff session cookie from POST /api/auth/login; dispatcher or technician of the report\'s department (admin, dispatcher: any)' },
 ];
 const bboxParam = { name: 'bbox', in: 'query', schema: { type: 'string' }, description: 'minLon,minLat,maxLon,maxLat (EPSG:4326)' };
 const categoryFilter = { name: 'category', in: 'query', schema: { type: 'string' }, description: 'comma list of category ids' };
@@ -32,7 +31,7 @@ const incidentCreate = {
     notify: { type: 'boolean', default: true, description: 'email status changes to contact.email' },
     locale: { type: 'string', enum: ['el', 'en'], default: 'el', description: 'language of the emails' },
     answers: { type: 'object', description: 'answers to the category questions, by question code' },
-    channel: { type: 'string', enum: ['web', 'app', 'phone', 'email', 'counter'], default: 'web', description: 'phone/email/counter need X-Staff-Key' },
+    channel: { type: 'string', enum: ['web', 'app', 'phone', 'email', 'counter'], default: 'web', description: 'phone/email/counter need a staff session' },
   },
 };
 
@@ -67,8 +66,7 @@ export const incidentsOpenApi: PathsObject = {
       parameters: [
         { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', minLength: 8, maxLength: 200 }, description: 'a random id per submit; a retry with the same key and body returns the same report and token (200, Idempotent-Replayed: true); with another body 422 idempotency_key_reused' },
         { name: 'X-Device-Id', in: 'header', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,128}$' }, description: 'random id kept by the app: second rate-limit key' },
-        { ...staffHeaders[0], required: false, description: 'staff entry (channel phone/email/counter)' },
-        staffHeaders[1],
+        { ...staffHeaders[0], required: false, description: 'staff session cookie: staff entry (channel phone/email/counter)' },
       ],
       requestBody: { required: true, content: { 'application/json': { schema: incidentCreate } } },
       responses: { 201: { description: 'created', content: { 'application/json': { schema: created } } }, 200: { description: 'idempotent replay' }, 400: error, 401: error, 413: error, 415: error, 422: error, 429: error, 503: error },

@@ -7,10 +7,11 @@
 import { readFile, unlink } from 'node:fs/promises';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { streamSSE } from 'hono/streaming';
 import { parseBbox } from '../../../../lib/geo.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../../errors.ts';
+import { csrfGuard, optionalStaff, requireStaff } from '../../middleware/auth.ts';
+import { recordAudit } from '../audit/audit.ts';
 import { clientIp, deviceId, idempotencyKey, queryList, queryNumber, readJson, withRetryAfter } from './http.ts';
 import { photoList, publicFeature, publicProperties, publicTimeline } from './incidents.public.ts';
 import {
@@ -28,20 +29,18 @@ import {
   createIncident,
   enforceRateLimits,
   enqueueInTx,
-  requireStaff,
+  recategoriseIncident,
   sha256,
   stableUuid,
-  staffFromHeaders,
+  writableIncident,
 } from './incidents.service.ts';
 import {
   addSupport,
-  changeCategory,
   changeStatus,
   clusterPublicIncidents,
   findIncidentByTokenHash,
   findIncidentIdByNumber,
   findNearbyOpen,
-  findPlaceContext,
   findPublicIncidentByNumber,
   findPublicIncidents,
   getCategory,
@@ -50,6 +49,7 @@ import {
   listPublicEvents,
   setModeration,
 } from './incidents.sql.ts';
+import { lastEventId, serveFeed } from './feed-hub.ts';
 import { incidentStreamHub } from './incidents.stream.ts';
 import { checkUpload, photoPaths, PHOTO_MAX_BYTES, PHOTO_MAX_PER_REPORT, writeFileDurably } from './photos.ts';
 
@@ -71,10 +71,27 @@ async function incidentIdFromPath(c: Context, sql: AppDeps['sql']) {
   return row;
 }
 
+/** Roles that change reports; admin always may. Department scope is checked per report. */
+export const INCIDENT_WRITERS = ['dispatcher', 'technician'] as const;
+
 export function incidentsRoutes(deps: AppDeps) {
   const { sql, config, boss, logger } = deps;
   const app = new Hono();
   const photosBase = `${config.publicUrl}/api/photos`;
+  const csrf = csrfGuard(deps);
+
+  /**
+   * A signed-in staff member entering a report (phone, counter, email): the session cookie, with
+   * the same cross-origin check as every staff route. Citizens send no cookie and get null.
+   */
+  const intakeStaff = async (c: Context) => {
+    const staff = await optionalStaff(c);
+    if (staff) {
+      await csrf(c, async () => {});
+      c.header('Cache-Control', 'no-store');
+    }
+    return staff;
+  };
 
   // ---- intake -------------------------------------------------------------------------------
 
@@ -82,7 +99,7 @@ export function incidentsRoutes(deps: AppDeps) {
     withRetryAfter(c, async () => {
       const key = idempotencyKey(c);
       const device = deviceId(c);
-      const staff = await staffFromHeaders(sql, c.req.header('x-staff-key'), c.req.header('x-staff-user'));
+      const staff = await intakeStaff(c);
       const parsed = IncidentCreateSchema.safeParse(await readJson(c));
       if (!parsed.success) throw unprocessable('invalid_body', 'the report is not valid', zodDetails(parsed.error));
       const b = parsed.data;
@@ -311,43 +328,54 @@ export function incidentsRoutes(deps: AppDeps) {
   });
 
   // ---- staff ------------------------------------------------------------------------------------
+  // Signed-in staff only (requireStaff), within their department unless their role reaches
+  // across (writableIncident), and every change audited in its own transaction (recordAudit).
 
-  /** Status change (X-Staff-Key): writes the public update and enqueues the status email in one transaction. */
-  app.patch(`${NUMBER_PATH}/status`, async (c) => {
-    const staff = await requireStaff(sql, c.req.header('x-staff-key'), c.req.header('x-staff-user'));
+  /** Status change: the public update, the status email job and the audit row in one transaction. */
+  app.patch(`${NUMBER_PATH}/status`, requireStaff(INCIDENT_WRITERS), async (c) => {
+    const staff = c.get('staff');
     const parsed = StatusChangeSchema.safeParse(await readJson(c));
     if (!parsed.success) throw unprocessable('invalid_body', 'the status change is not valid', zodDetails(parsed.error));
-    const incident = await incidentIdFromPath(c, sql);
+    const { id } = await incidentIdFromPath(c, sql);
     const { status, note, duplicateOf } = parsed.data;
-    if (!(await isTransitionAllowed(sql, incident.status, status))) throw unprocessable('invalid_transition', `${incident.status} → ${status} is not allowed`);
     let duplicateId: number | null = null;
     if (duplicateOf) {
       const [y, s] = parseProtocolNumber(duplicateOf) ?? [0, 0];
       const original = await findIncidentIdByNumber(sql, y, s);
-      if (!original || original.id === incident.id) throw unprocessable('invalid_duplicate_of', 'duplicateOf must be another report');
+      if (!original || original.id === id) throw unprocessable('invalid_duplicate_of', 'duplicateOf must be another report');
       duplicateId = original.id;
     }
+    if (status === 'rejected' && !note) throw unprocessable('reason_required', 'a rejection needs a note: the reason the citizen will read');
     const result = await sql.begin(async (tx) => {
-      const r = await changeStatus(tx, { id: incident.id, status, note: note ?? null, actor: staff.user, duplicateOf: duplicateId });
+      const incident = await writableIncident(tx, sql, c, id, { forUpdate: true });
+      if (!(await isTransitionAllowed(tx, incident.status, status))) throw unprocessable('invalid_transition', `${incident.status} → ${status} is not allowed`);
+      const r = await changeStatus(tx, { id, status, note: note ?? null, actorUserId: staff.id, duplicateOf: duplicateId });
+      await recordAudit(tx, c, { action: 'incident.status', objectType: 'incident', objectId: id, before: { status: r.from_status }, after: { status, duplicateOf: duplicateId }, reason: note ?? null });
       await enqueueInTx(boss, tx, 'status-email', { eventId: r.event_id }, stableUuid(`status-email:${r.event_id}`));
       return r;
     });
-    logger.info('incident status', { incidentId: incident.id, from: result.from_status, to: status, eventId: result.event_id, staffKey: staff.keyId });
+    logger.info('incident status', { incidentId: id, from: result.from_status, to: status, eventId: result.event_id, userId: staff.id });
     return c.json({ number: numberParam(c), status, previousStatus: result.from_status, eventId: result.event_id });
   });
 
-  /** Category change (X-Staff-Key): new department and SLA, asset re-linked for the new category's layers. */
-  app.patch(`${NUMBER_PATH}/category`, async (c) => {
-    const staff = await requireStaff(sql, c.req.header('x-staff-key'), c.req.header('x-staff-user'));
+  /** Category change: new department and SLA, asset re-linked for the new category's layers. */
+  app.patch(`${NUMBER_PATH}/category`, requireStaff(INCIDENT_WRITERS), async (c) => {
+    const staff = c.get('staff');
     const parsed = CategoryChangeSchema.safeParse(await readJson(c));
     if (!parsed.success) throw unprocessable('invalid_body', 'the category change is not valid', zodDetails(parsed.error));
-    const incident = await incidentIdFromPath(c, sql);
+    const { id } = await incidentIdFromPath(c, sql);
     const category = await getCategory(sql, parsed.data.category);
     if (!category || !category.active) throw unprocessable('unknown_category', `no category ${parsed.data.category}`);
-    const [pt] = await sql<{ lon: number; lat: number }[]>`select st_x(geom) as lon, st_y(geom) as lat from incidents where id = ${incident.id}`;
     const place = await sql.begin(async (tx) => {
-      const p = await findPlaceContext(tx, { lon: pt.lon, lat: pt.lat, category, excludeIncidentId: incident.id });
-      await changeCategory(tx, { id: incident.id, category, place: p, note: parsed.data.note ?? null, actor: staff.user });
+      const incident = await writableIncident(tx, sql, c, id, { forUpdate: true });
+      const p = await recategoriseIncident(tx, { id, lon: incident.lon, lat: incident.lat, category, note: parsed.data.note ?? null, actorUserId: staff.id });
+      await recordAudit(tx, c, {
+        action: 'incident.category',
+        objectType: 'incident',
+        objectId: id,
+        before: { category: incident.category_id, department: incident.department_id },
+        after: { category: category.id, department: category.department_id, assetId: p.asset_id },
+      });
       return p;
     });
     return c.json({
@@ -359,14 +387,25 @@ export function incidentsRoutes(deps: AppDeps) {
     });
   });
 
-  /** Moderation (X-Staff-Key): publish a held-back report or hide one. */
-  app.patch(`${NUMBER_PATH}/moderation`, async (c) => {
-    const staff = await requireStaff(sql, c.req.header('x-staff-key'), c.req.header('x-staff-user'));
+  /** Moderation: publish a held-back report or hide one (audited with the state before). */
+  app.patch(`${NUMBER_PATH}/moderation`, requireStaff(INCIDENT_WRITERS), async (c) => {
+    const staff = c.get('staff');
     const body = (await readJson(c)) as { publish?: unknown };
     if (typeof body?.publish !== 'boolean' || Object.keys(body).length !== 1) throw unprocessable('invalid_body', 'send { "publish": true | false }');
-    const incident = await incidentIdFromPath(c, sql);
-    await sql.begin((tx) => setModeration(tx, { id: incident.id, publish: body.publish as boolean, actor: staff.user }));
-    return c.json({ number: numberParam(c), published: body.publish });
+    const publish = body.publish;
+    const { id } = await incidentIdFromPath(c, sql);
+    await sql.begin(async (tx) => {
+      const incident = await writableIncident(tx, sql, c, id, { forUpdate: true });
+      await setModeration(tx, { id, publish, actorUserId: staff.id });
+      await recordAudit(tx, c, {
+        action: 'incident.moderation',
+        objectType: 'incident',
+        objectId: id,
+        before: { hidden: incident.hidden, needsModeration: incident.needs_moderation },
+        after: { hidden: !publish, needsModeration: false },
+      });
+    });
+    return c.json({ number: numberParam(c), published: publish });
   });
 
   // ---- public map data -----------------------------------------------------------------------
@@ -430,42 +469,8 @@ export function incidentsRoutes(deps: AppDeps) {
 
   /** Server-sent events: `incident` events (a public Feature), id = feed id; resumable by Last-Event-ID. */
   app.get('/public/incidents/stream', async (c) => {
-    const lastText = c.req.header('last-event-id') ?? c.req.query('lastEventId');
-    const last = lastText !== undefined && /^\d{1,15}$/.test(lastText) ? Number(lastText) : null;
-    if (lastText !== undefined && last === null) throw badRequest('invalid_parameter', 'Last-Event-ID must be a feed id');
-    const hub = incidentStreamHub(sql, logger);
-    await hub.ready();
-    return streamSSE(c, async (stream) => {
-      let queue: Parameters<Parameters<typeof hub.subscribe>[0]>[0] = [];
-      let replaying = true;
-      let sentMax = last ?? 0;
-      const send = async (events: typeof queue) => {
-        for (const e of events) {
-          await stream.writeSSE({ id: String(e.id), event: 'incident', data: JSON.stringify(e.feature) });
-          sentMax = Math.max(sentMax, e.id);
-        }
-      };
-      const unsubscribe = hub.subscribe((events) => {
-        if (replaying) queue.push(...events);
-        else void send(events).catch(() => {});
-      });
-      stream.onAbort(() => unsubscribe());
-      await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 });
-      if (last !== null) {
-        const { events, reset } = await hub.replay(last);
-        if (reset) await stream.writeSSE({ event: 'reset', data: '{"reason":"too many missed events, reload the map"}' });
-        else await send(events);
-      }
-      const replayedMax = sentMax;
-      replaying = false;
-      await send(queue.filter((e) => e.id > replayedMax || last === null));
-      queue = [];
-      while (!stream.aborted) {
-        await stream.sleep(25_000);
-        if (!stream.aborted) await stream.write(': keep-alive\n\n');
-      }
-      unsubscribe();
-    });
+    const last = lastEventId(c);
+    return serveFeed(c, incidentStreamHub(sql, logger), { event: 'incident', last, select: (e) => e.feature });
   });
 
   return app;

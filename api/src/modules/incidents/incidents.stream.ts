@@ -6,6 +6,7 @@
  */
 import type { Db } from '../../db.ts';
 import type { Logger } from '../../logger.ts';
+import { feedHub, type FeedHub } from './feed-hub.ts';
 import { publicFeature } from './incidents.public.ts';
 import type { PublicIncidentRow } from './incidents.sql.ts';
 
@@ -32,63 +33,12 @@ async function feedRows(sql: Db, where: { afterId?: number; ids?: number[] }, li
 
 const toEvent = (r: FeedRow): FeedEvent => ({ id: r.feed_id, feature: publicFeature(r) });
 
-export interface IncidentStreamHub {
-  subscribe(fn: (events: FeedEvent[]) => void): () => void;
-  /** Missed events after a Last-Event-ID; `reset` when there are more than `limit` (reload instead). */
-  replay(afterId: number, limit?: number): Promise<{ events: FeedEvent[]; reset: boolean }>;
-  ready(): Promise<void>;
-}
-
-const hubs = new WeakMap<Db, IncidentStreamHub>();
+export type IncidentStreamHub = FeedHub<FeedEvent>;
 
 export function incidentStreamHub(sql: Db, logger: Logger): IncidentStreamHub {
-  const existing = hubs.get(sql);
-  if (existing) return existing;
-  const clients = new Set<(events: FeedEvent[]) => void>();
-  let pendingIds: number[] = [];
-  let draining = false;
-
-  // Notifications arrive in commit order; fetching exactly the notified ids (rather than "after
-  // the highest id seen") cannot skip a lower id whose transaction committed later.
-  async function drain() {
-    if (draining) return;
-    draining = true;
-    try {
-      while (pendingIds.length) {
-        const ids = pendingIds.splice(0, 500);
-        const events = (await feedRows(sql, { ids }, ids.length)).map(toEvent);
-        if (events.length) for (const c of clients) c(events);
-      }
-    } catch (err) {
-      logger.warn('incident stream fetch failed', { error: String((err as Error).message).slice(0, 200) });
-    } finally {
-      draining = false;
-    }
-  }
-
-  let started: Promise<void> | null = null;
-  const hub: IncidentStreamHub = {
-    ready() {
-      started ??= sql
-        .listen('incident_feed', (payload) => {
-          const id = Number(payload);
-          if (Number.isSafeInteger(id)) {
-            pendingIds.push(id);
-            void drain();
-          }
-        })
-        .then(() => undefined);
-      return started;
-    },
-    subscribe(fn) {
-      clients.add(fn);
-      return () => clients.delete(fn);
-    },
-    async replay(afterId, limit = 1000) {
-      const rows = await feedRows(sql, { afterId }, limit + 1);
-      return { events: rows.slice(0, limit).map(toEvent), reset: rows.length > limit };
-    },
-  };
-  hubs.set(sql, hub);
-  return hub;
+  return feedHub<FeedEvent>(sql, logger, {
+    channel: 'incident_feed',
+    byIds: async (ids) => (await feedRows(sql, { ids }, ids.length)).map(toEvent),
+    after: async (afterId, limit) => (await feedRows(sql, { afterId }, limit)).map(toEvent),
+  });
 }

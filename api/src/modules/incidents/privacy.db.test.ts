@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
 import { silentLogger } from '../../logger.ts';
 import { handlePhotoProcess } from '../../../../workers/src/handlers/photo-process.ts';
-import { jpegWithGps, makeOpen311Key, makeStaffKey, makeTestApp, photoForm, report, seedPlace, type TestApp } from './incidents.fixtures.ts';
+import { jpegWithGps, makeOpen311Key, makeStaff, makeTestApp, photoForm, report, seedPlace, type TestApp } from './incidents.fixtures.ts';
 import { PUBLIC_PROPERTY_KEYS } from './incidents.public.ts';
 
 const CANARY = { name: 'Zqxcanary Vwyname', email: 'zqx.canary@example.org', phone: '+30 699 111 2233', staff: 'Zqxstaffcanary' };
@@ -17,13 +17,14 @@ const CANARY_STRINGS = ['Zqxcanary', 'Vwyname', 'zqx.canary', 'canary@example', 
 
 let db: TestDb;
 let t: TestApp;
+let staff: Awaited<ReturnType<typeof makeStaff>>;
 const reports: { number: string; token: string; sensitive: boolean; lon: number; lat: number }[] = [];
 
 beforeAll(async () => {
   db = await createTestDb();
   await seedPlace(db.sql);
   t = makeTestApp(db.sql);
-  const staffKey = await makeStaffKey(db.sql);
+  staff = await makeStaff(db.sql, t, { role: 'dispatcher', name: CANARY.staff });
   const apiKey = await makeOpen311Key(db.sql);
   const points: [string, number, number, Record<string, unknown>][] = [
     ['street_lighting', 23.6111, 37.9411, { lamp_state: 'off' }],
@@ -38,9 +39,9 @@ beforeAll(async () => {
     reports.push({ number: body.number, token: body.token, sensitive: category === 'noise' || category === 'abandoned_vehicle', lon, lat });
   }
   // Staff entry with a canary staff name, and a status change with a public note.
-  const staffRes = await t.post('/api/incidents', report({ channel: 'counter' }), { 'x-staff-key': staffKey, 'x-staff-user': CANARY.staff });
+  const staffRes = await t.post('/api/incidents', report({ channel: 'counter' }), staff.headers);
   expect(staffRes.status).toBe(201);
-  const patched = await t.req(`/api/incidents/${reports[0].number}/status`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-staff-key': staffKey, 'x-staff-user': CANARY.staff }, body: JSON.stringify({ status: 'acknowledged', note: 'Το συνεργείο ενημερώθηκε' }) });
+  const patched = await t.req(`/api/incidents/${reports[0].number}/status`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...staff.headers }, body: JSON.stringify({ status: 'acknowledged', note: 'Το συνεργείο ενημερώθηκε' }) });
   expect(patched.status).toBe(200);
   // Open311 with a named requestor.
   const form = new URLSearchParams({ api_key: apiKey, service_code: 'PIR-002', lat: '37.9399', long: '23.6150', description: 'Λακκούβα', first_name: 'Zqxcanary', last_name: 'Vwyname', email: CANARY.email, phone: CANARY.phone });
@@ -127,6 +128,8 @@ describe('privacy of the public surfaces (Z1)', () => {
     assertClean('logs', logs);
     // Photo uploads carry the private token in a header, so it is in no logged path.
     for (const r of reports) expect(logs).not.toContain(r.token);
+    // Nor the staff session token.
+    expect(logs).not.toContain(staff.cookie.split('=')[1]);
   });
 
   it('public keys stay inside the allowlist, and sensitive points sit on the ~200 m grid, never exact', async () => {

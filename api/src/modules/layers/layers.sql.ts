@@ -68,9 +68,16 @@ export async function upsertLayer(sql: Db, l: LayerInput): Promise<void> {
       updated_at = now()`;
 }
 
-/** Recomputes a layer's extent after its features changed. */
+/**
+ * Recomputes a layer's extent after its features changed. A single point (or features on one
+ * meridian) has a degenerate box that is no Polygon, so it is widened by ~1 cm to fit the column.
+ */
 export async function refreshLayerExtent(sql: Db, id: string): Promise<void> {
-  await sql`update layers set extent = (select st_envelope(st_extent(geom))::geometry(Polygon, 4326) from assets where layer_id = ${id}) where id = ${id}`;
+  await sql`
+    update layers
+       set extent = (select case when st_xmin(b) = st_xmax(b) or st_ymin(b) = st_ymax(b) then st_expand(b, 1e-7) else b end::geometry
+                       from (select st_extent(geom) as b from assets where layer_id = ${id}) e)
+     where id = ${id}`;
 }
 
 export interface AssetFeature {

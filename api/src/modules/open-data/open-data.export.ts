@@ -133,7 +133,7 @@ function copyQuery(db: Db, format: ItemFormat) {
   }
   if (format === 'csv') {
     return db`copy (
-      select csv_text_cell(st_astext(a.geom, 7)) || ',' || a.id || ',' || csv_text_cell(a.external_id) || ','
+      select '"' || st_astext(a.geom, 7) || '",' || a.id || ',' || csv_text_cell(a.external_id) || ','
              || csv_text_cell(a.name) || ',' || coalesce(a.condition, '') || ',' || coalesce(a.criticality::text, '') || ','
              || coalesce(a.install_date::text, '')
              || coalesce((select string_agg(',' || csv_json_cell(a.properties -> k), '') from unnest(s.keys) k), '')
@@ -226,14 +226,29 @@ export async function* exportLayer(
     if (!parser.ended) throw new Error('export ended early');
     finished = true;
   } finally {
-    if (!finished && copy && stream && !stream.readableEnded) {
-      // Early stop: ask the server to cancel the COPY, and drain what is already on its way so
-      // postgres.js can read the error and see the connection go idle again.
-      stream.on('error', () => {});
-      stream.resume();
+    if (!finished && copy && stream && !stream.readableEnded && !stream.destroyed) {
+      // Early stop: ask the server to cancel the COPY and drain what is already on its way.
+      // postgres.js refuses other queries on the connection until the COPY is over, which it
+      // signals by destroying the stream (error) or ending it (the COPY had finished anyway).
+      const s = stream;
+      const over = new Promise<void>((resolve) => {
+        s.once('close', () => resolve());
+        s.once('end', () => resolve());
+      });
+      s.on('error', () => {});
+      s.resume();
       await copy.cancel();
+      await Promise.race([over, new Promise((r) => setTimeout(r, 10_000).unref())]);
     }
-    await db`rollback`.catch(() => {});
+    // Twice at most: a cancel that arrives late could hit the first rollback instead of the COPY.
+    for (let i = 0; i < 2; i++) {
+      try {
+        await db`rollback`;
+        break;
+      } catch {
+        // retried once; a connection that still fails is released and its next query fails cleanly
+      }
+    }
     db.release();
   }
 }

@@ -5,19 +5,19 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
-import { makeOpen311Key, makeStaffKey, makeTestApp, report, seedPlace, type TestApp } from '../incidents/incidents.fixtures.ts';
+import { makeOpen311Key, makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../incidents/incidents.fixtures.ts';
 
 let db: TestDb;
 let t: TestApp;
 let apiKey: string;
-let staffKey: string;
+let staffHeaders: Record<string, string>;
 
 beforeAll(async () => {
   db = await createTestDb();
   await seedPlace(db.sql);
   t = makeTestApp(db.sql);
   apiKey = await makeOpen311Key(db.sql);
-  staffKey = await makeStaffKey(db.sql);
+  staffHeaders = (await makeStaff(db.sql, t)).headers;
 });
 afterAll(async () => {
   await db?.drop();
@@ -164,7 +164,7 @@ describe('Open311 GeoReport v2', () => {
 
   it('maps every status to open/closed, and filters GET requests by service, status, dates and page', async () => {
     const patch = (n: string, status: string) =>
-      t.req(`/api/incidents/${n}/status`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-staff-key': staffKey }, body: JSON.stringify({ status }) });
+      t.req(`/api/incidents/${n}/status`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...staffHeaders }, body: JSON.stringify({ status, ...(status === 'rejected' ? { note: 'not a municipal matter' } : {}) }) });
     const paths: Record<string, string[]> = {
       submitted: [], acknowledged: ['acknowledged'], in_progress: ['in_progress'], resolved: ['resolved'],
       closed: ['resolved', 'closed'], rejected: ['rejected'], duplicate: ['duplicate'],

@@ -161,7 +161,7 @@ describe('tile size and feature caps', () => {
            and st_y(a.geom_3857) > st_ymin(e) and st_y(a.geom_3857) <= st_ymax(e)`;
       return row!.n;
     };
-    const zooms = [5, 9, 11, 12, 13];
+    const zooms = [5, 9, 11, 12, 13, 14];
     for (const z of zooms) expect(await sumAt(z), `z${z}`).toBe(await inTile(z));
     expect(await inTile(11)).toBeGreaterThan(8000); // dense: the grid path, not raw features
 
@@ -178,11 +178,11 @@ describe('tile size and feature caps', () => {
     const [drift] = await db.sql<{ n: number }[]>`
       select count(*)::int as n
         from (select level, cx, cy, n from asset_grid where layer_id = 'dense_points' and n <> 0) g
-        full join (select l.level, cx >> (20 - l.level) as cx, cy >> (20 - l.level) as cy, count(*)::int as n
-                     from (select floor((st_x(geom_3857) + 20037508.342789244) / (40075016.68557849 / 1048576))::int as cx,
-                                  floor((20037508.342789244 - st_y(geom_3857)) / (40075016.68557849 / 1048576))::int as cy
+        full join (select l.level, cx >> (21 - l.level) as cx, cy >> (21 - l.level) as cy, count(*)::int as n
+                     from (select floor((st_x(geom_3857) + 20037508.342789244) / (40075016.68557849 / 2097152))::int as cx,
+                                  floor((20037508.342789244 - st_y(geom_3857)) / (40075016.68557849 / 2097152))::int as cy
                              from assets where layer_id = 'dense_points') a
-                     cross join (values (14), (16), (18), (20)) l(level)
+                     cross join (values (14), (16), (18), (20), (21)) l(level)
                     group by 1, 2, 3) r using (level, cx, cy)
        where g.n is distinct from r.n`;
     expect(drift!.n).toBe(0);
@@ -194,7 +194,10 @@ describe('tile size and feature caps', () => {
     const features = layerFeatures(decode(await res.arrayBuffer()), 'dense_points');
     expect(features.length).toBeGreaterThan(0);
     const f = features[0]!;
-    expect(typeof f.id).toBe('number');
+    // The asset id is the feature id, not repeated as an attribute.
+    const [asset] = await db.sql<{ name: string }[]>`select name from assets where id = ${Number(f.id)}`;
+    expect(asset!.name).toBe(f.properties.name);
+    expect(f.properties).not.toHaveProperty('id');
     expect(f.properties).toMatchObject({ condition: 'good' });
     expect(String(f.properties.name)).toMatch(/^Hydrant number \d+$/);
     expect(f.properties.diameter_mm).toBeTypeOf('number');
@@ -317,7 +320,7 @@ describe('tile addressing', () => {
     expect(tj.bounds[3]).toBeCloseTo(LAT + SPAN, 2);
     expect(tj.vector_layers).toHaveLength(1);
     expect(tj.vector_layers[0].id).toBe('dense_points');
-    expect(Object.keys(tj.vector_layers[0].fields)).toEqual(expect.arrayContaining(['id', 'name', 'count', 'diameter_mm', 'material']));
+    expect(Object.keys(tj.vector_layers[0].fields)).toEqual(expect.arrayContaining(['name', 'count', 'diameter_mm', 'material']));
     expect(Object.keys(tj.vector_layers[0].fields)).not.toContain('owner_email');
   });
 });

@@ -115,8 +115,8 @@ export function tilesRoutes({ sql, config, logger }: AppDeps) {
     const id = file.slice(0, -'.json'.length);
     const layer = LAYER_ID.test(id) ? await getTileLayer(sql, id) : undefined;
     if (!layer) throw notFound(`no layer ${id}`);
+    // The asset id is the MVT feature id (MapLibre feature.id), not an attribute.
     const fields: Record<string, string> = {
-      id: 'Number: asset id (also the feature id)',
       name: 'String',
       condition: 'String: good | fair | poor | critical | unknown',
       criticality: 'Number: 1-5',

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../../../test/test-db.ts';
+import { createApp } from '../../app.ts';
+import { loadConfig } from '../../config.ts';
+import { silentLogger } from '../../logger.ts';
+import { refreshLayerExtent, upsertLayer } from './layers.sql.ts';
+
+let db: TestDb;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  app = createApp({ sql: db.sql, config: loadConfig({ DATABASE_URL: db.url }, { maxPageSize: 50 }), logger: silentLogger, boss: null });
+  await upsertLayer(db.sql, { id: 'lamps', nameEl: 'Φωτιστικά', nameEn: 'Lamps', group: 'network', geometryType: 'point' });
+  await upsertLayer(db.sql, { id: 'gas', nameEl: 'Αέριο', nameEn: 'Gas', group: 'network', geometryType: 'line', isPublic: false });
+  await db.sql`insert into assets (layer_id, external_id, name, properties, geom)
+    select 'lamps', 'L' || g, 'Lamp ' || g, jsonb_build_object('watts', 40 + g % 3), st_setsrid(st_makepoint(23.62 + g / 10000.0, 37.94), 4326)
+      from generate_series(1, 120) g`;
+  await db.sql`insert into assets (layer_id, name, geom) values ('gas', 'main', st_geomfromtext('LINESTRING(23.62 37.94, 23.63 37.95)', 4326))`;
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe('layers API', () => {
+  it('lists public layers only, with counts and links', async () => {
+    const res = await app.request('/api/layers');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { layers: { id: string; featureCount: number; links: { tiles: string } }[] };
+    expect(body.layers.map((l) => l.id)).toEqual(['lamps']);
+    expect(body.layers[0]!.featureCount).toBe(120);
+    expect(body.layers[0]!.links.tiles).toMatch(/\/tiles\/lamps\/\{z\}\/\{x\}\/\{y\}\.mvt$/);
+  });
+
+  it('pages a bbox query by cursor and clamps the page size', async () => {
+    const first = await app.request('/api/layers/lamps/assets?bbox=23.6,37.9,23.7,38&limit=1000');
+    const page1 = (await first.json()) as { features: { id: number }[]; truncated: boolean; next: number; limit: number };
+    expect(page1.limit).toBe(50);
+    expect(page1.features).toHaveLength(50);
+    expect(page1.truncated).toBe(true);
+    const ids = new Set(page1.features.map((f) => f.id));
+    let next: number | null = page1.next;
+    while (next) {
+      const res = await app.request(`/api/layers/lamps/assets?bbox=23.6,37.9,23.7,38&limit=1000&after=${next}`);
+      const page = (await res.json()) as { features: { id: number }[]; next: number | null };
+      for (const f of page.features) ids.add(f.id);
+      next = page.next;
+    }
+    expect(ids.size).toBe(120);
+  });
+
+  it.each([
+    ['/api/layers/lamps/assets?bbox=1,2,3', 400, 'invalid_bbox'],
+    ['/api/layers/lamps/assets?bbox=10,0,5,1', 400, 'invalid_bbox'],
+    ['/api/layers/lamps/assets?limit=-1', 400, 'invalid_limit'],
+    ['/api/layers/lamps/assets?after=x', 400, 'invalid_cursor'],
+    ['/api/layers/gas', 404, 'not_found'],
+    ['/api/layers/gas/assets', 404, 'not_found'],
+    ['/api/layers/NOPE', 404, 'not_found'],
+    ['/api/assets/abc', 400, 'invalid_id'],
+  ])('%s answers %i %s', async (path, status, code) => {
+    const res = await app.request(path);
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
+  });
+
+  it('hides assets of non-public layers by id', async () => {
+    const [gas] = await db.sql<{ id: number }[]>`select id from assets where layer_id = 'gas'`;
+    expect((await app.request(`/api/assets/${gas!.id}`)).status).toBe(404);
+    const [lamp] = await db.sql<{ id: number }[]>`select id from assets where layer_id = 'lamps' order by id limit 1`;
+    const res = await app.request(`/api/assets/${lamp!.id}`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { properties: { watts: number; layer: string } }).properties).toMatchObject({ layer: 'lamps' });
+  });
+
+  it('computes the extent of a one-point layer (a degenerate box)', async () => {
+    await upsertLayer(db.sql, { id: 'one_tank', nameEl: 'Δεξαμενή', nameEn: 'Tank', group: 'network', geometryType: 'point' });
+    await db.sql`insert into assets (layer_id, geom) values ('one_tank', st_setsrid(st_makepoint(23.64, 37.95), 4326))`;
+    await refreshLayerExtent(db.sql, 'one_tank');
+    const [row] = await db.sql<{ minx: number; maxx: number }[]>`select st_xmin(extent) as minx, st_xmax(extent) as maxx from layers where id = 'one_tank'`;
+    expect(row!.minx).toBeCloseTo(23.64, 5);
+    expect(row!.maxx).toBeCloseTo(23.64, 5);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { BinaryCopyParser, binaryTextArray } from './open-data.export.ts';
+
+/** A binary COPY stream built by hand from the documented format (PostgreSQL COPY docs). */
+function copyStream(rows: (Buffer | null)[][]): Buffer {
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
+  for (const row of rows) {
+    const n = Buffer.alloc(2);
+    n.writeInt16BE(row.length);
+    parts.push(n);
+    for (const f of row) {
+      const len = Buffer.alloc(4);
+      len.writeInt32BE(f ? f.length : -1);
+      parts.push(len);
+      if (f) parts.push(f);
+    }
+  }
+  const end = Buffer.alloc(2);
+  end.writeInt16BE(-1);
+  parts.push(end);
+  return Buffer.concat(parts);
+}
+
+function textArray(items: (string | null)[]): Buffer {
+  const head = Buffer.alloc(20);
+  head.writeInt32BE(1, 0);
+  head.writeInt32BE(items.includes(null) ? 1 : 0, 4);
+  head.writeInt32BE(25, 8);
+  head.writeInt32BE(items.length, 12);
+  head.writeInt32BE(1, 16);
+  const parts = [head];
+  for (const s of items) {
+    const len = Buffer.alloc(4);
+    len.writeInt32BE(s === null ? -1 : Buffer.byteLength(s));
+    parts.push(len);
+    if (s !== null) parts.push(Buffer.from(s));
+  }
+  return Buffer.concat(parts);
+}
+
+describe('binary COPY parser', () => {
+  const rows = [
+    [Buffer.from('Κρουνός'), null, Buffer.from([0, 0, 0, 7])],
+    [Buffer.from(''), Buffer.from('x'.repeat(300)), null],
+    [Buffer.from('last'), Buffer.from('row'), Buffer.from([1])],
+  ];
+  const stream = copyStream(rows);
+
+  it('returns every row whatever the chunk boundaries', () => {
+    for (const size of [1, 2, 3, 7, 19, 20, 64, stream.length]) {
+      const parser = new BinaryCopyParser();
+      const got: (Buffer | null)[][] = [];
+      for (let i = 0; i < stream.length; i += size) got.push(...parser.push(stream.subarray(i, i + size)));
+      expect(got, `chunks of ${size}`).toEqual(rows);
+      expect(parser.ended).toBe(true);
+    }
+  });
+
+  it('rejects a stream that is not binary COPY', () => {
+    expect(() => new BinaryCopyParser().push(Buffer.from('id,name\n1,a\n2,b\n3,c\n'))).toThrow(/not a binary COPY/);
+  });
+
+  it('reads text[] fields, empty arrays and NULL elements', () => {
+    expect(binaryTextArray(textArray(['a', null, 'Πλατεία'])).map((b) => b?.toString() ?? null)).toEqual(['a', null, 'Πλατεία']);
+    const empty = Buffer.alloc(12); // ndim 0
+    expect(binaryTextArray(empty)).toEqual([]);
+    expect(binaryTextArray(null)).toEqual([]);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * "Open work order": a modal form (native <dialog>, so focus is trapped and Escape closes it)
+ * that opens a repair work order from one or more reports (POST /api/triage/work-orders: the
+ * first report with an asset lends its asset, registry kind and place) or directly on an asset
+ * (POST /api/registries/work-orders). An estimated cost is set on the new order afterwards
+ * through the registries' PATCH.
+ */
+import { ApiError } from '../api-client.ts';
+import { h, replaceChildren } from '../dom.ts';
+import { bilingual, t } from '../i18n.ts';
+import type { Dispatch } from './dispatch.ts';
+import { createWorkOrder, createWorkOrderFromIncidents, patchWorkOrder } from './staff-api.ts';
+import { tr, trOr } from './strings.ts';
+
+export const KINDS = ['school', 'kindergarten', 'playground', 'sports_ground', 'network', 'building', 'road'];
+
+export type WorkOrderSource = { incidentIds: number[]; title: string; department?: string } | { asset: { id: number; name: string | null; layerId: string }; department?: string };
+
+export function openWorkOrderDialog(d: Dispatch, source: WorkOrderSource, onCreated: (id: number) => void): void {
+  document.getElementById('work-order-dialog')?.remove();
+  const fromIncidents = 'incidentIds' in source;
+  const defaultTitle = fromIncidents ? source.title : `${tr('work_order')}: ${source.asset.name ?? `#${source.asset.id}`}`;
+  const title = h('input', { type: 'text', name: 'title', required: true, maxlength: 200, value: defaultTitle });
+  const description = h('textarea', { name: 'description', rows: 3, maxlength: 5000 });
+  const kind = h('select', { name: 'kind' }, h('option', { value: '' }, tr('auto_kind')), ...KINDS.map((k) => h('option', { value: k }, trOr('k_', k))));
+  const department = h(
+    'select',
+    { name: 'department' },
+    h('option', { value: '' }, '—'),
+    ...d.departments.map((x) => h('option', { value: x.id, selected: x.id === source.department }, bilingual(x.name)[0])),
+  );
+  const status = h('select', { name: 'status' }, ...['planned', 'scheduled'].map((s) => h('option', { value: s }, trOr('wo_', s))));
+  const start = h('input', { type: 'date', name: 'plannedStart' });
+  const end = h('input', { type: 'date', name: 'plannedEnd' });
+  const cost = h('input', { type: 'number', name: 'estimatedCost', min: 0, step: '0.01', inputmode: 'decimal' });
+  const startIncidents = h('input', { type: 'checkbox', name: 'startIncidents' });
+  const msg = h('p', { class: 'panel-status', role: 'status', 'aria-live': 'polite' });
+  const submit = h('button', { type: 'submit', class: 'btn' }, tr('create'));
+  const cancel = h('button', { type: 'button', class: 'btn btn-ghost' }, tr('cancel'));
+
+  const field = (label: string, el: HTMLElement) => h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), el);
+  const form = h(
+    'form',
+    { class: 'wo-form', method: 'dialog' },
+    h('h2', { class: 'dialog-title' }, tr('open_work_order')),
+    h('p', { class: 'dialog-sub' }, fromIncidents ? `${source.incidentIds.length} × ${tr('from_selection')}` : `${tr('on_asset')} #${source.asset.id} · ${source.asset.layerId}`),
+    field(tr('title'), title),
+    h('div', { class: 'field-row' }, field(tr('kind'), kind), field(tr('department'), department)),
+    h('div', { class: 'field-row' }, field(tr('status'), status), field(tr('estimated_cost'), cost)),
+    h('div', { class: 'field-row' }, field(tr('planned_start'), start), field(tr('planned_end'), end)),
+    field(tr('description'), description),
+    fromIncidents ? h('label', { class: 'switch-row' }, startIncidents, h('span', null, tr('start_incidents'))) : null,
+    msg,
+    h('div', { class: 'dialog-buttons' }, cancel, submit),
+  );
+  const dialog = h('dialog', { id: 'work-order-dialog', class: 'cr-dialog', 'aria-label': tr('open_work_order') }, form);
+  cancel.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => dialog.remove());
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    msg.textContent = '';
+    const common = {
+      title: title.value.trim(),
+      description: description.value.trim(),
+      ...(kind.value ? { kind: kind.value } : {}),
+      ...(department.value ? { departmentId: department.value } : {}),
+      status: status.value as 'planned' | 'scheduled',
+      ...(start.value ? { plannedStart: start.value } : {}),
+      ...(end.value ? { plannedEnd: end.value } : {}),
+    };
+    const estimated = cost.value ? Number(cost.value) : undefined;
+    try {
+      let id: number;
+      if (fromIncidents) {
+        const wo = await createWorkOrderFromIncidents({ ...common, incidentIds: source.incidentIds, startIncidents: startIncidents.checked });
+        id = wo.id;
+        if (estimated !== undefined) await patchWorkOrder(id, { estimatedCost: estimated });
+      } else {
+        const wo = await createWorkOrder({ ...common, assetId: source.asset.id, ...(estimated !== undefined ? { estimatedCost: estimated } : {}) });
+        id = wo.id;
+      }
+      dialog.dataset.created = String(id);
+      replaceChildren(
+        form,
+        h('h2', { class: 'dialog-title' }, `${tr('work_order_created')} #${id}`),
+        h('div', { class: 'dialog-buttons' }, h('button', { type: 'button', class: 'btn', id: 'wo-created-ok', onclick: () => dialog.close() }, 'OK')),
+      );
+      onCreated(id);
+    } catch (err) {
+      msg.textContent = `${t('error')}: ${err instanceof ApiError ? err.message : String(err)}`;
+      msg.classList.add('import-failed');
+      submit.disabled = false;
+    }
+  });
+  document.body.appendChild(dialog);
+  dialog.showModal();
+  title.focus();
+}

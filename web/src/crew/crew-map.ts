@@ -1,0 +1,115 @@
+/**
+ * Today's work on the map: the shared platform map (own vector tiles, offline base style) with
+ * the streets, buildings and spaces a crew navigates by, each order's asset drawn on top and a
+ * numbered pin per order matching the list.
+ */
+import { Marker, setWorkerUrl, type GeoJSONSource } from 'maplibre-gl';
+import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { Layer, SiteConfig } from '../api-client.ts';
+import { h } from '../dom.ts';
+import { PlatformMap } from '../map/platform-map.ts';
+import type { OrderView } from './view-model.ts';
+import { boundsOf } from './view-model.ts';
+
+/*
+ * MapLibre fetches tiles inside its web worker. A worker loaded from /assets/… is matched
+ * against service worker scopes by its own URL, so it would fall outside the /crew scope and its
+ * tile requests would bypass the offline cache. A worker created from a blob: URL belongs to the
+ * page instead (same controller), so tiles go through the crew service worker. The blob only
+ * imports the real worker module, which the service worker caches like any other asset.
+ */
+const workerBlobUrl = URL.createObjectURL(new Blob([`import ${JSON.stringify(new URL(maplibreWorkerUrl, location.href).href)};`], { type: 'text/javascript' }));
+setWorkerUrl(workerBlobUrl);
+
+const ASSETS_SOURCE = 'crew-assets';
+
+/** Context a crew navigates by; networks stay hidden unless an order is on one. */
+const baseVisible = (l: Layer) => l.id === 'roads' || l.group === 'building' || l.group === 'space' || l.id === 'municipality_boundary';
+
+export class CrewMap {
+  readonly pmap: PlatformMap;
+  private markers = new Map<number, { marker: Marker; el: HTMLButtonElement }>();
+  private framed = false;
+  private selected: number | null = null;
+
+  constructor(container: HTMLElement, config: SiteConfig, layers: Layer[], private readonly onSelect: (id: number) => void) {
+    this.pmap = new PlatformMap({ container, config, layers, initiallyVisible: baseVisible, compactAttribution: true, padding: { top: 16, right: 16, bottom: 16, left: 16 } });
+    void this.pmap.ready.then(() => {
+      const map = this.pmap.map;
+      map.addSource(ASSETS_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+      const selected = ['==', ['get', 'id'], ['literal', -1]] as const;
+      map.addLayer({ id: 'crew-asset-fill', type: 'fill', source: ASSETS_SOURCE, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#f97316', 'fill-opacity': 0.28 } });
+      map.addLayer({
+        id: 'crew-asset-line',
+        type: 'line',
+        source: ASSETS_SOURCE,
+        filter: ['!=', ['geometry-type'], 'Point'],
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': '#ea580c', 'line-width': ['case', selected as never, 6, 4] },
+      });
+      map.addLayer({
+        id: 'crew-asset-point',
+        type: 'circle',
+        source: ASSETS_SOURCE,
+        filter: ['==', ['geometry-type'], 'Point'],
+        paint: { 'circle-color': '#f97316', 'circle-radius': 7, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
+      });
+    });
+  }
+
+  get map() {
+    return this.pmap.map;
+  }
+
+  async setOrders(orders: OrderView[]): Promise<void> {
+    await this.pmap.ready;
+    const map = this.pmap.map;
+    // Show the layers the orders' assets belong to (a pipe's network is hidden by default).
+    for (const o of orders) if (o.asset?.layerId && this.pmap.getLayer(o.asset.layerId)) this.pmap.setVisible(o.asset.layerId, true);
+    (map.getSource(ASSETS_SOURCE) as GeoJSONSource | undefined)?.setData({
+      type: 'FeatureCollection',
+      features: orders.filter((o) => o.asset?.geometry).map((o) => ({ type: 'Feature', properties: { id: o.id, status: o.status }, geometry: o.asset!.geometry! })),
+    });
+    const keep = new Set(orders.map((o) => o.id));
+    for (const [id, m] of this.markers) {
+      if (!keep.has(id)) {
+        m.marker.remove();
+        this.markers.delete(id);
+      }
+    }
+    orders.forEach((o, i) => {
+      let m = this.markers.get(o.id);
+      if (!m) {
+        const el = h('button', { type: 'button', class: 'crew-pin', 'data-order-id': o.id });
+        el.addEventListener('click', (ev) => {
+          ev.stopPropagation();
+          this.onSelect(o.id);
+        });
+        m = { el, marker: new Marker({ element: el, anchor: 'bottom' }).setLngLat(o.location.coordinates).addTo(map) };
+        this.markers.set(o.id, m);
+      }
+      m.marker.setLngLat(o.location.coordinates);
+      m.el.textContent = String(i + 1);
+      m.el.dataset.status = o.status;
+      m.el.dataset.priority = o.priority;
+      m.el.setAttribute('aria-label', `${i + 1}. ${o.title}`);
+      m.el.classList.toggle('is-selected', o.id === this.selected);
+    });
+    if (!this.framed && orders.length) {
+      const b = boundsOf(orders);
+      if (b) {
+        map.fitBounds(b, { padding: { top: 48, bottom: 36, left: 36, right: 56 }, maxZoom: 16.5, duration: 0 });
+        this.framed = true;
+      }
+    }
+  }
+
+  select(order: OrderView | null): void {
+    this.selected = order?.id ?? null;
+    for (const [id, m] of this.markers) m.el.classList.toggle('is-selected', id === this.selected);
+    if (!order) return;
+    const map = this.pmap.map;
+    if (map.getLayer('crew-asset-line')) map.setPaintProperty('crew-asset-line', 'line-width', ['case', ['==', ['get', 'id'], order.id], 6, 4]);
+    map.easeTo({ center: order.location.coordinates, zoom: Math.max(map.getZoom(), 15.5), duration: 400 });
+  }
+}
