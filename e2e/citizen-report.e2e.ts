@@ -175,7 +175,7 @@ describe('citizen reports a problem from a phone', () => {
 
   it('sees the new report on the map and in the list', async () => {
     await page.click('#report-dialog .sheet-footer button');
-    await page.waitForSelector('#report-dialog:not([open])');
+    await page.waitForSelector('#report-dialog:not([open])', { state: 'attached' });
     await page.waitForFunction(
       async (n) => {
         const map = window.__map!;
@@ -224,16 +224,19 @@ describe('citizen reports a problem from a phone', () => {
     });
     await shot('06-tracking');
 
-    // English is one tap away and remembered.
-    await page.click('.lang-switch button[data-lang="en"]');
+    // English is one tap away, inside the dialog too, and remembered.
+    await page.click('#track-dialog .sheet-lang');
     expect((await page.textContent('#track-status .status-badge'))?.trim()).toBe('In progress');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.evaluate(() => localStorage.getItem('gis.lang'))).toBe('en');
     await shot('07-tracking-en');
-    await page.click('.lang-switch button[data-lang="el"]');
+    await page.click('#track-dialog .sheet-lang');
+    expect((await page.textContent('#track-status .status-badge'))?.trim()).toBe('Σε εξέλιξη');
   });
 
   it('shows the new status on the map too', async () => {
     await page.click('#track-dialog .sheet-header .icon-btn:last-child');
-    await page.waitForSelector('#track-dialog:not([open])');
+    await page.waitForSelector('#track-dialog:not([open])', { state: 'attached' });
     await waitForMapIdle(page);
     await page.waitForFunction(
       (n) => {

@@ -98,8 +98,9 @@ alter table incidents add constraint incidents_duplicate_of_self check (duplicat
 
 create function incidents_duplicate_guard() returns trigger language plpgsql as $$
 begin
-  -- Leaving `duplicate` (staff undo a merge) drops the link.
-  if new.status <> 'duplicate' then
+  -- Leaving `duplicate` (staff undo a merge) drops the link; any other duplicate_of on a
+  -- non-duplicate is left for the check constraint to refuse.
+  if old.status = 'duplicate' and new.status <> 'duplicate' then
     new.duplicate_of := null;
   end if;
   if new.duplicate_of is not null and new.duplicate_of is distinct from old.duplicate_of then

@@ -13,7 +13,8 @@ const apiOrigin = process.env.API_ORIGIN ?? 'http://localhost:8080';
 export default defineConfig({
   root: webRoot,
   base: '/',
-  publicDir: false,
+  // web/public: files served at stable, unhashed URLs (the crew service worker, manifest, icons).
+  publicDir: resolve(webRoot, 'public'),
   // Vite's own HTML rewriting keeps scripts external: the CSP allows script-src 'self' only.
   build: {
     outDir: resolve(webRoot, '..', 'dist', 'web'),
@@ -27,6 +28,7 @@ export default defineConfig({
       input: {
         index: resolve(webRoot, 'index.html'),
         control: resolve(webRoot, 'control.html'),
+        crew: resolve(webRoot, 'crew.html'),
       },
       output: {
         // Named vendor chunks: shared by both pages and cached across app releases.

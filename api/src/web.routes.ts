@@ -14,6 +14,18 @@ export const webDist = join(projectRoot, 'dist', 'web');
 const PAGES: Record<string, string> = {
   '/': 'index.html',
   '/control': 'control.html',
+  '/crew': 'crew.html',
+};
+
+/**
+ * The crew PWA's unhashed files (web/public): the service worker must keep one URL for its
+ * registration to survive releases, so it is revalidated on every load like the pages.
+ */
+const PWA_FILES: Record<string, string> = {
+  '/crew-sw.js': 'text/javascript; charset=utf-8',
+  '/crew.webmanifest': 'application/manifest+json',
+  '/crew-icon-192.png': 'image/png',
+  '/crew-icon-512.png': 'image/png',
 };
 
 export function webRoutes(_deps: AppDeps) {
@@ -26,6 +38,13 @@ export function webRoutes(_deps: AppDeps) {
       }
       c.header('Cache-Control', 'no-cache');
       return c.html(readFileSync(full, 'utf8'));
+    });
+  }
+  for (const [path, type] of Object.entries(PWA_FILES)) {
+    app.get(path, (c) => {
+      const full = join(webDist, path.slice(1));
+      if (!existsSync(full)) return c.json({ error: { code: 'not_found', message: 'not built yet' } }, 404);
+      return c.body(new Uint8Array(readFileSync(full)), 200, { 'Content-Type': type, 'Cache-Control': 'no-cache' });
     });
   }
   app.use(

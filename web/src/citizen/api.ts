@@ -143,8 +143,24 @@ export function supportReport(number: string, deviceId: string) {
   return fetchJson<{ number: string; counted: boolean; supportCount: number }>(`${reportPath(number)}/support`, { method: 'POST', headers: { 'X-Device-Id': deviceId } });
 }
 
-export const trackReport = (token: string) => fetchJson<TrackedReport>(`/api/track/${encodeURIComponent(token)}`);
-export const publicReport = (number: string) => fetchJson<PublicReport>(reportPath(number));
+/**
+ * The API builds photo URLs from its configured public URL, which a proxy or a test port may make
+ * differ from the address this page was loaded from; the path on this origin is always right.
+ */
+function samePhotos<T extends { photos: Photo[] }>(r: T): T {
+  const local = (u: string) => {
+    try {
+      const url = new URL(u, location.origin);
+      return `${url.pathname}${url.search}`;
+    } catch {
+      return u;
+    }
+  };
+  return { ...r, photos: r.photos.map((p) => ({ ...p, url: local(p.url), thumbnailUrl: local(p.thumbnailUrl) })) };
+}
+
+export const trackReport = async (token: string) => samePhotos(await fetchJson<TrackedReport>(`/api/track/${encodeURIComponent(token)}`));
+export const publicReport = async (number: string) => samePhotos(await fetchJson<PublicReport>(reportPath(number)));
 
 export interface IncidentCollection {
   type: 'FeatureCollection';

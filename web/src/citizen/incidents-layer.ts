@@ -70,15 +70,27 @@ export class IncidentsLayer {
         'circle-stroke-width': 2,
       },
     });
+    // A dark ring under each dot: reports stand out from the asset layers' own points.
+    map.addLayer({
+      id: `${POINTS_LAYER}-halo`,
+      type: 'circle',
+      source: POINTS_SOURCE,
+      paint: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 8, 14, 12, 18, 16],
+        'circle-color': '#0f172a',
+        'circle-opacity': 0.35,
+        'circle-blur': 0.4,
+      },
+    });
     map.addLayer({
       id: POINTS_LAYER,
       type: 'circle',
       source: POINTS_SOURCE,
       paint: {
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 5, 14, 8, 18, 12],
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 6, 14, 9, 18, 12],
         'circle-color': statusColorExpression(),
         'circle-stroke-color': '#ffffff',
-        'circle-stroke-width': ['case', ['boolean', ['feature-state', 'selected'], false], 4, 2],
+        'circle-stroke-width': ['case', ['boolean', ['feature-state', 'selected'], false], 4, 2.5],
         'circle-opacity': 0.95,
       },
     });

@@ -4,7 +4,7 @@
  * rewrites them in place. Half-filled forms keep their input and focus when the language changes.
  */
 import { h, type Attrs } from '../dom.ts';
-import { getLang, type Names } from '../i18n.ts';
+import { getLang, setLang, type Names } from '../i18n.ts';
 import { statusLabel, tr, type CitizenKey } from './strings.ts';
 
 /** A text element in the current language that follows language changes. */
@@ -52,4 +52,11 @@ export function relabel(root: ParentNode = document): void {
       if (a && k) el.setAttribute(a, tr(k as CitizenKey));
     }
   }
+}
+
+/** The language switch inside a dialog (the page's own switch is behind the modal). */
+export function langToggle(): HTMLButtonElement {
+  const b = tAttrs(T('other_lang', 'button', { type: 'button', class: 'sheet-lang' }), { 'aria-label': 'switch_lang', title: 'switch_lang' });
+  b.addEventListener('click', () => setLang(getLang() === 'el' ? 'en' : 'el'));
+  return b;
 }

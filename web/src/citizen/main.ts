@@ -162,7 +162,8 @@ async function main() {
     const [name] = bilingual(config.municipality.name, lang);
     document.getElementById('municipality-name')!.textContent = name;
     document.title = `${t('public_map')} · ${name}`;
-    replaceChildren(legendToggle, uiIcon('layers', 18), h('span', null, t('layers')));
+    replaceChildren(legendToggle, uiIcon('layers', 20), h('span', { class: 'legend-text' }, t('layers')));
+    legendToggle.title = t('layers');
     replaceChildren(reportButton, uiIcon('plus', 22), h('span', null, tr('report_problem')));
     replaceChildren(trackButton, uiIcon('search', 18), h('span', { class: 'bar-btn-text' }, tr('track')));
     trackButton.setAttribute('aria-label', tr('track_title'));
@@ -197,6 +198,9 @@ async function main() {
   openFromHash();
 
   await pmap.ready;
+  // MapLibre opens the compact attribution at start; on a phone it would cover a third of the
+  // map. Collapsed, it stays one tap away (ⓘ).
+  map.once('idle', () => document.querySelector('.maplibregl-ctrl-attrib.maplibregl-compact-show')?.classList.remove('maplibregl-compact-show'));
   incidents.install();
   window.__incidentsReady = incidents.firstLoad;
   await incidents.firstLoad;

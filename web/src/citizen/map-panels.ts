@@ -36,7 +36,7 @@ export class MapPanels {
     this.d = deps;
     this.filterButton = h('button', { type: 'button', id: 'filter-button', class: 'chip-btn', 'aria-expanded': 'false', 'aria-controls': 'filter-sheet' }, uiIcon('filter', 16), T('filters'), h('span', { class: 'chip-count', hidden: true }));
     this.countButton = h('button', { type: 'button', id: 'count-button', class: 'chip-btn', 'aria-expanded': 'false', 'aria-controls': 'list-sheet' });
-    this.liveDot = h('span', { class: 'live-chip', id: 'live-state', 'data-live': 'false' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), T('live_off'));
+    this.liveDot = h('span', { class: 'live-chip', id: 'live-state', 'data-live': 'false' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), T('live_off', 'span', { class: 'live-text' }));
     replaceChildren(deps.chips, this.filterButton, this.countButton, this.liveDot);
 
     // Filters.
@@ -114,6 +114,7 @@ export class MapPanels {
     const label = this.liveDot.querySelector('[data-t]') as HTMLElement;
     label.dataset.t = connected ? 'live' : 'live_off';
     label.textContent = tr(connected ? 'live' : 'live_off');
+    this.liveDot.title = label.textContent;
   }
 
   update(summary: ViewSummary): void {
@@ -125,7 +126,8 @@ export class MapPanels {
   relabel(): void {
     const { count, mode, features } = this.summary;
     this.countButton.textContent = '';
-    this.countButton.append(uiIcon('pin', 16), `${formatCount(count)} ${tr(count === 1 ? 'report_in_view' : 'reports_in_view')}`);
+    this.countButton.append(uiIcon('pin', 16), `${formatCount(count)} ${tr(count === 1 ? 'report_short' : 'reports_short')}`);
+    this.countButton.setAttribute('aria-label', `${formatCount(count)} ${tr(count === 1 ? 'report_in_view' : 'reports_in_view')}`);
     const title = this.listSheet.querySelector('#list-title')!;
     title.textContent = `${formatCount(count)} ${tr(count === 1 ? 'report_in_view' : 'reports_in_view')}`;
     if (mode === 'clusters') {

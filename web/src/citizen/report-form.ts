@@ -11,7 +11,7 @@ import { getLang } from '../i18n.ts';
 import { createReport, errorCode, nearbyReports, supportReport, uploadPhoto, type Category, type CategoryQuestion, type CreatedReport, type IncidentFeature, type PublicIncident, type ReportBody } from './api.ts';
 import { categoryBadge, uiIcon } from './category-icons.ts';
 import { pointInAreas } from './geo.ts';
-import { N, statusBadge, T, tAttrs } from './labels.ts';
+import { langToggle, N, statusBadge, T, tAttrs } from './labels.ts';
 import { PhotoPicker } from './photo-picker.ts';
 import { deviceId, rememberReport, trackingLink } from './storage.ts';
 import { formatDate, tr, type CitizenKey } from './strings.ts';
@@ -111,7 +111,7 @@ export class ReportFlow {
     this.dialog = h(
       'dialog',
       { id: 'report-dialog', class: 'sheet', 'aria-labelledby': 'report-title' },
-      h('header', { class: 'sheet-header' }, this.backButton, this.title, close),
+      h('header', { class: 'sheet-header' }, this.backButton, this.title, langToggle(), close),
       h('div', { class: 'sheet-body' }, this.phases.details, this.phases.duplicates, this.phases.sending, this.phases.done),
       this.footer,
     );

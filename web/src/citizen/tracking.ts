@@ -7,7 +7,7 @@ import { h, replaceChildren } from '../dom.ts';
 import { getLang, t } from '../i18n.ts';
 import { ApiError, publicReport, supportReport, trackReport, type Photo, type PublicReport, type TimelineEntry, type TrackedReport } from './api.ts';
 import { categoryBadge, uiIcon } from './category-icons.ts';
-import { N, statusBadge, T, tAttrs } from './labels.ts';
+import { langToggle, N, statusBadge, T, tAttrs } from './labels.ts';
 import { PROGRESS, statusColor } from './status.ts';
 import { deviceId, myReports, normaliseNumber } from './storage.ts';
 import { formatDate, statusLabel, tr, type CitizenKey } from './strings.ts';
@@ -70,7 +70,7 @@ export class TrackingView {
     this.dialog = h(
       'dialog',
       { id: 'track-dialog', class: 'sheet', 'aria-labelledby': 'track-title' },
-      h('header', { class: 'sheet-header' }, h('span', { class: 'icon-btn-spacer' }), this.title, close),
+      h('header', { class: 'sheet-header' }, h('span', { class: 'icon-btn-spacer' }), this.title, langToggle(), close),
       h('div', { class: 'sheet-body' }, this.search, this.mine, this.view, this.live),
     );
     this.dialog.addEventListener('close', () => this.stop());
@@ -236,7 +236,7 @@ export class TrackingView {
 }
 
 function fact(key: CitizenKey, value: string): HTMLElement[] {
-  return [T(key, 'dt'), h('dd', null, value)];
+  return [h('div', null, T(key, 'dt'), h('dd', null, value))];
 }
 
 /** Submitted → acknowledged → in progress → resolved; an ended report shows its end state. */

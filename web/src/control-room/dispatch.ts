@@ -25,7 +25,7 @@ export interface QueueFilters {
 export const OPEN_STATUSES = ['submitted', 'acknowledged', 'in_progress'];
 
 export function defaultFilters(): QueueFilters {
-  return { status: [...OPEN_STATUSES], category: [], department: [], district: [], sla: [], age: '', older: false, sort: 'sla' };
+  return { status: [...OPEN_STATUSES], category: [], department: [], district: [], sla: [], age: '', older: false, sort: 'newest' };
 }
 
 type Events = {
@@ -45,7 +45,7 @@ export class Dispatch {
   categories: Category[] = [];
   departments: Department[] = [];
   districts: District[] = [];
-  private listeners: { [K in keyof Events]?: Set<(v: Events[K]) => void> } = {};
+  private listeners = new Map<keyof Events, Set<(v: never) => void>>();
 
   constructor(map: MapLibreMap) {
     this.overlay = new IncidentsOverlay(map, {
@@ -59,11 +59,13 @@ export class Dispatch {
   }
 
   on<K extends keyof Events>(event: K, fn: (v: Events[K]) => void): void {
-    ((this.listeners[event] ??= new Set()) as Set<(v: Events[K]) => void>).add(fn);
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(fn as (v: never) => void);
   }
 
   emit<K extends keyof Events>(event: K, v: Events[K]): void {
-    for (const fn of (this.listeners[event] ?? []) as Set<(v: Events[K]) => void>) fn(v);
+    for (const fn of this.listeners.get(event) ?? []) (fn as (v: Events[K]) => void)(v);
   }
 
   get store() {

@@ -9,7 +9,7 @@
 import { ApiError } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { bilingual, formatCount, t } from '../i18n.ts';
-import { defaultFilters, OPEN_STATUSES, type Dispatch, type QueueFilters } from './dispatch.ts';
+import { defaultFilters, type Dispatch, type QueueFilters } from './dispatch.ts';
 import { age, priorityBadge, slaBadge, statusBadge } from './format.ts';
 import { bulkIncidents, getQueue, type QueueItem } from './staff-api.ts';
 import { tr, trOr, type CrKey } from './strings.ts';
@@ -305,4 +305,3 @@ export function renderTriagePanel(root: HTMLElement, d: Dispatch, opts: { openWo
   return { refresh, items: () => items };
 }
 
-export { OPEN_STATUSES };

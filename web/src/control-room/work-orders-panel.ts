@@ -8,7 +8,7 @@
  */
 import { ApiError } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
-import { bilingual, formatCount, getLang, t } from '../i18n.ts';
+import { formatCount, getLang, t } from '../i18n.ts';
 import type { Dispatch } from './dispatch.ts';
 import { date, dateTime, money, woStatusBadge } from './format.ts';
 import {
@@ -252,4 +252,3 @@ export function renderRegistries(root: HTMLElement, d: Dispatch, role: () => str
   };
 }
 
-export { bilingual };

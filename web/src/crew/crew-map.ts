@@ -32,10 +32,15 @@ export class CrewMap {
   private framed = false;
   private selected: number | null = null;
 
-  constructor(container: HTMLElement, config: SiteConfig, layers: Layer[], private readonly onSelect: (id: number) => void) {
+  private readonly onSelect: (id: number) => void;
+
+  constructor(container: HTMLElement, config: SiteConfig, layers: Layer[], onSelect: (id: number) => void) {
+    this.onSelect = onSelect;
     this.pmap = new PlatformMap({ container, config, layers, initiallyVisible: baseVisible, compactAttribution: true, padding: { top: 16, right: 16, bottom: 16, left: 16 } });
     void this.pmap.ready.then(() => {
       const map = this.pmap.map;
+      // On a phone the attribution starts folded behind MapLibre's ⓘ button (as on the citizen map).
+      container.querySelector('.maplibregl-ctrl-attrib.maplibregl-compact')?.classList.remove('maplibregl-compact-show');
       map.addSource(ASSETS_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
       const selected = ['==', ['get', 'id'], ['literal', -1]] as const;
       map.addLayer({ id: 'crew-asset-fill', type: 'fill', source: ASSETS_SOURCE, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#f97316', 'fill-opacity': 0.28 } });
@@ -64,8 +69,8 @@ export class CrewMap {
   async setOrders(orders: OrderView[]): Promise<void> {
     await this.pmap.ready;
     const map = this.pmap.map;
-    // Show the layers the orders' assets belong to (a pipe's network is hidden by default).
-    for (const o of orders) if (o.asset?.layerId && this.pmap.getLayer(o.asset.layerId)) this.pmap.setVisible(o.asset.layerId, true);
+    // The assets themselves are drawn from the orders (crew-assets), so a network layer with
+    // thousands of lamps or valves stays hidden: on a phone it would only bury the pins.
     (map.getSource(ASSETS_SOURCE) as GeoJSONSource | undefined)?.setData({
       type: 'FeatureCollection',
       features: orders.filter((o) => o.asset?.geometry).map((o) => ({ type: 'Feature', properties: { id: o.id, status: o.status }, geometry: o.asset!.geometry! })),
@@ -89,7 +94,7 @@ export class CrewMap {
         this.markers.set(o.id, m);
       }
       m.marker.setLngLat(o.location.coordinates);
-      m.el.textContent = String(i + 1);
+      m.el.replaceChildren(h('span', { class: 'crew-pin-drop' }, h('span', { class: 'crew-pin-num' }, String(i + 1))));
       m.el.dataset.status = o.status;
       m.el.dataset.priority = o.priority;
       m.el.setAttribute('aria-label', `${i + 1}. ${o.title}`);
@@ -105,9 +110,10 @@ export class CrewMap {
   }
 
   select(order: OrderView | null): void {
+    const changed = this.selected !== (order?.id ?? null);
     this.selected = order?.id ?? null;
     for (const [id, m] of this.markers) m.el.classList.toggle('is-selected', id === this.selected);
-    if (!order) return;
+    if (!order || !changed) return;
     const map = this.pmap.map;
     if (map.getLayer('crew-asset-line')) map.setPaintProperty('crew-asset-line', 'line-width', ['case', ['==', ['get', 'id'], order.id], 6, 4]);
     map.easeTo({ center: order.location.coordinates, zoom: Math.max(map.getZoom(), 15.5), duration: 400 });

@@ -52,12 +52,17 @@ export class Outbox {
   private state: OutboxState = { pending: 0, sending: false, retryAt: null, lastError: null };
   private paused = false;
 
-  constructor(
-    private readonly store: OutboxStore,
-    private readonly send: (op: Op) => Promise<SendOutcome>,
-    private readonly events: OutboxEvents,
-    private readonly isOnline: () => boolean = () => navigator.onLine,
-  ) {}
+  private readonly store: OutboxStore;
+  private readonly send: (op: Op) => Promise<SendOutcome>;
+  private readonly events: OutboxEvents;
+  private readonly isOnline: () => boolean;
+
+  constructor(store: OutboxStore, send: (op: Op) => Promise<SendOutcome>, events: OutboxEvents, isOnline: () => boolean = () => navigator.onLine) {
+    this.store = store;
+    this.send = send;
+    this.events = events;
+    this.isOnline = isOnline;
+  }
 
   getState(): OutboxState {
     return { ...this.state };

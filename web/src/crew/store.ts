@@ -34,7 +34,10 @@ function done(tx: IDBTransaction): Promise<void> {
 }
 
 export class CrewStore {
-  private constructor(private readonly db: IDBDatabase) {}
+  private readonly db: IDBDatabase;
+  private constructor(db: IDBDatabase) {
+    this.db = db;
+  }
 
   static open(): Promise<CrewStore> {
     return new Promise((resolve, reject) => {

@@ -25,6 +25,7 @@ const S = {
   all_saved: { el: 'Όλες οι αλλαγές αποθηκεύτηκαν', en: 'All changes saved' },
   updated: { el: 'Ενημέρωση', en: 'Updated' },
   back: { el: 'Πίσω', en: 'Back' },
+  work_order: { el: 'Εντολή εργασίας', en: 'Work order' },
   list: { el: 'Λίστα', en: 'List' },
   map: { el: 'Χάρτης', en: 'Map' },
   asset: { el: 'Στοιχείο', en: 'Asset' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BinaryCopyParser, binaryTextArray } from './open-data.export.ts';
+import { BinaryCopyParser } from './open-data.export.ts';
 
 /** A binary COPY stream built by hand from the documented format (PostgreSQL COPY docs). */
 function copyStream(rows: (Buffer | null)[][]): Buffer {
@@ -18,23 +18,6 @@ function copyStream(rows: (Buffer | null)[][]): Buffer {
   const end = Buffer.alloc(2);
   end.writeInt16BE(-1);
   parts.push(end);
-  return Buffer.concat(parts);
-}
-
-function textArray(items: (string | null)[]): Buffer {
-  const head = Buffer.alloc(20);
-  head.writeInt32BE(1, 0);
-  head.writeInt32BE(items.includes(null) ? 1 : 0, 4);
-  head.writeInt32BE(25, 8);
-  head.writeInt32BE(items.length, 12);
-  head.writeInt32BE(1, 16);
-  const parts = [head];
-  for (const s of items) {
-    const len = Buffer.alloc(4);
-    len.writeInt32BE(s === null ? -1 : Buffer.byteLength(s));
-    parts.push(len);
-    if (s !== null) parts.push(Buffer.from(s));
-  }
   return Buffer.concat(parts);
 }
 
@@ -60,10 +43,4 @@ describe('binary COPY parser', () => {
     expect(() => new BinaryCopyParser().push(Buffer.from('id,name\n1,a\n2,b\n3,c\n'))).toThrow(/not a binary COPY/);
   });
 
-  it('reads text[] fields, empty arrays and NULL elements', () => {
-    expect(binaryTextArray(textArray(['a', null, 'Πλατεία'])).map((b) => b?.toString() ?? null)).toEqual(['a', null, 'Πλατεία']);
-    const empty = Buffer.alloc(12); // ndim 0
-    expect(binaryTextArray(empty)).toEqual([]);
-    expect(binaryTextArray(null)).toEqual([]);
-  });
 });

@@ -115,14 +115,14 @@ interface GeomPlan {
 
 export class WkbError extends Error {}
 
-function planGeometry(wkb: Buffer, at: number): GeomPlan {
+function planGeometry(wkb: Buffer, at: number, end = wkb.length): GeomPlan {
   if (wkb[at] !== 1) throw new WkbError('WKB must be little-endian (NDR)');
   const type = wkb.readUInt32LE(at + 1);
   let p = at + 5;
   const plan: GeomPlan = { type, xy: [], xyBytes: 0, ends: [], parts: [], next: 0 };
   const addRun = (count: number) => {
     const bytes = count * 16;
-    if (p + bytes > wkb.length) throw new WkbError('WKB truncated');
+    if (p + bytes > end) throw new WkbError('WKB truncated');
     plan.xy.push(p, bytes);
     plan.xyBytes += bytes;
     p += bytes;
@@ -158,7 +158,7 @@ function planGeometry(wkb: Buffer, at: number): GeomPlan {
     const n = wkb.readUInt32LE(p);
     p += 4;
     for (let i = 0; i < n; i++) {
-      const part = planGeometry(wkb, p);
+      const part = planGeometry(wkb, p, end);
       plan.parts.push(part);
       p = part.next;
     }
@@ -231,73 +231,68 @@ export class FgbFeatureWriter {
   }
 
   /**
-   * Appends one feature from raw field bytes as binary COPY sends them (open-data.export.ts):
-   * 'long' = int8 big-endian, 'int' = int4 big-endian, 'double' and 'bool' = their text form
-   * (from jsonb ->>), 'string' / 'json' / 'datetime' = UTF-8 bytes, copied as they are.
-   * No string is decoded: this is what makes the export faster than ogr2ogr.
+   * Appends one feature straight from a binary COPY row (open-data.export.ts), without creating
+   * a Buffer or string per field: field i of the row is src[start[i], start[i] + len[i]) (len -1
+   * = NULL). Fields 0 .. fixed-1 are the first columns in raw form ('long' = int8 big-endian,
+   * 'int' = int4 big-endian, text types = UTF-8, copied as they are); field `geomField` is
+   * little-endian WKB; the remaining columns' values come as JS values in `attrs`.
    */
-  writeRaw(wkb: Buffer, values: readonly (Buffer | null)[]): void {
-    const plan = planGeometry(wkb, 0);
+  writeCopyRow(src: Buffer, start: Int32Array, len: Int32Array, fixed: number, geomField: number, attrs: readonly FgbValue[]): void {
+    const gAt = start[geomField]!;
+    const gLen = len[geomField]!;
+    if (gLen < 0) throw new WkbError('feature without geometry');
+    const plan = planGeometry(src, gAt, gAt + gLen);
     let bound = 64 + plan.xyBytes + this.geomOverhead(plan) + 8;
-    for (const v of values) bound += 14 + (v ? v.length : 0);
+    for (let i = 0; i < fixed; i++) bound += 14 + Math.max(len[i]!, 0);
+    for (const v of attrs) bound += 14 + (typeof v === 'string' ? v.length * 3 : 32);
     this.ensure(bound);
     const base = this.pos;
     this.base = base;
+    const buf = this.buf;
     this.u32(base + 4, 12);
-    this.buf.writeUInt16LE(8, base + 8);
-    this.buf.writeUInt16LE(12, base + 10);
-    this.buf.writeUInt16LE(4, base + 12);
-    this.buf.writeUInt16LE(8, base + 14);
-    this.buf.writeInt32LE(8, base + 16);
-    const geomField = base + 20;
+    buf.writeUInt16LE(8, base + 8);
+    buf.writeUInt16LE(12, base + 10);
+    buf.writeUInt16LE(4, base + 12);
+    buf.writeUInt16LE(8, base + 14);
+    buf.writeInt32LE(8, base + 16);
+    const geomFieldAt = base + 20;
     const propsField = base + 24;
     this.pos = base + 28;
-    const geomAt = this.writeGeometry(wkb, plan);
-    this.u32(geomField, geomAt - geomField);
+    const geomAt = this.writeGeometry(src, plan);
+    this.u32(geomFieldAt, geomAt - geomFieldAt);
     this.align(4, 0);
     const propsLenAt = this.pos;
     this.u32(propsField, propsLenAt - propsField);
     this.pos += 4;
     const propsStart = this.pos;
     const cols = this.columns;
-    const buf = this.buf;
-    for (let i = 0; i < cols.length; i++) {
-      const v = values[i];
-      if (!v) continue;
-      switch (cols[i]!.type) {
-        case 'long':
-          if (v.length !== 8) continue;
-          this.u16(i);
-          for (let k = 0; k < 8; k++) buf[this.pos + k] = v[7 - k]!;
-          this.pos += 8;
-          break;
-        case 'int':
-          if (v.length !== 4) continue;
-          this.u16(i);
-          buf.writeInt32LE(v.readInt32BE(0), this.pos);
-          this.pos += 4;
-          break;
-        case 'double': {
-          const n = Number(v.toString('latin1'));
-          if (v.length === 0 || !Number.isFinite(n)) continue;
-          this.u16(i);
-          buf.writeDoubleLE(n, this.pos);
-          this.pos += 8;
-          break;
-        }
-        case 'bool': {
-          const t = v.length === 4 && v[0] === 0x74; // 'true'
-          if (!t && !(v.length === 5 && v[0] === 0x66)) continue; // 'false'
-          this.u16(i);
-          buf[this.pos++] = t ? 1 : 0;
-          break;
-        }
-        default:
-          this.u16(i);
-          this.u32(this.pos, v.length);
-          v.copy(buf, this.pos + 4);
-          this.pos += 4 + v.length;
+    for (let i = 0; i < fixed; i++) {
+      const n = len[i]!;
+      if (n < 0) continue;
+      const at = start[i]!;
+      const type = cols[i]!.type;
+      if (type === 'long') {
+        if (n !== 8) continue;
+        this.u16(i);
+        for (let k = 0; k < 8; k++) buf[this.pos + k] = src[at + 7 - k]!;
+        this.pos += 8;
+      } else if (type === 'int') {
+        if (n !== 4) continue;
+        this.u16(i);
+        buf.writeInt32LE(src.readInt32BE(at), this.pos);
+        this.pos += 4;
+      } else if (type === 'string' || type === 'json' || type === 'datetime') {
+        this.u16(i);
+        this.u32(this.pos, n);
+        src.copy(buf, this.pos + 4, at, at + n);
+        this.pos += 4 + n;
+      } else {
+        throw new Error(`column ${cols[i]!.name}: raw ${type} is not supported`);
       }
+    }
+    for (let i = fixed; i < cols.length; i++) {
+      const v = attrs[i - fixed];
+      if (v !== null && v !== undefined) this.writeValue(i, v);
     }
     this.u32(propsLenAt, this.pos - propsStart);
     this.align(8, 0);
@@ -386,51 +381,52 @@ export class FgbFeatureWriter {
   }
 
   private writeProperties(values: readonly FgbValue[]): void {
-    const cols = this.columns;
-    for (let i = 0; i < cols.length; i++) {
+    for (let i = 0; i < this.columns.length; i++) {
       const v = values[i];
-      if (v === null || v === undefined) continue;
-      const type = cols[i]!.type;
-      switch (type) {
-        case 'long': {
-          const n = typeof v === 'number' ? v : Number(v);
-          if (!Number.isSafeInteger(n)) continue;
-          this.u16(i);
-          this.buf.writeUInt32LE(n >>> 0, this.pos);
-          this.buf.writeInt32LE(Math.floor(n / 4294967296), this.pos + 4);
-          this.pos += 8;
-          break;
-        }
-        case 'int': {
-          const n = typeof v === 'number' ? v : Number(v);
-          if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) continue;
-          this.u16(i);
-          this.buf.writeInt32LE(n, this.pos);
-          this.pos += 4;
-          break;
-        }
-        case 'double': {
-          const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-          if (!Number.isFinite(n)) continue;
-          this.u16(i);
-          this.buf.writeDoubleLE(n, this.pos);
-          this.pos += 8;
-          break;
-        }
-        case 'bool': {
-          if (typeof v !== 'boolean') continue;
-          this.u16(i);
-          this.buf[this.pos++] = v ? 1 : 0;
-          break;
-        }
-        default: {
-          // string, json, datetime: u32 byte length + UTF-8.
-          const s = v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : JSON.stringify(v);
-          this.u16(i);
-          const n = this.buf.write(s, this.pos + 4, 'utf8');
-          this.u32(this.pos, n);
-          this.pos += 4 + n;
-        }
+      if (v !== null && v !== undefined) this.writeValue(i, v);
+    }
+  }
+
+  /** One property from a JS value; a value that does not fit the column's type is left out. */
+  private writeValue(i: number, v: string | number | boolean | Date): void {
+    switch (this.columns[i]!.type) {
+      case 'long': {
+        const n = typeof v === 'number' ? v : Number(v);
+        if (!Number.isSafeInteger(n)) return;
+        this.u16(i);
+        this.buf.writeUInt32LE(n >>> 0, this.pos);
+        this.buf.writeInt32LE(Math.floor(n / 4294967296), this.pos + 4);
+        this.pos += 8;
+        return;
+      }
+      case 'int': {
+        const n = typeof v === 'number' ? v : Number(v);
+        if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) return;
+        this.u16(i);
+        this.buf.writeInt32LE(n, this.pos);
+        this.pos += 4;
+        return;
+      }
+      case 'double': {
+        const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+        if (!Number.isFinite(n)) return;
+        this.u16(i);
+        this.buf.writeDoubleLE(n, this.pos);
+        this.pos += 8;
+        return;
+      }
+      case 'bool':
+        if (typeof v !== 'boolean') return;
+        this.u16(i);
+        this.buf[this.pos++] = v ? 1 : 0;
+        return;
+      default: {
+        // string, json, datetime: u32 byte length + UTF-8.
+        const s = v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : JSON.stringify(v);
+        this.u16(i);
+        const n = this.buf.write(s, this.pos + 4, 'utf8');
+        this.u32(this.pos, n);
+        this.pos += 4 + n;
       }
     }
   }

@@ -16,13 +16,26 @@ const DAY_MS = 86_400_000;
 /** Longest range one request may ask for. */
 const MAX_RANGE_DAYS = 3 * 366;
 
-function dateParam(c: Context, name: string): Date | undefined {
-  const v = c.req.query(name);
-  if (v === undefined || v === '') return undefined;
+const athens = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Athens', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** Athens wall-clock time minus UTC at an instant, in ms (+2 h or +3 h). */
+function athensOffset(ms: number): number {
+  const p = Object.fromEntries(athens.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - Math.floor(ms / 1000) * 1000;
+}
+
+/** Days are the municipality's calendar days: YYYY-MM-DD means midnight in Athens. */
+export function athensMidnight(v: string, name: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw badRequest('invalid_parameter', `${name} must be YYYY-MM-DD`);
   const d = new Date(`${v}T00:00:00Z`);
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw badRequest('invalid_parameter', `${name} is not a calendar date`);
-  return d;
+  const guess = d.getTime() - athensOffset(d.getTime());
+  return new Date(d.getTime() - athensOffset(guess));
+}
+
+function dateParam(c: Context, name: string): Date | undefined {
+  const v = c.req.query(name);
+  return v === undefined || v === '' ? undefined : athensMidnight(v, name);
 }
 
 function listParam(c: Context, name: string, pattern = ID): string[] | undefined {
@@ -33,10 +46,16 @@ function listParam(c: Context, name: string, pattern = ID): string[] | undefined
   return items;
 }
 
+function nextDay(ymd: string): string {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? ymd : new Date(d.getTime() + DAY_MS).toISOString().slice(0, 10);
+}
+
 /** from (inclusive) and to (exclusive, the day after `to`); default: the last 90 days. */
 export function statsFilter(c: Context): StatsFilter {
   const toDay = dateParam(c, 'to');
-  const to = toDay ? new Date(toDay.getTime() + DAY_MS) : new Date(Date.now() + 60_000);
+  // The day after `to`, at Athens midnight (a DST change day is 23 or 25 hours long).
+  const to = toDay ? athensMidnight(nextDay(c.req.query('to')!), 'to') : new Date(Date.now() + 60_000);
   const from = dateParam(c, 'from') ?? new Date(to.getTime() - 90 * DAY_MS);
   if (from >= to) throw badRequest('invalid_parameter', 'from must be before to');
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) throw badRequest('invalid_parameter', `at most ${MAX_RANGE_DAYS} days at a time`);

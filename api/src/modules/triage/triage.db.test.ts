@@ -66,8 +66,8 @@ describe('queue', () => {
     const c = await file(waterLeak(WEST, { description: 'old leak' }));
     // c is 30 hours old: past the 24 h water SLA.
     await db.sql`update incidents set created_at = now() - interval '30 hours', sla_due_at = now() - interval '6 hours' where id = ${c.id}`;
-    // b is due in 2 h of its 24 h window: due soon.
-    await db.sql`update incidents set sla_due_at = now() + interval '2 hours' where id = ${b.id}`;
+    // b is 22 hours into its 24 h window: due soon.
+    await db.sql`update incidents set created_at = now() - interval '22 hours', sla_due_at = now() + interval '2 hours' where id = ${b.id}`;
     const q = async (query: string, s: Staff = dispatcher) => {
       const res = await get(`/api/triage/incidents?${query}`, s);
       expect(res.status, await res.clone().text()).toBe(200);
@@ -82,7 +82,7 @@ describe('queue', () => {
     expect(ids(await q('sla=breached'))).toEqual([c.id]);
     expect(ids(await q('sla=due_soon'))).toEqual([b.id]);
     expect(ids(await q('minAgeHours=24'))).toEqual([c.id]);
-    expect(ids(await q('maxAgeHours=1&category=water_leak'))).toEqual([b.id]);
+    expect(ids(await q('maxAgeHours=23&category=water_leak'))).toEqual([b.id]);
     expect(ids(await q('bbox=23.64,37.93,23.65,37.95'))).toEqual([b.id]);
     expect(ids(await q('sort=sla&category=water_leak'))).toEqual([c.id, b.id]);
     const page1 = await q('limit=1&sort=newest');

@@ -410,9 +410,12 @@ export function triageRoutes(deps: AppDeps) {
     const ids = [...body.ids].sort((a, b) => a - b);
     const statusEvents = await sql.begin(async (tx) => {
       await tx`select id from incidents where id = any(${ids}::bigint[]) order by id for update`;
+      // Every report is checked before anything changes: a refusal is audited outside this
+      // transaction, which must not yet hold the audit chain's lock (it would wait on itself).
+      const incidents: IncidentOwnerRow[] = [];
+      for (const id of ids) incidents.push(await writableIncident(tx, sql, c, id));
       const events: number[] = [];
-      for (const id of ids) {
-        const inc = await writableIncident(tx, sql, c, id);
+      for (const inc of incidents) {
         const r = await applyChanges(tx, { c, staff, boss }, inc, body.set);
         if (r.statusEventId !== null) events.push(r.statusEventId);
       }
