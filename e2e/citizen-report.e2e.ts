@@ -150,7 +150,10 @@ describe('citizen reports a problem from a phone', () => {
     await page.click('#rf-q-lamp_state label.chip:has(input[value="off"])');
     await page.fill('#rf-description', DESCRIPTION);
     await page.setInputFiles('#rf-photos', jpegPath);
-    await page.waitForSelector('.photo-field .photo-thumb img');
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('.photo-field .photo-thumb img');
+      return Boolean(img && img.complete && img.naturalWidth > 0);
+    });
     expect(await page.locator('.photo-field .photo-thumb img').count()).toBe(1);
     await page.locator('.photo-field').scrollIntoViewIfNeeded();
     await shot('03-form');
@@ -235,9 +238,12 @@ describe('citizen reports a problem from a phone', () => {
   });
 
   it('shows the new status on the map too', async () => {
-    await page.click('#track-dialog .sheet-header .icon-btn:last-child');
+    // "Show on map" closes the view, flies to the report and opens its card.
+    await page.click('#track-show-on-map');
     await page.waitForSelector('#track-dialog:not([open])', { state: 'attached' });
+    await page.waitForSelector('#incident-card:not([hidden])', { timeout: 20_000 });
     await waitForMapIdle(page);
+    expect(await page.textContent('#incident-card')).toContain('Σε εξέλιξη');
     await page.waitForFunction(
       (n) => {
         const map = window.__map!;
@@ -247,9 +253,6 @@ describe('citizen reports a problem from a phone', () => {
       state.number,
       { timeout: 20_000 },
     );
-    const at = await screenOf(KORAI);
-    await page.mouse.click(at.x, at.y);
-    await page.waitForSelector('#incident-card:not([hidden])');
     await shot('08-map-updated');
     copyFileSync(join(shots, 'citizen-report-08-map-updated.png'), join(root, 'docs', 'screenshots', 'citizen-map.png'));
     copyFileSync(join(shots, 'citizen-report-03-form-category.png'), join(root, 'docs', 'screenshots', 'citizen-report.png'));

@@ -120,7 +120,7 @@ describe('field crew view, offline and back', () => {
     page = await browser.context.newPage();
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(msg.text())) problems.push(`console: ${msg.text()}`);
+      if (msg.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(msg.text())) problems.push(`console: ${JSON.stringify(msg.text())} ${JSON.stringify(msg.location())}`);
     });
   });
 

@@ -144,4 +144,20 @@ describe('loadGenerated and generateBenchLayers', () => {
     const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from assets where layer_id = 'bench_points'`;
     expect(n).toBe(1000);
   });
+
+  it('rebuilds the GiST indexes of assets exactly when it defers them', async () => {
+    const indexes = () => db.sql<{ indexname: string; indexdef: string }[]>`
+      select indexname, indexdef from pg_indexes where tablename = 'assets' order by indexname`;
+    const before = await indexes();
+    expect(before.some((i) => /using gist/i.test(i.indexdef))).toBe(true);
+    const report = await generateBenchLayers(db.sql, { points: 2000, lines: 10, polygons: 10, seed: 'deferred', deferIndexes: true });
+    expect(report.layers.every((l) => !l.skipped)).toBe(true);
+    expect(await indexes()).toEqual(before);
+    // The rebuilt index answers spatial queries over the new rows.
+    const bbox = loadManifest().municipality.bbox;
+    const [{ n }] = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from assets
+       where layer_id = 'bench_points' and geom && st_makeenvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)`;
+    expect(n).toBe(2000);
+  });
 });

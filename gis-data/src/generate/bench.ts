@@ -202,6 +202,8 @@ export async function generateBenchLayers(sql: Db, opts: BenchOptions): Promise<
       opts.log?.(`rebuilt ${gist.length} GiST indexes of assets in ${report.indexSeconds} s`);
     }
   });
+  const order = BENCH_LAYERS.map((l) => l.id);
+  report.layers.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   return report;
 }
 

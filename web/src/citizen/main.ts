@@ -38,6 +38,27 @@ declare global {
 /** Utility networks are shown on demand: a citizen comes for places, not for pipes. */
 const startsVisible = (l: Layer) => l.group !== 'network';
 
+/**
+ * The bbox of the municipality's largest polygon: islands and exclaves would otherwise shrink
+ * the town to a corner of a phone screen.
+ */
+function mainAreaBounds(fc: GeoJSON.FeatureCollection): [number, number, number, number] | null {
+  let best: [number, number, number, number] | null = null;
+  let bestArea = 0;
+  for (const f of fc.features) {
+    const g = f.geometry;
+    const polys = g?.type === 'Polygon' ? [g.coordinates] : g?.type === 'MultiPolygon' ? g.coordinates : [];
+    for (const p of polys) {
+      const xs = p[0]!.map((c) => c[0]!);
+      const ys = p[0]!.map((c) => c[1]!);
+      const b: [number, number, number, number] = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+      const area = (b[2] - b[0]) * (b[3] - b[1]);
+      if (area > bestArea) [best, bestArea] = [b, area];
+    }
+  }
+  return best;
+}
+
 function municipalityOnly(fc: GeoJSON.FeatureCollection): GeoJSON.FeatureCollection {
   const m = fc.features.filter((f) => f.properties?.level === 'municipality');
   return m.length ? { ...fc, features: m } : fc;
@@ -93,11 +114,10 @@ async function main() {
   const tracking = new TrackingView({
     announce,
     showOnMap: (at, number) => {
+      // Selected when the map has arrived and the view's reports include it.
+      pendingSelect = number;
       map.flyTo({ center: at, zoom: Math.max(map.getZoom(), 17) });
-      map.once('idle', () => {
-        const f = incidents.feature(number);
-        if (f) select(f);
-      });
+      map.once('idle', () => trySelectPending());
     },
   });
   const panels = new MapPanels({
@@ -111,7 +131,17 @@ async function main() {
     },
     details: (number) => tracking.openNumber(number),
   });
-  incidents.onChange((s) => panels.update(s));
+  let pendingSelect: string | null = null;
+  const trySelectPending = () => {
+    const f = pendingSelect && !map.isMoving() ? incidents.feature(pendingSelect) : undefined;
+    if (!f) return;
+    pendingSelect = null;
+    select(f);
+  };
+  incidents.onChange((s) => {
+    panels.update(s);
+    trySelectPending();
+  });
   const select = (f: IncidentFeature) => {
     if (flow.placing) return;
     incidents.select(f.properties.number);
@@ -198,6 +228,8 @@ async function main() {
   openFromHash();
 
   await pmap.ready;
+  const mainArea = boundary ? mainAreaBounds(municipalityOnly(boundary)) : null;
+  if (mainArea) map.fitBounds(mainArea, { padding: { top: 64, bottom: 84, left: 12, right: 12 }, animate: false });
   // MapLibre opens the compact attribution at start; on a phone it would cover a third of the
   // map. Collapsed, it stays one tap away (ⓘ).
   map.once('idle', () => document.querySelector('.maplibregl-ctrl-attrib.maplibregl-compact-show')?.classList.remove('maplibregl-compact-show'));

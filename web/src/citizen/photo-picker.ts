@@ -94,7 +94,7 @@ export class PhotoPicker {
     const items = this.files.map((f, i) => {
       const remove = tAttrs(h('button', { type: 'button', class: 'photo-remove' }, uiIcon('close', 16)), { 'aria-label': 'remove_photo', title: 'remove_photo' });
       remove.addEventListener('click', () => this.remove(i));
-      return h('li', { class: 'photo-thumb' }, h('img', { src: f.url, alt: f.file.name, loading: 'lazy' }), remove);
+      return h('li', { class: 'photo-thumb' }, h('img', { src: f.url, alt: f.file.name }), remove);
     });
     if (this.files.length < MAX_PHOTOS) items.push(h('li', { class: 'photo-thumb photo-thumb-add' }, this.addLabel));
     replaceChildren(this.grid, ...items);

@@ -257,6 +257,9 @@ export class ReportFlow {
     );
 
     const form = h('form', { id: 'report-form', class: 'phase report-form', novalidate: true }, this.formError, categoryField, this.questionsBox, descField, this.photos.element, contactField);
+    // A corrected field loses its error mark at once.
+    form.addEventListener('input', (e) => this.clearFieldOf(e.target as HTMLElement));
+    form.addEventListener('change', (e) => this.clearFieldOf(e.target as HTMLElement));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       void this.submit();
@@ -345,6 +348,11 @@ export class ReportFlow {
 
   private clearError(id: string): void {
     this.setError(id, null);
+  }
+
+  private clearFieldOf(target: HTMLElement): void {
+    const holder = target.closest<HTMLElement>('[aria-invalid="true"]') ?? (target.getAttribute('aria-invalid') === 'true' ? target : null);
+    if (holder?.id) this.clearError(holder.id);
   }
 
   /** The request body, or null after marking what is wrong (focus goes to the first problem). */

@@ -109,6 +109,7 @@ const S = {
   ev_note: { el: 'Ενημέρωση', en: 'Update' },
   ev_category: { el: 'Αλλαγή κατηγορίας', en: 'Category changed' },
   ev_other: { el: 'Ενημέρωση', en: 'Update' },
+  ev_photo: { el: 'Προστέθηκε φωτογραφία', en: 'Photo added' },
   photos_processing: { el: 'φωτογραφίες σε επεξεργασία', en: 'photos being processed' },
   expected_by: { el: 'Αναμενόμενη αντιμετώπιση έως', en: 'Expected by' },
   address: { el: 'Διεύθυνση', en: 'Address' },

@@ -38,7 +38,7 @@ export class TrackingView {
 
   constructor(deps: TrackingDeps) {
     this.d = deps;
-    this.title = T('track_title', 'h2', { id: 'track-title', tabindex: '-1' });
+    this.title = T('track', 'h2', { id: 'track-title', tabindex: '-1' });
     const close = tAttrs(h('button', { type: 'button', class: 'icon-btn' }, uiIcon('close')), { 'aria-label': 'done', title: 'done' });
     close.addEventListener('click', () => this.close());
     const input = h('input', { type: 'text', id: 'track-number', name: 'number', inputmode: 'numeric', autocomplete: 'off', 'aria-describedby': 'track-number-error' });
@@ -189,7 +189,7 @@ export class TrackingView {
       ...(p.expectedAt && (PROGRESS as readonly string[]).includes(p.status) && p.status !== 'resolved' ? fact('expected_by', formatDate(p.expectedAt, lang, false)) : []),
       ...(p.supportCount > 0 ? fact('supporters', String(p.supportCount)) : []),
     );
-    const showMap = h('button', { type: 'button', class: 'btn btn-secondary btn-small' }, uiIcon('pin', 16), T('view_on_map'));
+    const showMap = h('button', { type: 'button', id: 'track-show-on-map', class: 'btn btn-secondary btn-small' }, uiIcon('pin', 16), T('view_on_map'));
     showMap.addEventListener('click', () => {
       this.close();
       this.d.showOnMap(p.location.coordinates, p.number);
@@ -290,7 +290,7 @@ function timelineBlock(entries: TimelineEntry[]): HTMLElement {
       'ol',
       { class: 'timeline' },
       ...[...entries].reverse().map((e) => {
-        const kind: CitizenKey = e.kind === 'created' ? 'ev_created' : e.kind === 'status' || e.toStatus ? 'ev_status' : e.kind === 'note' ? 'ev_note' : e.kind === 'category' ? 'ev_category' : 'ev_other';
+        const kind: CitizenKey = e.kind === 'created' ? 'ev_created' : e.kind === 'status' || e.toStatus ? 'ev_status' : e.kind === 'note' ? 'ev_note' : e.kind === 'category' ? 'ev_category' : e.kind === 'photo' ? 'ev_photo' : 'ev_other';
         const color = statusColor(e.toStatus ?? 'submitted');
         return h(
           'li',

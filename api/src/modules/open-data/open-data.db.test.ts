@@ -235,6 +235,18 @@ describe('downloads', () => {
     expect((await ogrinfo(['-ro', '-al', '-so', parks])).stdout).toContain(`Feature Count: ${PARKS + 1}`);
   });
 
+  it('answers a revalidated download with 304 until the layer changes', async () => {
+    const first = await get('/ogc/collections/parks/download.geojson');
+    const etag = first.headers.get('etag')!;
+    await first.arrayBuffer();
+    expect((await get('/ogc/collections/parks/download.geojson', { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    await db.sql`update assets set name = 'Park one' where layer_id = 'parks' and external_id = 'P-1'`;
+    const changed = await get('/ogc/collections/parks/download.geojson', { headers: { 'If-None-Match': etag } });
+    expect(changed.status).toBe(200);
+    expect(await changed.text()).toContain('Park one');
+    await db.sql`update assets set name = 'Park 1' where layer_id = 'parks' and external_id = 'P-1'`;
+  });
+
   it('streams GeoJSON that ogrinfo reads', async () => {
     const file = await save('/ogc/collections/hydrants/download.geojson', 'hydrants.geojson');
     const { stdout } = await ogrinfo(['-ro', '-al', '-so', file]);

@@ -33,14 +33,17 @@ describe('binary COPY parser', () => {
     for (const size of [1, 2, 3, 7, 19, 20, 64, stream.length]) {
       const parser = new BinaryCopyParser();
       const got: (Buffer | null)[][] = [];
-      for (let i = 0; i < stream.length; i += size) got.push(...parser.push(stream.subarray(i, i + size)));
+      const onRow = (src: Buffer, start: Int32Array, len: Int32Array, n: number) => {
+        got.push(Array.from({ length: n }, (_, i) => (len[i]! < 0 ? null : Buffer.from(src.subarray(start[i]!, start[i]! + len[i]!)))));
+      };
+      for (let i = 0; i < stream.length; i += size) parser.push(stream.subarray(i, i + size), onRow);
       expect(got, `chunks of ${size}`).toEqual(rows);
       expect(parser.ended).toBe(true);
     }
   });
 
   it('rejects a stream that is not binary COPY', () => {
-    expect(() => new BinaryCopyParser().push(Buffer.from('id,name\n1,a\n2,b\n3,c\n'))).toThrow(/not a binary COPY/);
+    expect(() => new BinaryCopyParser().push(Buffer.from('id,name\n1,a\n2,b\n3,c\n'), () => {})).toThrow(/not a binary COPY/);
   });
 
 });

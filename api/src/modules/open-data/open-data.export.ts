@@ -174,7 +174,6 @@ export async function* exportLayer(
     copy = copyQuery(db as unknown as Db, format);
     stream = (await copy.readable()) as unknown as Readable;
     const parser = new BinaryCopyParser();
-    const full: ExportMeta = { ...meta, columns };
 
     if (format === 'fgb') {
       const cols = fgbColumns(columns);
@@ -197,7 +196,7 @@ export async function* exportLayer(
       if (writer.length > 0) yield writer.take();
     } else {
       const json = format === 'json';
-      yield Buffer.from(json ? `{"type":"FeatureCollection","name":${JSON.stringify(full.layerId)},"features":[\n` : csvHeader(columns));
+      yield Buffer.from(json ? `{"type":"FeatureCollection","name":${JSON.stringify(meta.layerId)},"features":[\n` : csvHeader(columns));
       // Each row is one field of finished text; rows are copied into one output buffer.
       let out = Buffer.allocUnsafe(128 * 1024);
       let pos = 0;

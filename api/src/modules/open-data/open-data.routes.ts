@@ -26,13 +26,14 @@ import {
   FILE_EXTENSIONS,
   csvHeader,
   csvRow,
+  fgbColumns,
   geojsonFeature,
   type ExportMeta,
   type ItemFormat,
 } from './open-data.encode.ts';
 import { FgbFeatureWriter, fgbHeader } from './open-data.flatgeobuf.ts';
 import { exportLayer } from './open-data.export.ts';
-import { fgbColumns } from './open-data.encode.ts';
+import { etagMatches } from '../tiles/tiles.cache.ts';
 import {
   countItemsInBbox,
   getItemRow,
@@ -162,14 +163,16 @@ export function openDataRoutes({ sql, config }: AppDeps) {
 
   /** Streams a whole (optionally bbox-filtered) layer in the chosen format. */
   function download(c: Context, l: CollectionRow, format: ItemFormat, bbox: BBox | null) {
-    const stream = pullStream(exportStream(l, format, bbox));
-    return new Response(stream, {
+    // The layer version changes with every change of its features, so it validates a download.
+    const etag = `"${l.id}-${l.version}-${format}${bbox ? `-${bbox.join('_')}` : ''}"`;
+    const headers = { ETag: etag, 'Cache-Control': 'public, max-age=60' };
+    if (etagMatches(c.req.header('If-None-Match'), etag)) return c.body(null, 304, headers);
+    return new Response(pullStream(exportStream(l, format, bbox)), {
       status: 200,
       headers: {
+        ...headers,
         'Content-Type': CONTENT_TYPES[format],
         'Content-Disposition': `attachment; filename="${l.id}.${FILE_EXTENSIONS[format]}"`,
-        'Cache-Control': 'public, max-age=60',
-        ETag: `"${l.id}-${l.version}-${format}${bbox ? `-${bbox.join('_')}` : ''}"`,
         'X-Content-Type-Options': 'nosniff',
       },
     });

@@ -11,6 +11,14 @@ import type { Db } from '../../db.ts';
 import type { Logger } from '../../logger.ts';
 import { getLayerVersion, type LayerVersionRow } from './tiles.sql.ts';
 
+/** RFC 9110 If-None-Match with weak comparison: `*`, or any listed tag equal to ours. */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const ours = etag.replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === ours);
+}
+
 export const LAYER_CHANGED_CHANNEL = 'layer_changed';
 
 interface VersionEntry {

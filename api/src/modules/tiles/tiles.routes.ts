@@ -12,7 +12,8 @@ import { Hono, type Context } from 'hono';
 import { isValidTile } from '../../../../lib/geo.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import type { AppDeps } from '../../deps.ts';
-import { LayerVersions, TileCache } from './tiles.cache.ts';
+import { LayerVersions, TileCache, etagMatches } from './tiles.cache.ts';
+
 import { getTileLayer, layerTileKeys, renderTile } from './tiles.sql.ts';
 
 export const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -33,14 +34,6 @@ const INT = /^\d{1,8}$/;
 
 export function tileEtag(layerId: string, version: number, z: number, x: number, y: number): string {
   return `"${TILE_REVISION}-${layerId}-${version}-${z}-${x}-${y}"`;
-}
-
-/** RFC 9110 If-None-Match with weak comparison: `*`, or any listed tag equal to ours. */
-export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  if (ifNoneMatch.trim() === '*') return true;
-  const ours = etag.replace(/^W\//, '');
-  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === ours);
 }
 
 /** Parses z, x and `y.mvt`; throws a 400 for anything that is not a tile of zoom 0-22. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.ts';
-import { TileCache } from './tiles.cache.ts';
-import { etagMatches, parseTileAddress, tileEtag } from './tiles.routes.ts';
+import { TileCache, etagMatches } from './tiles.cache.ts';
+import { parseTileAddress, tileEtag } from './tiles.routes.ts';
 
 describe('tile addressing', () => {
   it('parses z/x/y of zoom 0-22', () => {

@@ -10,6 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import { parseBbox } from '../../../../lib/geo.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -64,6 +66,10 @@ import {
   type QueueSort,
 } from './triage.sql.ts';
 import { staffStreamHub, type StaffFeedEvent } from './triage.stream.ts';
+
+const gzipAsync = promisify(gzip);
+/** How long one map snapshot is shared; the stream (resumed from X-Feed-Id) carries what follows. */
+const GEOJSON_TTL_MS = 5_000;
 
 /** Roles that change reports (admin always may); department scope is checked per report. */
 const WRITERS = ['dispatcher', 'technician'] as const;
@@ -232,27 +238,37 @@ export function triageRoutes(deps: AppDeps) {
 
   /**
    * Every report the caller may see, for the map layers and the time filter. The body is built
-   * in SQL and shared by every caller of the same scope until the staff feed moves or the minute
-   * turns (SLA states follow the clock), so 50 control-room screens cost one query; ETag lets a
-   * reload answer 304.
+   * in SQL, gzipped once, and shared by every caller of the same scope for GEOJSON_TTL_MS, so 50
+   * control-room screens cost one query. `X-Feed-Id` is the staff feed position the snapshot
+   * includes: the client opens /api/triage/stream with Last-Event-ID = X-Feed-Id and misses
+   * nothing. ETag lets a reload answer 304.
    */
-  const geojsonCache = new Map<string, Promise<{ body: string; etag: string }>>();
+  const geojsonCache = new Map<string, Promise<{ body: string; gzip: Buffer; etag: string; feedId: number }>>();
   app.get('/triage/incidents.geojson', requireStaff(), async (c) => {
     const scope = rowScope(c.get('staff'), 'read');
-    const feedId = await lastStaffFeedId(sql);
-    const key = `${scopeKey(scope)}|${feedId}|${Math.floor(Date.now() / 60_000)}`;
+    const key = `${scopeKey(scope)}|${Math.floor(Date.now() / GEOJSON_TTL_MS)}`;
     let entry = geojsonCache.get(key);
     if (!entry) {
-      entry = staffIncidentsGeojson(sql, scope).then((body) => ({ body, etag: `"${createHash('sha1').update(key).digest('base64url').slice(0, 20)}"` }));
+      entry = (async () => {
+        // Read before the snapshot: a change between the two is in both, and replaying it is harmless.
+        const feedId = await lastStaffFeedId(sql);
+        const body = await staffIncidentsGeojson(sql, scope);
+        const gzip = await gzipAsync(body, { level: 6 });
+        return { body, gzip, feedId, etag: `"${createHash('sha1').update(`${scopeKey(scope)}|${feedId}|${body.length}`).digest('base64url').slice(0, 20)}"` };
+      })();
       entry.catch(() => geojsonCache.delete(key));
       geojsonCache.set(key, entry);
-      // A handful of scopes are live at a time; older positions are useless.
-      while (geojsonCache.size > 32) geojsonCache.delete(geojsonCache.keys().next().value!);
+      // A handful of scopes are live at a time; older snapshots are useless.
+      while (geojsonCache.size > 16) geojsonCache.delete(geojsonCache.keys().next().value!);
     }
-    const { body, etag } = await entry;
+    const { body, gzip, etag, feedId } = await entry;
     c.header('ETag', etag);
     c.header('X-Feed-Id', String(feedId));
+    c.header('Vary', 'Cookie, Accept-Encoding');
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+    if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+      return c.body(new Uint8Array(gzip), 200, { 'Content-Type': 'application/geo+json', 'Content-Encoding': 'gzip' });
+    }
     return c.body(body, 200, { 'Content-Type': 'application/geo+json' });
   });
 
