@@ -31,12 +31,23 @@ export class CrewMap {
   private markers = new Map<number, { marker: Marker; el: HTMLButtonElement }>();
   private framed = false;
   private selected: number | null = null;
+  private tileErrors = 0;
 
   private readonly onSelect: (id: number) => void;
 
   constructor(container: HTMLElement, config: SiteConfig, layers: Layer[], onSelect: (id: number) => void) {
     this.onSelect = onSelect;
     this.pmap = new PlatformMap({ container, config, layers, initiallyVisible: baseVisible, compactAttribution: true, padding: { top: 16, right: 16, bottom: 16, left: 16 } });
+    // Offline, a tile never seen before cannot load: expected, not an error worth a console
+    // entry. They are counted and reloaded when the connection returns (reloadTiles()).
+    this.pmap.map.on('error', (e) => {
+      if ('sourceId' in e || 'tile' in e) {
+        this.tileErrors++;
+        if (navigator.onLine) console.warn('map tile failed:', (e.error as Error | undefined)?.message);
+        return;
+      }
+      console.error(e.error);
+    });
     void this.pmap.ready.then(() => {
       const map = this.pmap.map;
       // On a phone the attribution starts folded behind MapLibre's ⓘ button (as on the citizen map).
@@ -106,6 +117,16 @@ export class CrewMap {
         map.fitBounds(b, { padding: { top: 48, bottom: 36, left: 36, right: 56 }, maxZoom: 16.5, duration: 0 });
         this.framed = true;
       }
+    }
+  }
+
+  /** Connection back: tiles that failed while offline are fetched again. */
+  reloadTiles(): void {
+    if (this.tileErrors === 0) return;
+    this.tileErrors = 0;
+    const map = this.pmap.map;
+    for (const id of Object.keys(map.getStyle()?.sources ?? {})) {
+      if (id.startsWith('src-')) map.refreshTiles(id);
     }
   }
 

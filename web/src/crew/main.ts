@@ -537,6 +537,7 @@ async function main(): Promise<void> {
   window.addEventListener('online', () => {
     renderBanner();
     outbox.online();
+    crewMap?.reloadTiles();
     void refresh().then(() => startMap());
   });
   window.addEventListener('offline', renderBanner);

@@ -4,6 +4,7 @@ import { createApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { silentLogger } from '../../logger.ts';
 import { refreshLayerExtent, upsertLayer } from './layers.sql.ts';
+import { call, createStaffUser, signIn, testApp } from '../auth/auth.test-helpers.ts';
 
 let db: TestDb;
 let app: ReturnType<typeof createApp>;
@@ -16,7 +17,9 @@ beforeAll(async () => {
   await db.sql`insert into assets (layer_id, external_id, name, properties, geom)
     select 'lamps', 'L' || g, 'Lamp ' || g, jsonb_build_object('watts', 40 + g % 3), st_setsrid(st_makepoint(23.62 + g / 10000.0, 37.94), 4326)
       from generate_series(1, 120) g`;
-  await db.sql`insert into assets (layer_id, name, geom) values ('gas', 'main', st_geomfromtext('LINESTRING(23.62 37.94, 23.63 37.95)', 4326))`;
+  await db.sql`insert into assets (layer_id, name, properties, geom) values ('gas', 'main', '{"pressure_bar": 4}', st_geomfromtext('LINESTRING(23.62 37.94, 23.63 37.95)', 4326))`;
+  await upsertLayer(db.sql, { id: 'libraries', nameEl: 'Βιβλιοθήκες', nameEn: 'Libraries', group: 'building', geometryType: 'point' });
+  await db.sql`insert into assets (layer_id, name, properties, geom) values ('libraries', 'Central', '{"Email": "canary.librarian@example.org", "contact_phone": "+30 210 000 0000", "Type": "public"}', st_setsrid(st_makepoint(23.63, 37.945), 4326))`;
 });
 afterAll(async () => {
   await db?.drop();
@@ -27,9 +30,10 @@ describe('layers API', () => {
     const res = await app.request('/api/layers');
     expect(res.status).toBe(200);
     const body = (await res.json()) as { layers: { id: string; featureCount: number; links: { tiles: string } }[] };
-    expect(body.layers.map((l) => l.id)).toEqual(['lamps']);
-    expect(body.layers[0]!.featureCount).toBe(120);
-    expect(body.layers[0]!.links.tiles).toMatch(/\/tiles\/lamps\/\{z\}\/\{x\}\/\{y\}\.mvt$/);
+    expect(body.layers.map((l) => l.id).sort()).toEqual(['lamps', 'libraries']);
+    const lamps = body.layers.find((l) => l.id === 'lamps')!;
+    expect(lamps.featureCount).toBe(120);
+    expect(lamps.links.tiles).toMatch(/\/tiles\/lamps\/\{z\}\/\{x\}\/\{y\}\.mvt$/);
   });
 
   it('pages a bbox query by cursor and clamps the page size', async () => {
@@ -80,5 +84,27 @@ describe('layers API', () => {
     const [row] = await db.sql<{ minx: number; maxx: number }[]>`select st_xmin(extent) as minx, st_xmax(extent) as maxx from layers where id = 'one_tank'`;
     expect(row!.minx).toBeCloseTo(23.64, 5);
     expect(row!.maxx).toBeCloseTo(23.64, 5);
+  });
+
+  it('leaves personal-looking attributes out for the public and shows them to staff', async () => {
+    const [lib] = await db.sql<{ id: number }[]>`select id from assets where layer_id = 'libraries'`;
+    const pub = await app.request(`/api/assets/${lib!.id}`);
+    const text = await pub.text();
+    expect(text).not.toContain('canary.librarian');
+    expect(text).not.toContain('210 000 0000');
+    expect(JSON.parse(text).properties.Type).toBe('public');
+    const bbox = await app.request('/api/layers/libraries/assets?bbox=23.6,37.9,23.7,38');
+    expect(await bbox.text()).not.toContain('canary.librarian');
+
+    const staffApp = testApp(db.sql, db.url);
+    const user = await createStaffUser(db.sql, { email: 'gis@piraeus.example', role: 'viewer' });
+    const cookie = await signIn(staffApp, user.email, user.password);
+    const own = await call(staffApp, 'GET', `/api/assets/${lib!.id}`, { cookie });
+    expect(own.headers.get('cache-control')).toContain('no-store');
+    expect(((await own.json()) as { properties: Record<string, string> }).properties.Email).toBe('canary.librarian@example.org');
+    const layers = (await (await call(staffApp, 'GET', '/api/layers', { cookie })).json()) as { layers: { id: string }[] };
+    expect(layers.layers.map((l) => l.id)).toContain('gas');
+    const [gas] = await db.sql<{ id: number }[]>`select id from assets where layer_id = 'gas'`;
+    expect((await call(staffApp, 'GET', `/api/assets/${gas!.id}`, { cookie })).status).toBe(200);
   });
 });
