@@ -157,7 +157,7 @@ describe('citizen reports a problem from a phone', () => {
     expect(await page.locator('.photo-field .photo-thumb img').count()).toBe(1);
     await page.locator('.photo-field').scrollIntoViewIfNeeded();
     await shot('03-form');
-    await page.locator('#rf-category').scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.querySelector('#report-dialog .sheet-body')!.scrollTo(0, 0));
     await shot('03-form-category');
   });
 
@@ -202,6 +202,35 @@ describe('citizen reports a problem from a phone', () => {
     await page.click('#count-button');
     expect(await page.locator(`#report-list [data-number="${state.number}"]`).count()).toBe(1);
     await page.click('#count-button');
+  });
+
+  it('offers "me too" instead of a second report of the same problem', async () => {
+    await page.click('#report-button');
+    await page.waitForSelector('#place-panel:not([hidden])');
+    const at = await screenOf(KORAI);
+    await page.mouse.click(at.x + 6, at.y + 6);
+    await page.waitForFunction(() => !(document.getElementById('place-next') as HTMLButtonElement).disabled);
+    await page.click('#place-next');
+    await page.waitForSelector('#report-dialog[open]');
+    // The form starts empty again after a filed report.
+    expect(await page.inputValue('#rf-description')).toBe('');
+    expect(await page.locator('.photo-field .photo-thumb img').count()).toBe(0);
+    await page.click('label.cat-tile:has(input[value="street_lighting"])');
+    await page.click('#rf-q-lamp_state label.chip:has(input[value="flickering"])');
+    await page.fill('#rf-description', 'Η λάμπα της πλατείας αναβοσβήνει');
+    await page.click('#rf-submit');
+    await page.waitForSelector('#report-dialog .dup-card', { timeout: 20_000 });
+    expect(await page.textContent('#report-dialog .dup-list')).toContain(state.number!);
+    await shot('05b-duplicates');
+    await page.click('#report-dialog .dup-card .me-too');
+    await page.waitForFunction(() => document.querySelector('#report-dialog .dup-result')?.textContent?.includes('Ευχαριστούμε'));
+    const res = await fetch(`${baseUrl}/api/incidents/${state.number}`);
+    expect(((await res.json()) as { properties: { supportCount: number } }).properties.supportCount).toBe(1);
+    await page.click('#report-dialog .dup-result button');
+    await page.waitForSelector('#report-dialog:not([open])', { state: 'attached' });
+    // No second report was filed.
+    const list = await fetch(`${baseUrl}/api/public/incidents?status=open`);
+    expect(((await list.json()) as { features: unknown[] }).features).toHaveLength(1);
   });
 
   it('follows the report by its private link and sees the staff status change live', async () => {
@@ -254,6 +283,20 @@ describe('citizen reports a problem from a phone', () => {
       { timeout: 20_000 },
     );
     await shot('08-map-updated');
+    // Anyone can follow a report by its number (the public view: no personal details).
+    await page.click('#track-button');
+    await page.waitForSelector('#track-dialog[open]');
+    await page.fill('#track-number', '12/34');
+    await page.click('#track-dialog .track-search button[type="submit"]');
+    expect(await page.getAttribute('#track-number', 'aria-invalid')).toBe('true');
+    const [year, seq] = state.number!.split('/');
+    await page.fill('#track-number', `${year}/${Number(seq)}`);
+    await page.click('#track-dialog .track-search button[type="submit"]');
+    await page.waitForFunction((n) => document.getElementById('track-number-shown')?.textContent === n, state.number);
+    expect((await page.textContent('#track-status .status-badge'))?.trim()).toBe('Σε εξέλιξη');
+    expect(await page.locator('#track-view .private-box').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#track-dialog:not([open])', { state: 'attached' });
     copyFileSync(join(shots, 'citizen-report-08-map-updated.png'), join(root, 'docs', 'screenshots', 'citizen-map.png'));
     copyFileSync(join(shots, 'citizen-report-03-form-category.png'), join(root, 'docs', 'screenshots', 'citizen-report.png'));
     expect(pageErrors).toEqual([]);

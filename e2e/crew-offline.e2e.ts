@@ -29,6 +29,7 @@ let adminCookie: string;
 let crewCookie: string;
 const orders: Record<'playground' | 'school' | 'light', number> = { playground: 0, school: 0, light: 0 };
 const problems: string[] = [];
+let lastFetchedAt = '';
 
 async function api<T = unknown>(method: string, path: string, cookie: string | null, json?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${baseUrl}${path}`, {
@@ -84,7 +85,16 @@ async function photoJpeg(): Promise<Buffer> {
 }
 
 async function banner(): Promise<{ text: string; pending: string | undefined; hidden: boolean }> {
-  return page.$eval('#net-banner', (el) => ({ text: (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim(), pending: (el as HTMLElement).dataset.pending, hidden: (el as HTMLElement).hidden }));
+  return page.$eval('#net-banner', (el) => ({ text: (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim(), pending: (el as HTMLElement).dataset.pending, hidden: (el as HTMLElement).hidden === true }));
+}
+
+/** Scrolls the order sheet so `selector` sits just below its sticky bar. */
+async function scrollDetailTo(selector: string) {
+  await page.evaluate((sel) => {
+    const sheet = document.querySelector('#detail')!;
+    const target = document.querySelector(sel)!;
+    sheet.scrollBy(0, target.getBoundingClientRect().top - sheet.getBoundingClientRect().top - 64);
+  }, selector);
 }
 
 async function shot(name: string) {
@@ -120,7 +130,7 @@ describe('field crew view, offline and back', () => {
     page = await browser.context.newPage();
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(msg.text())) problems.push(`console: ${JSON.stringify(msg.text())} ${JSON.stringify(msg.location())}`);
+      if (msg.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(msg.text())) problems.push(`console: ${msg.text()} (${msg.location().url})`);
     });
   });
 
@@ -162,6 +172,8 @@ describe('field crew view, offline and back', () => {
     await page.click(`.order-card[data-order-id="${orders.school}"] a`);
     await page.waitForSelector(`#detail[data-order-id="${orders.school}"]`);
 
+    // The last answer the service worker saw before the signal went.
+    lastFetchedAt = await page.evaluate(async () => ((await (await fetch('/api/crew/today')).json()) as { fetchedAt: string }).fetchedAt);
     await browser.context.setOffline(true);
     await page.waitForFunction(() => !navigator.onLine);
     // The school order: started offline; the dispatcher will cancel it meanwhile.
@@ -193,13 +205,15 @@ describe('field crew view, offline and back', () => {
     expect(await transitionsOnServer(orders.playground)).toEqual([]);
     await page.evaluate(() => document.querySelector('#detail')!.scrollTo(0, 0));
     await shot('crew-offline');
-    await page.evaluate(() => document.querySelector('#photos-h')!.scrollIntoView());
+    await scrollDetailTo('#photos-h');
     await shot('crew-offline-photo-note');
   });
 
   it('reloads offline: the app shell comes from the service worker, the queue from IndexedDB', async () => {
     const response = await page.reload();
     expect(response?.fromServiceWorker()).toBe(true);
+    // Really offline inside the service worker too: its network-first read fell back to the cache.
+    expect(await page.evaluate(async () => ((await (await fetch('/api/crew/today')).json()) as { fetchedAt: string }).fetchedAt)).toBe(lastFetchedAt);
     await page.waitForSelector(`#detail[data-order-id="${orders.playground}"] .note.is-pending`);
     expect(await page.$$eval('.photo.is-pending img', (imgs) => imgs.length)).toBe(1);
     expect(await page.$eval('#detail .status-pill', (el) => (el as HTMLElement).dataset.status)).toBe('in_progress');
@@ -253,6 +267,7 @@ describe('field crew view, offline and back', () => {
     expect(await page.$eval('.notice-conflict', (el) => (el as HTMLElement).innerText)).toMatch(/Cancelled/);
     // It has left today's list (cancelled work is not today's work).
     expect(await page.$$eval('.order-card', (els) => els.map((e) => Number((e as HTMLElement).dataset.orderId)).sort())).toEqual([orders.playground, orders.light].sort());
+    await scrollDetailTo('#photos-h');
     await shot('crew-synced');
 
     // A phone that never heard the answers sends everything again: nothing is duplicated.

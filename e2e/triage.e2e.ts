@@ -39,8 +39,64 @@ async function settle(p: Page): Promise<void> {
   await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
+/** A staff session for API calls from the test (the same sign-in the browser uses). */
+async function staffCookie(): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: baseUrl },
+    body: JSON.stringify({ email: admin.email, password: admin.password }),
+  });
+  expect(res.status).toBe(200);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+const BACKGROUND: { category: string; answers?: Record<string, string>; text: string }[] = [
+  { category: 'road_damage', answers: { size: 'large' }, text: 'Deep pothole in the right lane.' },
+  { category: 'waste', text: 'Bins overflowing since the weekend.' },
+  { category: 'water_leak', answers: { flow: 'stream' }, text: 'Water running down the kerb.' },
+  { category: 'trees_green', text: 'Fallen branch blocks the pavement.' },
+  { category: 'sidewalks', text: 'Broken paving slabs at the crossing.' },
+  { category: 'street_lighting', answers: { lamp_state: 'flickering' }, text: 'Lamp flickering all night.' },
+  { category: 'graffiti', text: 'Tags on the school wall.' },
+  { category: 'bulky_items', text: 'Old sofa left next to the bins.' },
+  { category: 'storm_drain', text: 'Gully blocked with leaves.' },
+  { category: 'illegal_dumping', text: 'Building rubble dumped on the corner.' },
+];
+
+/**
+ * A working day's background: reports entered by phone at the desk across the city, some of
+ * them already acknowledged or in progress, so the queue and the map look like a real shift.
+ */
+async function seedBackground(cookie: string): Promise<void> {
+  const lights = (await (await fetch(`${baseUrl}/api/layers/street_lights/assets?limit=3000`)).json()) as { features: { geometry: { coordinates: [number, number] } }[] };
+  const headers = { 'Content-Type': 'application/json', Origin: baseUrl, Cookie: cookie };
+  const ids: number[] = [];
+  const n = 30;
+  for (let i = 0; i < n; i++) {
+    const f = lights.features[Math.floor(((i + 0.5) * lights.features.length) / n)]!;
+    const b = BACKGROUND[i % BACKGROUND.length]!;
+    const res = await fetch(`${baseUrl}/api/incidents`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ category: b.category, description: b.text, location: { type: 'Point', coordinates: f.geometry.coordinates }, answers: b.answers, channel: 'phone', locale: 'en' }),
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+  }
+  const queue = (await (await fetch(`${baseUrl}/api/triage/incidents?limit=200`, { headers })).json()) as { incidents: { id: number }[] };
+  ids.push(...queue.incidents.map((q) => q.id));
+  const bulk = async (set: unknown, some: number[]) => {
+    const res = await fetch(`${baseUrl}/api/triage/incidents/bulk`, { method: 'POST', headers, body: JSON.stringify({ ids: some, set }) });
+    expect(res.status, await res.clone().text()).toBe(200);
+  };
+  await bulk({ status: { status: 'acknowledged' } }, ids.filter((_, i) => i % 3 !== 0));
+  await bulk({ status: { status: 'in_progress' } }, ids.filter((_, i) => i % 3 === 1));
+  await bulk({ priority: 'high' }, ids.filter((_, i) => i % 5 === 0));
+  await bulk({ priority: 'urgent' }, ids.filter((_, i) => i % 7 === 3));
+}
+
 describe('triage: a citizen report to a finished repair', () => {
   beforeAll(async () => {
+    await seedBackground(await staffCookie());
     browser = await launchBrowser();
     page = await browser.context.newPage();
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));

@@ -353,6 +353,7 @@ export class ReportFlow {
   private clearFieldOf(target: HTMLElement): void {
     const holder = target.closest<HTMLElement>('[aria-invalid="true"]') ?? (target.getAttribute('aria-invalid') === 'true' ? target : null);
     if (holder?.id) this.clearError(holder.id);
+    if (!this.form.querySelector('[aria-invalid="true"]')) this.formError.hidden = true;
   }
 
   /** The request body, or null after marking what is wrong (focus goes to the first problem). */

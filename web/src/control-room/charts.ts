@@ -62,11 +62,12 @@ export interface Series {
 export function lineChart(title: string, labels: string[], series: Series[], opts: { width?: number; height?: number } = {}): SVGSVGElement {
   const width = opts.width ?? 860;
   const height = opts.height ?? 220;
-  const pad = { l: 40, r: 12, t: 14, b: 26 };
-  const w = width - pad.l - pad.r;
-  const hh = height - pad.t - pad.b;
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const nice = niceMax(max);
+  // Room for the widest axis label.
+  const pad = { l: 14 + 7 * String(Math.round(nice)).length, r: 16, t: 14, b: 26 };
+  const w = width - pad.l - pad.r;
+  const hh = height - pad.t - pad.b;
   const n = Math.max(1, labels.length - 1);
   const x = (i: number) => pad.l + (i / n) * w;
   const y = (v: number) => pad.t + hh - (v / nice) * hh;

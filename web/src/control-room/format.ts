@@ -37,7 +37,10 @@ export function money(v: string | number | null | undefined): string {
 }
 
 export function statusBadge(status: string): HTMLElement {
-  return h('span', { class: 'st-badge', 'data-status': status, style: { '--st': statusHex(status) } as Partial<CSSStyleDeclaration> }, trOr('st_', status));
+  const el = h('span', { class: 'st-badge', 'data-status': status }, trOr('st_', status));
+  // A custom property: Object.assign on style would drop it.
+  el.style.setProperty('--st', statusHex(status));
+  return el;
 }
 
 export function priorityBadge(priority: string): HTMLElement {

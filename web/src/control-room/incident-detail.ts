@@ -283,7 +283,7 @@ export function renderIncidentDetail(root: HTMLElement, d: Dispatch, opts: Detai
         'div',
         { class: 'lifecycle-buttons' },
         ...moves.map((s) => {
-          const b = h('button', { type: 'button', class: 'btn btn-small btn-status', 'data-to': s, style: { '--st': '' } as Partial<CSSStyleDeclaration> }, `→ ${trOr('st_', s)}`);
+          const b = h('button', { type: 'button', class: 'btn btn-small btn-status', 'data-to': s }, `→ ${trOr('st_', s)}`);
           b.addEventListener('click', () => act(b, () => moveStatus(inc.id, s, lifecycleNote.value.trim() || undefined)));
           return b;
         }),

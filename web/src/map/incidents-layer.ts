@@ -48,7 +48,8 @@ export const STATUS_RGB: Record<string, [number, number, number]> = {
   duplicate: [148, 163, 184],
 };
 const OPEN = new Set(['submitted', 'acknowledged', 'in_progress']);
-/** Pixel radius by priority: urgent work stands out at any zoom. */
+/** Radius by priority (pixels for the selection ring; × METRES_PER_RADIUS_UNIT on the map). */
+export const METRES_PER_RADIUS_UNIT = 5;
 export const PRIORITY_RADIUS: Record<string, number> = { low: 3.5, normal: 4.5, high: 6.5, urgent: 8.5 };
 
 export function statusHex(status: string): string {
@@ -202,6 +203,8 @@ export class IncidentsOverlay {
   private aggregated: [number, number][] | null = null;
   private aggregatedKey = '';
   private pending = 0;
+  private pointsData: object | null = null;
+  private pointsVersion = -1;
   private readonly map: MapLibreMap;
   private readonly opts: IncidentsOverlayOptions;
   private readonly filterExt = new DataFilterExtension({ filterSize: 2 });
@@ -315,23 +318,23 @@ export class IncidentsOverlay {
         }),
       ];
     }
-    const data = {
-      length: n,
-      attributes: {
-        getPosition: { value: s.positions.subarray(0, n * 2), size: 2 },
-        getFillColor: { value: s.fill.subarray(0, n * 4), size: 4, normalized: true },
-        getLineColor: { value: s.line.subarray(0, n * 4), size: 4, normalized: true },
-        getRadius: { value: s.radius.subarray(0, n), size: 1 },
-        getLineWidth: { value: s.lineWidth.subarray(0, n), size: 1 },
-        getFilterValue: { value: s.filter.subarray(0, n * 2), size: 2 },
-      },
-    };
+    // One binary view per store version: a time-filter move changes uniforms only.
+    if (this.pointsVersion !== s.version || !this.pointsData) {
+      this.pointsVersion = s.version;
+      this.pointsData = this.binaryData();
+    }
     const points = new ScatterplotLayer({
       id: 'incidents-points',
-      // A new object per store version: deck.gl re-reads the (already filled) buffers.
-      data: data as never,
-      radiusUnits: 'pixels',
-      lineWidthUnits: 'pixels',
+      data: this.pointsData as never,
+      // Metres with pixel bounds: a dot at city scale, a marker at street scale.
+      radiusUnits: 'meters',
+      radiusScale: METRES_PER_RADIUS_UNIT,
+      radiusMinPixels: 1.6,
+      radiusMaxPixels: 13,
+      lineWidthUnits: 'meters',
+      lineWidthScale: METRES_PER_RADIUS_UNIT,
+      lineWidthMinPixels: 0.4,
+      lineWidthMaxPixels: 3,
       stroked: true,
       filled: true,
       pickable: true,
@@ -356,6 +359,22 @@ export class IncidentsOverlay {
       updateTriggers: { getRadius: s.version },
     });
     return [points, ring];
+  }
+
+  private binaryData() {
+    const s = this.store;
+    const n = s.size;
+    return {
+      length: n,
+      attributes: {
+        getPosition: { value: s.positions.subarray(0, n * 2), size: 2 },
+        getFillColor: { value: s.fill.subarray(0, n * 4), size: 4, normalized: true },
+        getLineColor: { value: s.line.subarray(0, n * 4), size: 4, normalized: true },
+        getRadius: { value: s.radius.subarray(0, n), size: 1 },
+        getLineWidth: { value: s.lineWidth.subarray(0, n), size: 1 },
+        getFilterValue: { value: s.filter.subarray(0, n * 2), size: 2 },
+      },
+    };
   }
 
   flyTo(r: LeanIncident): void {
