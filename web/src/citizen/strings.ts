@@ -96,6 +96,7 @@ const S = {
   distance_m: { el: 'μ.', en: 'm' },
   away: { el: 'μακριά', en: 'away' },
   supporters: { el: 'υποστηρικτές', en: 'supporters' },
+  supporters_label: { el: 'Υποστηρικτές', en: 'Supporters' },
   // tracking
   by_number: { el: 'Αριθμός πρωτοκόλλου', en: 'Protocol number' },
   by_number_hint: { el: 'π.χ. 2026/001234', en: 'e.g. 2026/001234' },

@@ -187,7 +187,7 @@ export class TrackingView {
       ...fact('submitted_at', formatDate(p.createdAt, lang)),
       ...(p.address ? fact('address', p.address) : []),
       ...(p.expectedAt && (PROGRESS as readonly string[]).includes(p.status) && p.status !== 'resolved' ? fact('expected_by', formatDate(p.expectedAt, lang, false)) : []),
-      ...(p.supportCount > 0 ? fact('supporters', String(p.supportCount)) : []),
+      ...(p.supportCount > 0 ? fact('supporters_label', String(p.supportCount)) : []),
     );
     const showMap = h('button', { type: 'button', id: 'track-show-on-map', class: 'btn btn-secondary btn-small' }, uiIcon('pin', 16), T('view_on_map'));
     showMap.addEventListener('click', () => {

@@ -83,6 +83,8 @@ export function mountDispatcher(pmap: PlatformMap, onUser: (u: StaffUser | null)
     const title = first ? `${dispatch.categoryName(first.category)} · ${ids.map((id) => dispatch!.store.get(id)?.number ?? `#${id}`).join(', ')}` : tr('work_order');
     openWorkOrderDialog(dispatch, { incidentIds: ids, title: title.slice(0, 200), department: first?.department }, (id) => {
       dispatch?.setChecked([]);
+      // The reports' timelines changed without a feed event: reload what shows them.
+      dispatch?.emit('data', ids);
       document.body.dataset.lastWorkOrder = String(id);
     });
   };
@@ -96,6 +98,7 @@ export function mountDispatcher(pmap: PlatformMap, onUser: (u: StaffUser | null)
   async function start(u: StaffUser): Promise<void> {
     user = u;
     signInPanel.hidden = true;
+    replaceChildren(signInPanel);
     tabs.hidden = false;
     drawTabs();
     const d = (dispatch ??= new Dispatch(pmap.map));

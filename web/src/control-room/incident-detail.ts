@@ -44,7 +44,7 @@ export function renderIncidentDetail(root: HTMLElement, d: Dispatch, opts: Detai
     try {
       await fn();
       say(tr('done_ok'));
-      if (shownId !== null) await show(shownId, true);
+      if (shownId !== null) await show(shownId, true, false);
     } catch (err) {
       say(`${t('error')}: ${err instanceof ApiError ? err.message : String(err)}`, false);
     } finally {
@@ -53,7 +53,11 @@ export function renderIncidentDetail(root: HTMLElement, d: Dispatch, opts: Detai
     }
   };
 
-  async function show(id: number, keepStatus = false): Promise<void> {
+  /**
+   * @param keepStatus keep the status line (a reload after an action)
+   * @param preserve keep what the dispatcher is typing (a live refresh must not wipe a half-written note)
+   */
+  async function show(id: number, keepStatus = false, preserve = true): Promise<void> {
     const mine = ++seq;
     shownId = id;
     root.hidden = false;
@@ -63,12 +67,36 @@ export function renderIncidentDetail(root: HTMLElement, d: Dispatch, opts: Detai
     try {
       const detail = await getIncidentDetail(id);
       if (mine !== seq) return;
+      const same = current?.incident.id === id;
       current = detail;
+      const saved = same && preserve ? saveInputs() : null;
       draw(detail);
+      if (saved) restoreInputs(saved);
     } catch (err) {
       if (mine !== seq) return;
       replaceChildren(root, backButton(), h('p', { class: 'error' }, `${t('error')}: ${(err as Error).message}`));
     }
+  }
+
+  const INPUT_IDS = ['note-text', 'note-public', 'lifecycle-note', 'reject-reason'];
+  function saveInputs() {
+    const values = new Map<string, string | boolean>();
+    for (const id of INPUT_IDS) {
+      const el = root.querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${id}`);
+      if (el) values.set(id, el instanceof HTMLInputElement && el.type === 'checkbox' ? el.checked : el.value);
+    }
+    return { values, focus: (document.activeElement as HTMLElement | null)?.id ?? '', rejectOpen: Boolean(root.querySelector<HTMLDetailsElement>('.reject-block')?.open) };
+  }
+  function restoreInputs(saved: ReturnType<typeof saveInputs>) {
+    for (const [id, v] of saved.values) {
+      const el = root.querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${id}`);
+      if (!el) continue;
+      if (typeof v === 'boolean') (el as HTMLInputElement).checked = v;
+      else el.value = v;
+    }
+    const details = root.querySelector<HTMLDetailsElement>('.reject-block');
+    if (details) details.open = saved.rejectOpen;
+    if (saved.focus) root.querySelector<HTMLElement>(`#${saved.focus}`)?.focus();
   }
 
   const backButton = () => {

@@ -2,8 +2,8 @@
  * The control room's live feed: server-sent events from the staff stream (every change a staff
  * member may see, held-back reports included). EventSource reconnects on its own and sends
  * Last-Event-ID, so the server replays what was missed; `reset` (too much missed) reloads the
- * whole map once. Updates are batched per animation frame, so a replay of a thousand events is
- * one store pass and one redraw.
+ * whole map once. Updates are batched per network read, so a replay of a thousand events is one
+ * store pass and one redraw.
  */
 import type { LeanIncident } from '../map/incidents-layer.ts';
 import { leanFromFeature, type LeanFeature } from './staff-api.ts';
@@ -65,9 +65,9 @@ export function openStaffFeed(
     batch.push(row);
     if (!scheduled) {
       scheduled = true;
-      // A frame when visible; a timer too, since background tabs get no frames.
-      requestAnimationFrame(flush);
-      setTimeout(() => scheduled && flush(), 250);
+      // Events of one network read arrive together: one batch after them (the overlay
+      // coalesces drawing into the next frame itself).
+      queueMicrotask(flush);
     }
   };
   source.addEventListener('incident', onIncident);

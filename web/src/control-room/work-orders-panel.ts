@@ -163,7 +163,11 @@ export function renderRegistries(root: HTMLElement, d: Dispatch, role: () => str
     let costCell: HTMLElement = h('span', null, money(w.actualCost));
     if (['in_progress', 'done'].includes(w.status) && moves.length) {
       const input = h('input', { type: 'number', min: 0, step: '0.01', class: 'cost-input', value: w.actualCost != null ? String(w.actualCost) : '', 'aria-label': tr('actual_cost') });
+      let saved = input.value;
       input.addEventListener('change', async () => {
+        // One save per value: a change event fired twice must not send a stale version.
+        if (input.value === saved) return;
+        saved = input.value;
         try {
           await patchWorkOrder(w.id, { actualCost: input.value === '' ? null : Number(input.value), version: w.version });
           highlight = w.id;
