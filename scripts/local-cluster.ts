@@ -96,8 +96,9 @@ export function ensureLocalCluster(options: ClusterOptions = {}): string {
   const pgdata = join(dataRoot, 'data');
   const socketDir = join(dataRoot, 'run');
   mkdirSync(socketDir, { recursive: true });
-  if (user.runAs.length) {
-    // The server user must own its folders and be able to walk down to them.
+  if (user.runAs.length && !ownedBy(dataRoot, user.name)) {
+    // The server user must own its folders and be able to walk down to them. Done only when the
+    // folder is not theirs yet: a recursive chown under a running server races its temp files.
     execFileSync('chown', ['-R', user.name, dataRoot]);
     for (let dir = dataRoot; dir !== '/'; dir = resolve(dir, '..')) {
       try {
@@ -151,6 +152,11 @@ export function ensureLocalCluster(options: ClusterOptions = {}): string {
 }
 
 
+function ownedBy(path: string, userName: string): boolean {
+  const uid = spawnSync('id', ['-u', userName], { encoding: 'utf8' }).stdout.trim();
+  return String(statSync(path).uid) === uid;
+}
+
 /** Replaces the database name in a PostgreSQL URL. */
 export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
@@ -159,7 +165,10 @@ export function withDatabase(url: string, database: string): string {
 }
 
 /** The admin URL: DATABASE_URL's server (its `postgres` database), or the local cluster. */
+let localAdminUrl: string | undefined;
+
 export function adminUrl(): string {
   if (process.env.DATABASE_URL) return withDatabase(process.env.DATABASE_URL, 'postgres');
-  return ensureLocalCluster();
+  localAdminUrl ??= ensureLocalCluster();
+  return localAdminUrl;
 }
