@@ -92,6 +92,24 @@ async function seedBackground(cookie: string): Promise<void> {
   await bulk({ status: { status: 'in_progress' } }, ids.filter((_, i) => i % 3 === 1));
   await bulk({ priority: 'high' }, ids.filter((_, i) => i % 5 === 0));
   await bulk({ priority: 'urgent' }, ids.filter((_, i) => i % 7 === 3));
+
+  // The registries have a history too: repairs on a school and a playground, and the
+  // playground's inspections (EN 1176-7).
+  const firstAsset = async (layer: string) => ((await (await fetch(`${baseUrl}/api/layers/${layer}/assets?limit=1`)).json()) as { features: { id: number }[] }).features[0]!.id;
+  const school = await firstAsset('schools');
+  const playground = await firstAsset('playgrounds');
+  const post = async (path: string, body: unknown, status = 201) => {
+    const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    expect(res.status, await res.clone().text()).toBe(status);
+    return res.json() as Promise<Record<string, { id: number }>>;
+  };
+  const wo1 = await post('/api/registries/work-orders', { assetId: school, title: 'Roof gutter repair, east wing', departmentId: 'buildings', status: 'scheduled', plannedStart: '2026-01-12', plannedEnd: '2026-01-16', estimatedCost: 2400 });
+  await post(`/api/registries/work-orders/${wo1.workOrder!.id}/transitions`, { to: 'in_progress' }, 200);
+  await post('/api/registries/work-orders', { assetId: playground, title: 'Replace swing seat and shackles', departmentId: 'green', status: 'planned', estimatedCost: 320 });
+  const today = new Date().toISOString().slice(0, 10);
+  const weekAgo = new Date(Date.now() - 9 * 86_400_000).toISOString().slice(0, 10);
+  await post('/api/registries/inspections', { assetId: playground, kind: 'annual_main', inspectedOn: today, result: 'minor_defects', departmentId: 'green', checklist: [{ item: 'Swing shackles', ok: false, note: 'worn' }, { item: 'Impact surface', ok: true }], notes: 'Annual main inspection.' });
+  await post('/api/registries/inspections', { assetId: playground, kind: 'routine_visual', inspectedOn: weekAgo, result: 'pass', departmentId: 'green' });
 }
 
 describe('triage: a citizen report to a finished repair', () => {
@@ -156,9 +174,9 @@ describe('triage: a citizen report to a finished repair', () => {
     report = { number: created.number, token: created.token };
     expect(created.asset).not.toBeNull();
 
-    await page.waitForFunction((n) => Boolean(window.__dispatch?.store.getByNumber(n)), created.number, { polling: 'raf', timeout: 10_000 });
+    await page.waitForFunction((n) => Boolean(window.__dispatch?.store.getByNumber(n)), created.number, { polling: 20, timeout: 10_000 });
     const onMap = Date.now();
-    await page.locator(`.queue-row[data-number="${created.number}"]`).waitFor({ timeout: 10_000 });
+    await page.waitForFunction((n) => Boolean(document.querySelector(`.queue-row[data-number="${n}"]`)), created.number, { polling: 20, timeout: 10_000 });
     const inQueue = Date.now();
     const mapMs = onMap - accepted;
     const queueMs = inQueue - accepted;
@@ -247,9 +265,12 @@ describe('triage: a citizen report to a finished repair', () => {
     await page.locator(`.wo-row[data-id="${workOrderId}"][data-status="in_progress"]`).waitFor();
     await page.locator(`.wo-row[data-id="${workOrderId}"] .cost-input`).fill('164.20');
     await page.locator(`.wo-row[data-id="${workOrderId}"] .cost-input`).dispatchEvent('change');
-    await page.waitForFunction((id) => (document.querySelector(`.wo-row[data-id="${id}"] .cost-input`) as HTMLInputElement | null)?.value === '164.20', workOrderId);
     await page.locator(`.wo-row[data-id="${workOrderId}"] [data-to="done"]`).click();
     await page.locator(`.wo-row[data-id="${workOrderId}"][data-status="done"]`).waitFor();
+    const saved = await page.evaluate(async (id) => (await (await fetch(`/api/registries/work-orders/${id}`)).json()) as { workOrder: { actualCost: string; estimatedCost: string; incidentIds: number[] } }, workOrderId);
+    expect(Number(saved.workOrder.actualCost)).toBe(164.2);
+    expect(Number(saved.workOrder.estimatedCost)).toBe(180.5);
+    expect(saved.workOrder.incidentIds).toEqual([report.id]);
     // The CSV export link points at the registry's export.
     expect(await page.getAttribute('#registries-csv', 'href')).toContain('/api/registries/work-orders.csv');
     await shot(page, 'triage-4-registries');

@@ -63,7 +63,8 @@ export function lineChart(title: string, labels: string[], series: Series[], opt
   const width = opts.width ?? 860;
   const height = opts.height ?? 220;
   const max = Math.max(1, ...series.flatMap((s) => s.values));
-  const nice = niceMax(max);
+  // Four grid steps of a round size.
+  const nice = niceMax(max / 4) * 4;
   // Room for the widest axis label.
   const pad = { l: 14 + 7 * String(Math.round(nice)).length, r: 16, t: 14, b: 26 };
   const w = width - pad.l - pad.r;

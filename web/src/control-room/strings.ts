@@ -152,7 +152,7 @@ const S = {
   to_status: { el: 'Μετάβαση σε', en: 'Move to' },
   reason: { el: 'Αιτία', en: 'Reason' },
   done_ok: { el: 'Έγινε.', en: 'Done.' },
-  supports: { el: 'υποστηρίξεις', en: 'supports' },
+  supports: { el: 'Υποστηρίξεις', en: 'Supports' },
   address: { el: 'Διεύθυνση', en: 'Address' },
   distance: { el: 'απόσταση', en: 'distance' },
   hours: { el: 'ώρ.', en: 'h' },

@@ -13,6 +13,9 @@ import { defaultFilters, type Dispatch, type QueueFilters } from './dispatch.ts'
 import { age, priorityBadge, slaBadge, statusBadge } from './format.ts';
 import { bulkIncidents, getQueue, type QueueItem } from './staff-api.ts';
 import { tr, trOr, type CrKey } from './strings.ts';
+import type { LeanIncident } from '../map/incidents-layer.ts';
+
+const OPEN = new Set(['submitted', 'acknowledged', 'in_progress']);
 
 const PAGE = 100;
 const STATUSES = ['submitted', 'acknowledged', 'in_progress', 'resolved', 'closed', 'rejected', 'duplicate'];
@@ -214,6 +217,34 @@ export function renderTriagePanel(root: HTMLElement, d: Dispatch, opts: { openWo
     return tr_;
   };
 
+  /** A queue row from the stream's lean data, until the refetch brings the full one. */
+  const provisional = (r: LeanIncident): QueueItem => ({
+    id: r.id,
+    number: r.number,
+    status: r.status,
+    open: OPEN.has(r.status),
+    priority: r.priority,
+    category: r.category,
+    department: r.department,
+    district: r.district,
+    assignedTo: null,
+    createdAt: new Date(r.created).toISOString(),
+    updatedAt: new Date(r.created).toISOString(),
+    sla: { dueAt: '', breachedAt: null, state: r.sla },
+    supportCount: 0,
+    address: null,
+    description: '',
+    location: { type: 'Point', coordinates: [r.lon, r.lat] },
+    published: true,
+    hidden: false,
+    needsModeration: false,
+    possibleDuplicateOf: null,
+    duplicateOf: null,
+    asset: null,
+    channel: '',
+    photoCount: 0,
+  });
+
   // ---- bulk ----
 
   const drawBulk = () => {
@@ -257,8 +288,25 @@ export function renderTriagePanel(root: HTMLElement, d: Dispatch, opts: { openWo
 
   let timer = 0;
   d.on('data', (ids) => {
-    // A burst of stream events is one refetch.
-    for (const id of ids) flash.add(id);
+    // What the stream already says is shown at once; the refetch below reconciles (text,
+    // address, paging). A burst of stream events is one refetch.
+    let changed = false;
+    // A replay burst goes straight to the refetch: drawing hundreds of provisional rows costs more.
+    for (const id of ids.length <= 20 ? ids : []) {
+      const r = d.store.get(id);
+      if (!r) continue;
+      const at = items.findIndex((i) => i.id === id);
+      if (at >= 0) {
+        items[at] = { ...items[at]!, status: r.status, open: OPEN.has(r.status), priority: r.priority, category: r.category, department: r.department, sla: { ...items[at]!.sla, state: r.sla } };
+        changed = true;
+      } else if (d.filters.sort === 'newest' && d.store.matches(r)) {
+        items.unshift(provisional(r));
+        total++;
+        flash.add(id);
+        changed = true;
+      }
+    }
+    if (changed) drawRows();
     clearTimeout(timer);
     timer = window.setTimeout(() => {
       void refresh().then(() => {

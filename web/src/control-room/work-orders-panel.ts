@@ -162,7 +162,7 @@ export function renderRegistries(root: HTMLElement, d: Dispatch, role: () => str
     // The actual cost is entered as the work finishes.
     let costCell: HTMLElement = h('span', null, money(w.actualCost));
     if (['in_progress', 'done'].includes(w.status) && moves.length) {
-      const input = h('input', { type: 'number', min: 0, step: '0.01', class: 'cost-input', value: w.actualCost != null ? String(w.actualCost) : '', 'aria-label': tr('actual_cost') });
+      const input = h('input', { type: 'number', min: 0, step: '0.01', class: 'cost-input', value: w.actualCost != null ? Number(w.actualCost).toFixed(2) : '', 'aria-label': tr('actual_cost') });
       let saved = input.value;
       input.addEventListener('change', async () => {
         // One save per value: a change event fired twice must not send a stale version.
@@ -184,21 +184,29 @@ export function renderRegistries(root: HTMLElement, d: Dispatch, role: () => str
       h('td', { class: 'wo-id' }, `#${w.id}`),
       h(
         'td',
-        { class: 'wo-main' },
-        h('span', { class: 'wo-title' }, w.title),
-        h('span', { class: 'wo-sub' }, `${trOr('k_', w.kind)} · ${w.asset?.name ?? (w.asset ? `#${w.asset.id}` : '—')} · ${d.departmentName(w.departmentId)}`),
+        null,
+        h(
+          'div',
+          { class: 'wo-main' },
+          h('span', { class: 'wo-title' }, w.title),
+          h('span', { class: 'wo-sub' }, `${trOr('k_', w.kind)} · ${w.asset?.name ?? (w.asset ? `#${w.asset.id}` : '—')} · ${d.departmentName(w.departmentId)}`),
+        ),
       ),
       h('td', null, woStatusBadge(w.status)),
       h('td', { class: 'wo-crew' }, w.crew.length ? w.crew.map((c) => c.name).join(', ') : '—'),
       h(
         'td',
-        { class: 'wo-dates' },
-        h('span', null, `${date(w.plannedStart)} → ${date(w.plannedEnd)}`),
-        w.startedAt ? h('span', { class: 'muted' }, `▶ ${dateTime(w.startedAt)}`) : null,
-        w.finishedAt ? h('span', { class: 'muted' }, `■ ${dateTime(w.finishedAt)}`) : null,
+        null,
+        h(
+          'div',
+          { class: 'wo-dates' },
+          h('span', null, `${date(w.plannedStart)} → ${date(w.plannedEnd)}`),
+          w.startedAt ? h('span', { class: 'muted' }, `▶ ${dateTime(w.startedAt)}`) : null,
+          w.finishedAt ? h('span', { class: 'muted' }, `■ ${dateTime(w.finishedAt)}`) : null,
+        ),
       ),
-      h('td', { class: 'wo-cost' }, h('span', { class: 'muted' }, money(w.estimatedCost)), costCell),
-      h('td', null, thumbs(before, 'before'), thumbs(after, 'after')),
+      h('td', null, h('div', { class: 'wo-cost' }, h('span', { class: 'muted', title: tr('estimated_cost') }, money(w.estimatedCost)), costCell)),
+      h('td', null, h('div', { class: 'wo-photo-cell' }, thumbs(before, 'before'), thumbs(after, 'after'))),
       h('td', { class: 'wo-incidents' }, w.incidentIds.length ? formatCount(w.incidentIds.length) : '—'),
       h('td', null, actions),
     );
