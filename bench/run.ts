@@ -7,6 +7,7 @@
  *   node bench/run.ts --only T1,T3    a subset, by id
  *   node bench/run.ts --list          the ids
  *   node bench/run.ts --fresh         drop and rebuild the bench database first
+ *   node bench/run.ts --zooms 14,16   T1/T2/T4 at these zooms only
  *
  * Provisions `bench_<profile>` on the local cluster (or DATABASE_URL's server), migrates it,
  * generates the data once (kept for later runs), starts the app as a child process on a loopback
@@ -30,7 +31,7 @@ const RESULTS_DIR = resolve(import.meta.dirname, 'results');
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`${message}\n`);
-  process.stderr.write('usage: node bench/run.ts [--smoke | --scale <fraction>] [--only T1,T3,...] [--fresh] [--list]\n');
+  process.stderr.write('usage: node bench/run.ts [--smoke | --scale <fraction>] [--only T1,T3,...] [--zooms 14,16] [--fresh] [--list]\n');
   process.exit(2);
 }
 
@@ -44,6 +45,7 @@ function parse(): { profile: RunProfile; only: Set<string> | null; list: boolean
         only: { type: 'string' },
         list: { type: 'boolean', default: false },
         fresh: { type: 'boolean', default: false },
+        zooms: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -55,6 +57,11 @@ function parse(): { profile: RunProfile; only: Set<string> | null; list: boolean
     if (!(f > 0 && f <= 1)) usage('--scale takes a fraction in (0, 1]');
     if (values.smoke) usage('--smoke and --scale do not go together');
     profile = f === 1 ? FULL : scaled(f);
+  }
+  if (values.zooms !== undefined) {
+    const zooms = values.zooms.split(',').map((z) => Number(z.trim()));
+    if (zooms.length === 0 || zooms.some((z) => !Number.isInteger(z) || z < 0 || z > 22)) usage('--zooms takes zoom levels such as 10,14,16');
+    profile = { ...profile, zooms };
   }
   let only: Set<string> | null = null;
   if (values.only) {
