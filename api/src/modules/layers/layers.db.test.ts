@@ -107,4 +107,14 @@ describe('layers API', () => {
     const [gas] = await db.sql<{ id: number }[]>`select id from assets where layer_id = 'gas'`;
     expect((await call(staffApp, 'GET', `/api/assets/${gas!.id}`, { cookie })).status).toBe(200);
   });
+
+  it('deletes a layer together with its assets and their tile grid', async () => {
+    await upsertLayer(db.sql, { id: 'old_survey', nameEl: 'Παλιά αποτύπωση', nameEn: 'Old survey', group: 'reference', geometryType: 'point' });
+    await db.sql`insert into assets (layer_id, geom) select 'old_survey', st_setsrid(st_makepoint(23.6 + g / 1000.0, 37.95), 4326) from generate_series(1, 30) g`;
+    await db.sql`delete from layers where id = 'old_survey'`;
+    const [left] = await db.sql<{ assets: number; cells: number }[]>`
+      select (select count(*)::int from assets where layer_id = 'old_survey') as assets,
+             (select count(*)::int from asset_grid where layer_id = 'old_survey') as cells`;
+    expect(left).toEqual({ assets: 0, cells: 0 });
+  });
 });
