@@ -9,5 +9,6 @@ import { t3 } from './tiles/t3-largest.ts';
 import { t4 } from './tiles/t4-revalidate.ts';
 import { x1, x2 } from './export/export-bench.ts';
 import { x3 } from './import/x3-import.ts';
+import { c1 } from './incidents/c1-control-room.ts';
 
-export const SUITE: Benchmark[] = [t1, t2, t3, t4, x1, x2, x3];
+export const SUITE: Benchmark[] = [t1, t2, t3, t4, x1, x2, x3, c1];
