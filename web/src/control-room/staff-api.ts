@@ -320,6 +320,8 @@ export const listDueInspections = () => staffJson<{ due: DueInspection[] }>('/ap
 
 /** A staff-visible URL for a photo derivative by its hash (the triage photo route). */
 export const photoUrl = (sha256: string) => `/api/triage/photos/${sha256}.jpg`;
+/** Photos attached to a work order (crew before/after shots), served by the crew module's photo route. */
+export const workOrderPhotoUrl = (sha256: string) => `/api/crew/photos/${sha256}.jpg`;
 
 /** A work order from one or more reports (triage.routes.ts): asset, kind and place follow the first report with an asset. */
 export interface TriageWorkOrder {

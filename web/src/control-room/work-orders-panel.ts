@@ -17,7 +17,7 @@ import {
   listInspections,
   listWorkOrders,
   patchWorkOrder,
-  photoUrl,
+  workOrderPhotoUrl,
   transitionWorkOrder,
   workOrdersCsvUrl,
   type RegistryMeta,
@@ -127,7 +127,7 @@ export function renderRegistries(root: HTMLElement, d: Dispatch, role: () => str
         { class: 'wo-photos', 'data-phase': phase },
         h('span', { class: 'wo-phase' }, phase === 'before' ? '◐' : '●'),
         ...list.slice(0, 3).map((p) => {
-          const img = h('img', { src: photoUrl(p.sha256), alt: `${phase} ${p.caption ?? ''}`.trim(), width: 34, height: 26, loading: 'lazy' });
+          const img = h('img', { src: workOrderPhotoUrl(p.sha256), alt: `${phase} ${p.caption ?? ''}`.trim(), width: 34, height: 26, loading: 'lazy' });
           img.addEventListener('error', () => img.replaceWith(h('span', { class: 'hash-chip', title: p.sha256 }, p.sha256.slice(0, 6))));
           return img;
         }),
