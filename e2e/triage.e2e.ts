@@ -274,6 +274,13 @@ describe('triage: a citizen report to a finished repair', () => {
     // The CSV export link points at the registry's export.
     expect(await page.getAttribute('#registries-csv', 'href')).toContain('/api/registries/work-orders.csv');
     await shot(page, 'triage-4-registries');
+    // A playground's registry carries its inspections and the next one due.
+    await page.locator('#registry-tabs [data-kind="playground"]').click();
+    await page.locator('#registries-view[data-kind="playground"][data-state="ready"]').waitFor();
+    await page.locator('#inspections').waitFor();
+    expect(await page.locator('#inspections .insp-due tbody tr').count()).toBe(2);
+    expect(await page.textContent('#inspections')).toContain('Annual main inspection');
+    await page.locator('#registry-tabs [data-kind="all"]').click();
   });
 
   it('resolves the report with a public update', async () => {
