@@ -36,7 +36,9 @@ begin
                            least(greatest(floor((20037508.342789244 - m.my) / (40075016.68557849 / 2097152))::int, 0), 2097151) as cy
                       from grid_old o
                       cross join lateral (select (st_xmin(o.geom_3857) + st_xmax(o.geom_3857)) / 2 as mx,
-                                                 (st_ymin(o.geom_3857) + st_ymax(o.geom_3857)) / 2 as my) m) c
+                                                 (st_ymin(o.geom_3857) + st_ymax(o.geom_3857)) / 2 as my) m
+                     -- a layer deleted with its assets (on delete cascade) took its grid with it
+                     where exists (select 1 from layers x where x.id = o.layer_id)) c
              group by c.layer_id, c.cx, c.cy) f
       cross join (values (14), (16), (18), (20), (21)) l(level)
      group by f.layer_id, l.level, f.cx >> (21 - l.level), f.cy >> (21 - l.level)
