@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GENERATOR_KINDS, loadManifest, MANIFEST_PATH, parseManifest, sourcePath, toLayerInput } from './manifest.ts';
 
 const SYNTHETIC_ATTRIBUTION = 'Synthetic demo data generated inside the real Piraeus boundary';
-// Exact attribution texts of ../shared/data/SOURCES.md for the real Piraeus files.
+// Exact attribution texts the data's publishers ask for (gis-data/README.md, Data sources).
 const REAL_ATTRIBUTIONS = [
   'Kallikratis municipal boundaries: geodata.gov.gr, via sourcegr/Kalikratis-GeoJSON, CC BY 3.0',
   'Athens GIS repository, Konstantinos Markos (NTUA); boundaries © Region of Attica',

@@ -1,5 +1,5 @@
 /**
- * The import pipeline against a real PostGIS: the real layers of ../shared/data (CRS84, EPSG:32145,
+ * The import pipeline against a real PostGIS: the real layers vendored in test-fixtures/data (CRS84, EPSG:32145,
  * EPSG:2100; GeoJSON and FlatGeobuf made with ogr2ogr), each bad file of RELIABILITY.md I1-I6 and
  * G4-G6, and idempotency. Every failure case asserts the previous layer is untouched.
  */
@@ -14,7 +14,8 @@ import { createTestDb, type TestDb } from '../../../api/test/test-db.ts';
 import { projectRoot } from '../../../api/src/config.ts';
 import { importLayerFile, ImportError, type ImportOptions } from './import-file.ts';
 
-const shared = (p: string) => resolve(projectRoot, '../shared/data', p);
+/** Real public layers vendored for the tests (test-fixtures/README.md has their licences). */
+const shared = (p: string) => resolve(projectRoot, 'test-fixtures/data', p);
 const fixture = (p: string) => resolve(projectRoot, 'gis-data/fixtures/import', p);
 
 let db: TestDb;

@@ -15,7 +15,8 @@ import { createTestDb, type TestDb } from '../../../test/test-db.ts';
 import { createWorker } from '../../../../workers/src/worker.ts';
 import { call, createStaffUser, signIn, type TestApp } from '../auth/auth.test-helpers.ts';
 
-const shared = (p: string) => resolve(projectRoot, '../shared/data', p);
+/** Real public layers vendored for the tests (test-fixtures/README.md has their licences). */
+const shared = (p: string) => resolve(projectRoot, 'test-fixtures/data', p);
 
 let db: TestDb;
 let boss: PgBoss;
