@@ -1,6 +1,7 @@
 /**
- * Forward-only migrations: numbered SQL files in migrations/, each applied once in its own
- * transaction, recorded in schema_migrations, under an advisory lock so two processes starting
+ * Forward-only migrations: numbered SQL files in migrations/ (`NNNN_verb_object.sql`), each applied
+ * once, in order, all pending ones in one transaction (a failing file leaves the schema as it was),
+ * recorded by number in schema_migrations, under an advisory lock so two processes starting
  * together cannot both apply the same file.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * createWorker({ sql, boss, config, logger }) registers every pg-boss handler. It runs inside the
  * platform process by default (one port, one command) and scales out as separate processes
- * (`node workers/src/main.ts`), since pg-boss hands each job to one worker at a time.
+ * (`npm run worker`, scripts/worker.ts), since pg-boss hands each job to one worker at a time.
  */
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../../api/src/config.ts';

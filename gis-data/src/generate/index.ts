@@ -32,10 +32,6 @@ export interface GenerateOptions {
   scale?: number;
 }
 
-export function isGeneratorKind(kind: string): kind is GeneratorKind {
-  return (GENERATOR_KINDS as readonly string[]).includes(kind);
-}
-
 /** Rows of one synthetic layer; lazy, so a caller can stream them without holding them all. */
 export function generateLayer(kind: GeneratorKind, opts: GenerateOptions): Iterable<AssetRow> {
   const generator = GENERATORS[kind];

@@ -17,13 +17,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { createHash } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import type postgres from 'postgres';
-import { makeDerivatives } from '../../../../workers/src/handlers/photo-process.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.ts';
 import { readJson, requireStaff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { canRead, canWrite, denied } from '../auth/authz.ts';
-import { checkUpload, photoPaths, PHOTO_MAX_BYTES, writeFileDurably } from '../incidents/photos.ts';
+import { checkUpload, makeDerivatives, photoPaths, PHOTO_MAX_BYTES, writeFileDurably } from '../incidents/photos.ts';
 import { addPhoto, setWorkOrderStatus, transitionRoles } from '../registries/registries.sql.ts';
 import { CrewNoteSchema, CrewTransitionSchema, OpId, PHOTO_PHASES } from './crew.schema.ts';
 import {

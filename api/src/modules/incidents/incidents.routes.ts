@@ -23,7 +23,7 @@ import {
   formatProtocolNumber,
   parseProtocolNumber,
   zodDetails,
-} from './incidents.schema.ts';
+} from '../../../../lib/incidents.schema.ts';
 import {
   assertPointPlausible,
   createIncident,

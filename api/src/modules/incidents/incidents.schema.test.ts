@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsContactDetails, formatProtocolNumber, IncidentCreateSchema, insideBbox, parseProtocolNumber, validateAnswers, type ExtraQuestion } from './incidents.schema.ts';
+import { containsContactDetails, formatProtocolNumber, IncidentCreateSchema, insideBbox, parseProtocolNumber, validateAnswers, type ExtraQuestion } from '../../../../lib/incidents.schema.ts';
 import { sniffFormat, structureProblem } from './photos.ts';
 import { escapeXml, toXml } from '../open311/open311.xml.ts';
 import { stableUuid } from './incidents.service.ts';

@@ -29,7 +29,7 @@ import {
   type PlaceContext,
   type RateHit,
 } from './incidents.sql.ts';
-import { containsContactDetails, insideBbox, validateAnswers, type Channel } from './incidents.schema.ts';
+import { containsContactDetails, insideBbox, validateAnswers, type Channel } from '../../../../lib/incidents.schema.ts';
 
 export const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest();
 

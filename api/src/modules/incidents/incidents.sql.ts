@@ -3,7 +3,7 @@
  * read `incidents`; every public read goes through the `public_incidents` view (0017).
  */
 import type postgres from 'postgres';
-import type { ExtraQuestion } from './incidents.schema.ts';
+import type { ExtraQuestion } from '../../../../lib/incidents.schema.ts';
 
 /** A client or a transaction: query functions run in either. */
 export type Db = postgres.ISql;

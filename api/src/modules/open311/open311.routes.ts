@@ -17,7 +17,7 @@ import type { AppDeps } from '../../deps.ts';
 import { AppError, toHttpError } from '../../errors.ts';
 import { createIncident, RateLimited, sha256 } from '../incidents/incidents.service.ts';
 import { findPublicIncidentByNumber, findPublicIncidentByPublicId, findPublicIncidents, listCategories, type CategoryRow, type PublicIncidentRow } from '../incidents/incidents.sql.ts';
-import { formatProtocolNumber, parseProtocolNumber } from '../incidents/incidents.schema.ts';
+import { formatProtocolNumber, parseProtocolNumber } from '../../../../lib/incidents.schema.ts';
 import { findOpen311Key, findRequestExtras, revokeOpen311Key } from './open311.sql.ts';
 import { toXml, type XmlNode } from './open311.xml.ts';
 

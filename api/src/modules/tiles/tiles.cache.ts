@@ -2,7 +2,7 @@
  * Two small in-process caches for the tile path:
  * - LayerVersions: each layer's version and visibility, so a revalidation (If-None-Match) is
  *   answered with a 304 without running any tile SQL. Entries are dropped when the database
- *   notifies `layer_changed` (trigger in migrations/0004_tiles.sql) and expire after `ttlMs`
+ *   notifies `layer_changed` (trigger in migrations/0004_create_tile_functions.sql) and expire after `ttlMs`
  *   anyway, so a lost notification costs at most that long of staleness.
  * - TileCache: rendered tiles that were expensive (low zoom, dense data) keyed by layer version, so
  *   the same z10 tile is built once per layer version and process. A changed layer changes the key.

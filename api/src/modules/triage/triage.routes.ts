@@ -21,7 +21,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { allows, canRead, canWrite, denied, rowScope, type RowScope } from '../auth/authz.ts';
 import { departmentExists } from '../auth/auth.sql.ts';
 import { lastEventId, serveFeed } from '../incidents/feed-hub.ts';
-import { INCIDENT_STATUSES, OPEN_STATUSES } from '../incidents/incidents.schema.ts';
+import { INCIDENT_STATUSES, OPEN_STATUSES } from '../../../../lib/incidents.schema.ts';
 import { enqueueInTx, stableUuid, writableIncident } from '../incidents/incidents.service.ts';
 import { changeStatus, isTransitionAllowed, setModeration, type IncidentOwnerRow } from '../incidents/incidents.sql.ts';
 import { photoPaths } from '../incidents/photos.ts';

@@ -3,7 +3,7 @@
  * (`reporter_email`, `sla_due_at`, `approved_by`…) is a 422, never silently ignored or written.
  */
 import { z } from 'zod';
-import { INCIDENT_STATUSES } from '../incidents/incidents.schema.ts';
+import { INCIDENT_STATUSES } from '../../../../lib/incidents.schema.ts';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const SLA_STATES = ['ok', 'due_soon', 'breached'] as const;
