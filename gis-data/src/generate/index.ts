@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
 import type { Geometry } from 'geojson';
-import { GENERATOR_KINDS, type GeneratorKind, loadManifest, sourcePath } from '../manifest.ts';
+import { type GeneratorKind, loadManifest, sourcePath } from '../manifest.ts';
 import type { AssetRow } from './copy.ts';
 import type { LandGeometry } from './geometry.ts';
 import { GENERATORS } from './layers.ts';
