@@ -98,14 +98,16 @@ export function createApp(deps: AppDeps) {
   app.route('/api', crewRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', openapiRoutes(deps));
-  app.route('/api', layersRoutes(deps));
+  // Public read paths that tolerate replica lag read from DATABASE_READ_URL when it is set.
+  const readDeps: AppDeps = { ...deps, sql: deps.readSql ?? deps.sql };
+  app.route('/api', layersRoutes(readDeps));
   app.route('/api', importsRoutes(deps));
   app.route('/api', siteRoutes(deps));
   app.route('/api', categoriesRoutes(deps));
   app.route('/api', incidentsRoutes(deps));
   app.route('/open311/v2', open311Routes(deps));
   app.route('/tiles', tilesRoutes(deps));
-  app.route('/ogc', openDataRoutes(deps));
+  app.route('/ogc', openDataRoutes(readDeps));
   app.route('/', webRoutes(deps));
   return app;
 }

@@ -2,8 +2,13 @@
 import { resolve } from 'node:path';
 
 export interface Config {
-  /** PostgreSQL URL of the platform database. */
+  /** PostgreSQL URL of the platform database (the primary: every write and every stream). */
   databaseUrl: string;
+  /**
+   * Optional read replica for the heavy public reads (vector tiles, OGC API and downloads, layer
+   * catalogue). Null reads everything from the primary.
+   */
+  databaseReadUrl: string | null;
   /** @default 8080 */
   port: number;
   /** @default '127.0.0.1' */
@@ -33,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`LOG_LEVEL must be debug|info|warn|error, got ${level}`);
   const config: Config = {
     databaseUrl: env.DATABASE_URL ?? '',
+    databaseReadUrl: env.DATABASE_READ_URL || null,
     port,
     host: env.HOST ?? '127.0.0.1',
     dataDir: resolve(projectRoot, env.DATA_DIR ?? '.data/files'),

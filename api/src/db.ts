@@ -8,6 +8,8 @@ export interface DbOptions {
   max?: number;
   /** Statement timeout in ms, so a runaway query cannot hold a connection. @default 30000 */
   statementTimeoutMs?: number;
+  /** Shown in pg_stat_activity. @default 'municipal-gis' */
+  applicationName?: string;
 }
 
 export function createSql(url: string, options: DbOptions = {}): Db {
@@ -19,7 +21,7 @@ export function createSql(url: string, options: DbOptions = {}): Db {
     idle_timeout: 30,
     onnotice: () => {},
     connection: {
-      application_name: 'municipal-gis',
+      application_name: options.applicationName ?? 'municipal-gis',
       statement_timeout: options.statementTimeoutMs ?? 30_000,
     },
     types: {
