@@ -1,7 +1,13 @@
 import postgres from 'postgres';
 
-/** The one postgres.js client of a process; passed to factories, never imported as a singleton. */
-export type Db = postgres.Sql;
+/**
+ * What a query function takes: the pool or a transaction (postgres.ISql), so one function serves
+ * both. Declared here once; modules import it.
+ */
+export type Db = postgres.ISql;
+
+/** The one postgres.js client (pool) of a process; passed to factories, never imported as a singleton. */
+export type Pool = postgres.Sql;
 
 export interface DbOptions {
   /** Pool size. @default 10 */
@@ -10,7 +16,7 @@ export interface DbOptions {
   statementTimeoutMs?: number;
 }
 
-export function createSql(url: string, options: DbOptions = {}): Db {
+export function createSql(url: string, options: DbOptions = {}): Pool {
   return postgres(url, {
     max: options.max ?? 10,
     // undefined is a bug in the caller; postgres.js would reject it anyway (RELIABILITY.md rule 6).

@@ -7,7 +7,6 @@
  * Idempotent: a row that is no longer pending is left alone, and the content address makes a
  * second run write the same files.
  */
-import { createHash } from 'node:crypto';
 import { access, readFile, unlink } from 'node:fs/promises';
 import sharp from 'sharp';
 import { photoPaths, PHOTO_MAX_EDGE, PHOTO_MAX_PIXELS, THUMB_MAX_EDGE, writeFileDurably } from '../../../api/src/modules/incidents/photos.ts';
@@ -33,7 +32,7 @@ export async function makeDerivatives(input: Buffer): Promise<Derivatives> {
   return { image: data, thumb, width: info.width, height: info.height };
 }
 
-const hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+import { sha256Hex as hex } from '../../../api/src/hash.ts';
 
 async function storeOnce(path: string, bytes: Buffer) {
   try {

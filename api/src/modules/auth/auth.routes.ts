@@ -6,7 +6,6 @@
  * verified against a dummy argon2id hash. Failures are throttled per username and per IP over a
  * sliding window (rule 9, A2); rows age out, so nobody is locked out for good.
  */
-import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from '../../deps.ts';
@@ -32,7 +31,8 @@ import {
 } from './auth.sql.ts';
 import { ChangePasswordSchema, CreateUserSchema, LoginSchema, normaliseEmail, PatchUserSchema } from './auth.schema.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
-import { clientIp, readJson } from './request.ts';
+import { clientIp } from '../../http/client-ip.ts';
+import { parseId, readJson } from '../../http/request.ts';
 import {
   clearSessionCookie,
   newSessionToken,
@@ -69,12 +69,7 @@ function auditUser(u: UserRow) {
   return { role: u.role, departmentId: u.department_id, disabled: u.disabled_at !== null };
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
-
-function parseId(text: string): number {
-  if (!/^\d{1,15}$/.test(text)) throw new AppError(400, 'invalid_id', 'id must be a positive integer');
-  return Number(text);
-}
+import { sha256 } from '../../hash.ts';
 
 export function authRoutes(deps: AppDeps) {
   const { sql, config, logger } = deps;

@@ -14,12 +14,12 @@
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { createHash } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import type postgres from 'postgres';
 import { makeDerivatives } from '../../../../workers/src/handlers/photo-process.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.ts';
+import { parseId } from '../../http/request.ts';
 import { readJson, requireStaff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { canRead, canWrite, denied } from '../auth/authz.ts';
@@ -46,7 +46,7 @@ const CREW_ROLES = ['crew', 'technician', 'dispatcher'] as const;
 export const PHOTOS_PER_WORK_ORDER = 20;
 const HASH_FILE = /^([0-9a-f]{64})\.jpg$/;
 
-const hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+import { sha256Hex as hex } from '../../hash.ts';
 const photoUrl = (sha: string) => `/api/crew/photos/${sha}.jpg`;
 
 export function crewOrderJson(w: CrewOrderRow) {
@@ -75,11 +75,6 @@ export function crewOrderJson(w: CrewOrderRow) {
 }
 
 const ownedBy = (w: { department_id: string; crew: number[] }) => ({ departmentId: w.department_id, assignees: w.crew });
-
-function parseId(text: string | undefined): number {
-  if (text === undefined || !/^\d{1,15}$/.test(text) || Number(text) < 1) throw badRequest('invalid_id', 'id must be a positive integer');
-  return Number(text);
-}
 
 const opMismatch = () => unprocessable('op_id_reused', 'this operation id was already used for a different change');
 

@@ -10,8 +10,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { PgBoss } from 'pg-boss';
-import type postgres from 'postgres';
+import { enqueueInTx } from '../../jobs.ts';
 import { requireStaff } from '../../middleware/auth.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../../errors.ts';
@@ -108,13 +107,6 @@ async function storeUpload(file: File, dir: string): Promise<{ path: string; sha
   return { path, sha256, format, size };
 }
 
-/** pg-boss send on our transaction's connection: the job exists iff the row commits. */
-async function enqueueImport(boss: PgBoss | null, tx: postgres.TransactionSql, importId: string): Promise<void> {
-  if (!boss) return;
-  const db = { executeSql: async (text: string, values: unknown[] = []) => ({ rows: await tx.unsafe(text, values as never[]) }) };
-  await boss.send('layer-import', { importId }, { db });
-}
-
 export function importsRoutes({ sql, boss, config }: AppDeps) {
   const app = new Hono();
   const dir = join(config.dataDir, 'imports');
@@ -181,7 +173,7 @@ export function importsRoutes({ sql, boss, config }: AppDeps) {
           options,
         });
         if (created) {
-          await enqueueImport(boss, tx, row.id);
+          await enqueueInTx(boss, tx, 'layer-import', { importId: row.id });
           return { row, skipped: false };
         }
         // The same file again: a no-op while it is queued, running, or what the layer holds.
@@ -190,7 +182,7 @@ export function importsRoutes({ sql, boss, config }: AppDeps) {
         // A failed import retried, or an older file brought back: the same row runs again.
         await tx`update layer_imports set options = ${tx.json(options as never)}, file_path = ${stored.path} where id = ${row.id}`;
         await requeueImport(tx, row.id);
-        await enqueueImport(boss, tx, row.id);
+        await enqueueInTx(boss, tx, 'layer-import', { importId: row.id });
         return { row: { ...row, status: 'queued' as const, error: null }, skipped: false };
       });
       const body = { ...importJson(result.row), skipped: result.skipped, links: { self: `${config.publicUrl}/api/imports/${result.row.id}` } };

@@ -12,7 +12,9 @@ import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../../errors.ts';
 import { csrfGuard, optionalStaff, requireStaff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { clientIp, deviceId, idempotencyKey, queryList, queryNumber, readJson, withRetryAfter } from './http.ts';
+import { clientIp } from '../../http/client-ip.ts';
+import { readJsonBody as readJson } from '../../http/request.ts';
+import { deviceId, idempotencyKey, queryList, queryNumber, withRetryAfter } from './http.ts';
 import { photoList, publicFeature, publicProperties, publicTimeline } from './incidents.public.ts';
 import {
   CategoryChangeSchema,
@@ -28,12 +30,11 @@ import {
   assertPointPlausible,
   createIncident,
   enforceRateLimits,
-  enqueueInTx,
   recategoriseIncident,
-  sha256,
-  stableUuid,
   writableIncident,
 } from './incidents.service.ts';
+import { sha256 } from '../../hash.ts';
+import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import {
   addSupport,
   changeStatus,
@@ -49,7 +50,7 @@ import {
   listPublicEvents,
   setModeration,
 } from './incidents.sql.ts';
-import { lastEventId, serveFeed } from './feed-hub.ts';
+import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
 import { incidentStreamHub } from './incidents.stream.ts';
 import { checkUpload, photoPaths, PHOTO_MAX_BYTES, PHOTO_MAX_PER_REPORT, writeFileDurably } from './photos.ts';
 

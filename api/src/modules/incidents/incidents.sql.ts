@@ -2,11 +2,11 @@
  * Query functions of the incidents domain, one per statement. Private reads (tracking, staff)
  * read `incidents`; every public read goes through the `public_incidents` view (0017).
  */
-import type postgres from 'postgres';
 import type { ExtraQuestion } from './incidents.schema.ts';
 
 /** A client or a transaction: query functions run in either. */
-export type Db = postgres.ISql;
+import type { Db } from '../../db.ts';
+export type { Db };
 
 /** Layer whose nearest feature name becomes the report's address. */
 export const ROAD_LAYER = 'roads';

@@ -15,7 +15,8 @@
 import { Hono, type Context } from 'hono';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, toHttpError } from '../../errors.ts';
-import { createIncident, RateLimited, sha256 } from '../incidents/incidents.service.ts';
+import { sha256 } from '../../hash.ts';
+import { createIncident, RateLimited } from '../incidents/incidents.service.ts';
 import { findPublicIncidentByNumber, findPublicIncidentByPublicId, findPublicIncidents, listCategories, type CategoryRow, type PublicIncidentRow } from '../incidents/incidents.sql.ts';
 import { formatProtocolNumber, parseProtocolNumber } from '../incidents/incidents.schema.ts';
 import { findOpen311Key, findRequestExtras, revokeOpen311Key } from './open311.sql.ts';

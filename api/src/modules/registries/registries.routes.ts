@@ -12,6 +12,7 @@ import type postgres from 'postgres';
 import { parseBbox } from '../../../../lib/geo.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.ts';
+import { parseId } from '../../http/request.ts';
 import { readJson, requireStaff, type Staff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { canRead, canWrite, denied, rowScope } from '../auth/authz.ts';
@@ -115,11 +116,6 @@ function inspectionJson(i: InspectionRow) {
     workOrderId: i.work_order_id,
     createdAt: i.created_at,
   };
-}
-
-function parseId(text: string | undefined, name = 'id'): number {
-  if (text === undefined || !/^\d{1,15}$/.test(text) || Number(text) < 1) throw badRequest('invalid_id', `${name} must be a positive integer`);
-  return Number(text);
 }
 
 function optionalEnum<T extends string>(value: string | undefined, allowed: readonly T[], name: string): T | undefined {

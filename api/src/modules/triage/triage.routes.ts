@@ -16,13 +16,15 @@ import { Hono, type Context } from 'hono';
 import { parseBbox } from '../../../../lib/geo.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../../errors.ts';
+import { parseId } from '../../http/request.ts';
 import { readJson, requireStaff, type Staff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { allows, canRead, canWrite, denied, rowScope, type RowScope } from '../auth/authz.ts';
 import { departmentExists } from '../auth/auth.sql.ts';
-import { lastEventId, serveFeed } from '../incidents/feed-hub.ts';
+import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
 import { INCIDENT_STATUSES, OPEN_STATUSES } from '../incidents/incidents.schema.ts';
-import { enqueueInTx, stableUuid, writableIncident } from '../incidents/incidents.service.ts';
+import { enqueueInTx, stableUuid } from '../../jobs.ts';
+import { writableIncident } from '../incidents/incidents.service.ts';
 import { changeStatus, isTransitionAllowed, setModeration, type IncidentOwnerRow } from '../incidents/incidents.sql.ts';
 import { photoPaths } from '../incidents/photos.ts';
 import { kindForLayer } from '../registries/registries.schema.ts';
@@ -75,11 +77,6 @@ const GEOJSON_TTL_MS = 5_000;
 const WRITERS = ['dispatcher', 'technician'] as const;
 const ID = /^[a-z][a-z0-9_]{1,62}$/;
 const HASH_FILE = /^([0-9a-f]{64})\.jpg$/;
-
-function parseId(text: string | undefined, name = 'id'): number {
-  if (text === undefined || !/^\d{1,15}$/.test(text) || Number(text) < 1) throw badRequest('invalid_id', `${name} must be a positive integer`);
-  return Number(text);
-}
 
 function list(c: Context, name: string, allowed?: readonly string[], pattern = ID): string[] | undefined {
   const v = c.req.query(name);
