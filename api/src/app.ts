@@ -7,6 +7,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { bodyLimit } from 'hono/body-limit';
 import { toHttpError } from './errors.ts';
+import { clientAddress } from './http/client-ip.ts';
 import type { AppDeps } from './deps.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { openapiRoutes } from './modules/health/openapi.routes.ts';
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps) {
   const { logger } = deps;
 
   app.use(requestId());
+  app.use(clientAddress(deps.config.trustProxy));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();

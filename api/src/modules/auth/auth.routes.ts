@@ -20,6 +20,7 @@ import {
   departmentExists,
   findUserForLogin,
   getUser,
+  deleteLoginFailure,
   insertLoginFailure,
   insertSession,
   insertUser,
@@ -33,6 +34,7 @@ import { ChangePasswordSchema, CreateUserSchema, LoginSchema, normaliseEmail, Pa
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 import { clientIp } from '../../http/client-ip.ts';
 import { parseId, readJson } from '../../http/request.ts';
+import { sha256 } from '../../hash.ts';
 import {
   clearSessionCookie,
   newSessionToken,
@@ -69,7 +71,6 @@ function auditUser(u: UserRow) {
   return { role: u.role, departmentId: u.department_id, disabled: u.disabled_at !== null };
 }
 
-import { sha256 } from '../../hash.ts';
 
 export function authRoutes(deps: AppDeps) {
   const { sql, config, logger } = deps;
@@ -95,19 +96,34 @@ export function authRoutes(deps: AppDeps) {
     const usernameKey = sha256(email);
     const ip = clientIp(c);
 
+    // Record the attempt first, then count: concurrent guesses each see the others, so no burst
+    // gets more than the limit past the password check (a count-then-insert race would).
+    const attemptId = await insertLoginFailure(sql, usernameKey, ip);
     const counts = await countRecentFailures(sql, usernameKey, ip, THROTTLE_WINDOW_SECONDS);
-    if (counts.by_username >= USERNAME_FAILURE_LIMIT || counts.by_ip >= IP_FAILURE_LIMIT) {
-      // Not audited row by row: a spraying attacker would otherwise write the audit log at will.
-      logger.warn('login throttled', { reqId: c.get('requestId' as never), byUsername: counts.by_username >= USERNAME_FAILURE_LIMIT });
+    const throttled = () => {
       c.header('Retry-After', String(Math.max(1, counts.retry_after)));
-      throw new AppError(429, 'too_many_attempts', 'too many failed sign-ins; try again later');
+      return new AppError(429, 'too_many_attempts', 'too many failed sign-ins; try again later');
+    };
+    if (counts.by_username > USERNAME_FAILURE_LIMIT) {
+      // A refused attempt guessed nothing, so it does not extend the lock. Not audited row by
+      // row: a spraying attacker would otherwise write the audit log at will.
+      await deleteLoginFailure(sql, attemptId);
+      logger.warn('login throttled', { reqId: c.get('requestId' as never), byUsername: true });
+      throw throttled();
     }
+    // The IP counter alone never blocks a correct password: staff behind one NAT or proxy must
+    // not lock each other out. It only turns a wrong password into a 429.
+    const ipOver = counts.by_ip > IP_FAILURE_LIMIT;
 
     const user = await findUserForLogin(sql, email);
     // Same argon2id work whether or not the user exists.
     const passwordOk = await verifyPassword(body.password, user?.password_hash ?? (await dummyHash()));
     if (!user || !passwordOk || user.disabled_at !== null) {
-      await insertLoginFailure(sql, usernameKey, ip);
+      if (ipOver) {
+        await deleteLoginFailure(sql, attemptId);
+        logger.warn('login throttled', { reqId: c.get('requestId' as never), byUsername: false });
+        throw throttled();
+      }
       await recordAudit(sql, c, { action: 'auth.login_failed', objectType: 'user', objectId: null, actor: { id: null, role: null } });
       throw invalidCredentials();
     }
@@ -125,6 +141,7 @@ export function authRoutes(deps: AppDeps) {
         ip,
         userAgent: (c.req.header('user-agent') ?? '').slice(0, 300) || null,
       });
+      await deleteLoginFailure(tx, attemptId);
       await clearUsernameFailures(tx, usernameKey);
       await markLogin(tx, user.id);
       await recordAudit(tx, c, { action: 'auth.login', objectType: 'user', objectId: user.id, actor: { id: user.id, role: user.role } });
