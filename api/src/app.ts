@@ -5,9 +5,9 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { bodyLimit } from 'hono/body-limit';
 import { toHttpError } from './errors.ts';
 import { clientAddress } from './http/client-ip.ts';
+import { bodyLimits } from './http/body-limit.ts';
 import type { AppDeps } from './deps.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { openapiRoutes } from './modules/health/openapi.routes.ts';
@@ -37,9 +37,6 @@ export function loggablePath(path: string): string {
 }
 
 export type AppEnv = { Variables: { requestId: string } };
-
-/** Default JSON body cap; upload routes set their own larger limit. */
-const JSON_BODY_LIMIT = 1024 * 1024;
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -73,14 +70,9 @@ export function createApp(deps: AppDeps) {
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.use('/api/*', async (c, next) => {
-    if (c.req.path.startsWith('/api/imports')) return next();
-    // Report photos carry their own 10 MB limit (incidents.routes.ts).
-    if (/^\/api\/incidents\/\d{4}\/\d{1,6}\/photos$/.test(c.req.path)) return next();
-    // Crew work-order photos likewise (crew.routes.ts).
-    if (/^\/api\/crew\/work-orders\/\d{1,15}\/photos$/.test(c.req.path)) return next();
-    return bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (cc) => cc.json({ error: { code: 'payload_too_large', message: `body over ${JSON_BODY_LIMIT} bytes` } }, 413) })(c, next);
-  });
+  // Every route has a body cap (1 MiB unless http/body-limit.ts lists a route's own), checked
+  // before any handler reads a byte.
+  app.use(bodyLimits());
 
   app.onError((err, c) => {
     const e = toHttpError(err);

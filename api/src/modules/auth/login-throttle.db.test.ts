@@ -30,7 +30,7 @@ const login = (a: TestApp, email: string, password: string, ip: string, headers:
 describe('login throttle', () => {
   it('a burst of concurrent wrong passwords gets no more than the per-username limit past the password check', async () => {
     await db.sql`delete from login_failures`;
-    const statuses = await Promise.all(Array.from({ length: 16 }, (_, i) => login(app, user.email, `wrong-${i}`, `198.18.0.${i + 1}`).then((r) => r.status)));
+    const statuses = await Promise.all(Array.from({ length: 16 }, (_, i) => Promise.resolve(login(app, user.email, `wrong-${i}`, `198.18.0.${i + 1}`)).then((r) => r.status)));
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(USERNAME_FAILURE_LIMIT);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(16 - USERNAME_FAILURE_LIMIT);
     await db.sql`delete from login_failures`;

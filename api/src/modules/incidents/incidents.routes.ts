@@ -34,6 +34,7 @@ import {
   writableIncident,
 } from './incidents.service.ts';
 import { sha256 } from '../../hash.ts';
+import { isPayloadTooLarge } from '../../http/body-limit.ts';
 import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import {
   addSupport,
@@ -217,7 +218,8 @@ export function incidentsRoutes(deps: AppDeps) {
         let form: Record<string, unknown>;
         try {
           form = await c.req.parseBody({ all: true });
-        } catch {
+        } catch (err) {
+          if (isPayloadTooLarge(err)) throw err;
           throw badRequest('invalid_multipart', 'the multipart body cannot be read');
         }
         const field = form.photo;
