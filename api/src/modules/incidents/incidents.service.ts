@@ -243,8 +243,8 @@ export async function createIncident(sql: Pool, input: IntakeInput): Promise<Int
 
 async function replayResult(sql: Pool, number: string, token: string, category: CategoryRow): Promise<IntakeResult> {
   const [row] = await sql<{ public_id: string; status: string; asset_id: number | null; asset_layer_id: string | null; asset_distance_m: number | null; address: string | null; dup: string | null; needs_moderation: boolean }[]>`
-    select i.public_id, i.status, i.asset_id, i.asset_layer_id, i.asset_distance_m, i.address, d.protocol_number as dup, i.needs_moderation
-    from incidents i left join incidents d on d.id = i.possible_duplicate_of
+    select i.public_id, i.status, i.asset_id, i.asset_layer_id, i.asset_distance_m, i.address, d.number as dup, i.needs_moderation
+    from incidents i left join public_incidents d on d.id = i.possible_duplicate_of
     where i.protocol_number = ${number}`;
   if (!row) throw notFound();
   return {
