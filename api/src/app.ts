@@ -8,6 +8,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import { toHttpError } from './errors.ts';
 import { clientAddress } from './http/client-ip.ts';
 import { bodyLimits } from './http/body-limit.ts';
+import { AccessDenied } from './modules/auth/authz.ts';
+import { recordAudit } from './modules/audit/audit.ts';
 import type { AppDeps } from './deps.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { openapiRoutes } from './modules/health/openapi.routes.ts';
@@ -74,8 +76,12 @@ export function createApp(deps: AppDeps) {
   // before any handler reads a byte.
   app.use(bodyLimits());
 
-  app.onError((err, c) => {
+  app.onError(async (err, c) => {
+    // Refusals are audited here, after the handler's transaction is gone (auth/authz.ts).
+    if (err instanceof AccessDenied) await recordAudit(deps.sql, c, err.audit).catch((e) => logger.error('audit failed', { reqId: c.get('requestId'), error: String(e?.message ?? e).slice(0, 200) }));
     const e = toHttpError(err);
+    // A 503 is temporary (database restarting, lock or pool wait): tell clients when to retry.
+    if (e.status === 503) c.header('Retry-After', '2');
     if (e.status >= 500) logger.error('unhandled', { reqId: c.get('requestId'), path: loggablePath(c.req.path), error: String((err as Error)?.message ?? err).slice(0, 300) });
     return c.json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }, e.status);
   });

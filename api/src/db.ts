@@ -14,6 +14,10 @@ export interface DbOptions {
   max?: number;
   /** Statement timeout in ms, so a runaway query cannot hold a connection. @default 30000 */
   statementTimeoutMs?: number;
+  /** Longest wait for a row or table lock, in ms; a request queued behind a stuck writer fails fast (503). @default 5000 */
+  lockTimeoutMs?: number;
+  /** A transaction left idle (a handler awaiting something else) is ended by the server after this many ms. @default 30000 */
+  idleInTransactionTimeoutMs?: number;
 }
 
 export function createSql(url: string, options: DbOptions = {}): Pool {
@@ -27,7 +31,12 @@ export function createSql(url: string, options: DbOptions = {}): Pool {
     connection: {
       application_name: 'municipal-gis',
       statement_timeout: options.statementTimeoutMs ?? 30_000,
+      lock_timeout: options.lockTimeoutMs ?? 5_000,
+      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 30_000,
     },
+    // A peer that stops answering (a black-holed connection) is detected by TCP keep-alive
+    // probes rather than hanging the pool slot for the OS default of two hours.
+    keep_alive: 10,
     types: {
       // int8 as JS number: ids and counts here stay far below 2^53.
       bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },

@@ -87,8 +87,8 @@ export function crewRoutes({ sql, config }: AppDeps) {
     await db`select id from work_orders where id = ${id} for update`;
     const w = await getCrewOrder(db, id);
     if (!w) throw notFound(`no work order ${id}`);
-    if (!canRead(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, false);
-    if (!canWrite(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, true);
+    if (!canRead(staff, ownedBy(w))) throw denied('work_order', id, false);
+    if (!canWrite(staff, ownedBy(w))) throw denied('work_order', id, true);
     return w;
   }
 
@@ -114,7 +114,7 @@ export function crewRoutes({ sql, config }: AppDeps) {
     const id = parseId(c.req.param('id'));
     const w = await getCrewOrder(sql, id);
     if (!w) throw notFound(`no work order ${id}`);
-    if (!canRead(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, false);
+    if (!canRead(staff, ownedBy(w))) throw denied('work_order', id, false);
     return c.json({ workOrder: crewOrderJson(w) });
   });
 
@@ -139,7 +139,7 @@ export function crewRoutes({ sql, config }: AppDeps) {
       }
       const roles = await transitionRoles(tx, w.status, body.to);
       if (!roles) throw new AppError(409, 'invalid_transition', `a work order cannot go from ${w.status} to ${body.to}`);
-      if (staff.role !== 'admin' && !roles.includes(staff.role)) throw await denied(sql, c, 'work_order', id, true, `your role cannot move work from ${w.status} to ${body.to}`);
+      if (staff.role !== 'admin' && !roles.includes(staff.role)) throw denied('work_order', id, true, `your role cannot move work from ${w.status} to ${body.to}`);
       await setWorkOrderStatus(tx, id, body.to, staff.id, null);
       await setOpResult(tx, body.opId, { from: w.status, to: body.to });
       // Same action as the registries' own transition route: one history whichever screen moved it.
@@ -214,8 +214,8 @@ export function crewRoutes({ sql, config }: AppDeps) {
       // Scope before the (costly) decode, so a stranger's upload is refused cheaply.
       const current = await getCrewOrder(sql, id);
       if (!current) throw notFound(`no work order ${id}`);
-      if (!canRead(staff, ownedBy(current))) throw await denied(sql, c, 'work_order', id, false);
-      if (!canWrite(staff, ownedBy(current))) throw await denied(sql, c, 'work_order', id, true);
+      if (!canRead(staff, ownedBy(current))) throw denied('work_order', id, false);
+      if (!canWrite(staff, ownedBy(current))) throw denied('work_order', id, true);
 
       const bytes = Buffer.from(await c.req.arrayBuffer());
       await checkUpload(bytes);

@@ -350,7 +350,7 @@ export function incidentsRoutes(deps: AppDeps) {
     }
     if (status === 'rejected' && !note) throw unprocessable('reason_required', 'a rejection needs a note: the reason the citizen will read');
     const result = await sql.begin(async (tx) => {
-      const incident = await writableIncident(tx, sql, c, id, { forUpdate: true });
+      const incident = await writableIncident(tx, c, id, { forUpdate: true });
       if (!(await isTransitionAllowed(tx, incident.status, status))) throw unprocessable('invalid_transition', `${incident.status} → ${status} is not allowed`);
       const r = await changeStatus(tx, { id, status, note: note ?? null, actorUserId: staff.id, duplicateOf: duplicateId });
       await recordAudit(tx, c, { action: 'incident.status', objectType: 'incident', objectId: id, before: { status: r.from_status }, after: { status, duplicateOf: duplicateId }, reason: note ?? null });
@@ -370,7 +370,7 @@ export function incidentsRoutes(deps: AppDeps) {
     const category = await getCategory(sql, parsed.data.category);
     if (!category || !category.active) throw unprocessable('unknown_category', `no category ${parsed.data.category}`);
     const place = await sql.begin(async (tx) => {
-      const incident = await writableIncident(tx, sql, c, id, { forUpdate: true });
+      const incident = await writableIncident(tx, c, id, { forUpdate: true });
       const p = await recategoriseIncident(tx, { id, lon: incident.lon, lat: incident.lat, category, note: parsed.data.note ?? null, actorUserId: staff.id });
       await recordAudit(tx, c, {
         action: 'incident.category',
@@ -398,7 +398,7 @@ export function incidentsRoutes(deps: AppDeps) {
     const publish = body.publish;
     const { id } = await incidentIdFromPath(c, sql);
     await sql.begin(async (tx) => {
-      const incident = await writableIncident(tx, sql, c, id, { forUpdate: true });
+      const incident = await writableIncident(tx, c, id, { forUpdate: true });
       await setModeration(tx, { id, publish, actorUserId: staff.id });
       await recordAudit(tx, c, {
         action: 'incident.moderation',

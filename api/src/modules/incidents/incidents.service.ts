@@ -86,13 +86,13 @@ export type StaffActor = Staff;
  * Outside read scope → 404 (the report does not exist for them); readable but not writable →
  * 403. Both are audited as `authz.denied`. Pass a transaction and `forUpdate` to lock the row.
  */
-export async function writableIncident(sql: Db, auditSql: Db, c: Context, id: number, opts: { forUpdate?: boolean } = {}): Promise<IncidentOwnerRow> {
+export async function writableIncident(sql: Db, c: Context, id: number, opts: { forUpdate?: boolean } = {}): Promise<IncidentOwnerRow> {
   const staff = c.get('staff');
   const row = await findIncidentOwner(sql, id, opts);
   if (!row) throw notFound('no such report');
   const owned = { departmentId: row.department_id, assignees: row.assigned_to === null ? [] : [row.assigned_to] };
-  if (!canRead(staff, owned)) throw await denied(auditSql, c, 'incident', id, false);
-  if (!canWrite(staff, owned)) throw await denied(auditSql, c, 'incident', id, true);
+  if (!canRead(staff, owned)) throw denied('incident', id, false);
+  if (!canWrite(staff, owned)) throw denied('incident', id, true);
   return row;
 }
 
