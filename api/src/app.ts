@@ -5,8 +5,11 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { bodyLimit } from 'hono/body-limit';
 import { toHttpError } from './errors.ts';
+import { clientAddress } from './http/client-ip.ts';
+import { bodyLimits } from './http/body-limit.ts';
+import { AccessDenied } from './modules/auth/authz.ts';
+import { recordAudit } from './modules/audit/audit.ts';
 import type { AppDeps } from './deps.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { openapiRoutes } from './modules/health/openapi.routes.ts';
@@ -37,14 +40,12 @@ export function loggablePath(path: string): string {
 
 export type AppEnv = { Variables: { requestId: string } };
 
-/** Default JSON body cap; upload routes set their own larger limit. */
-const JSON_BODY_LIMIT = 1024 * 1024;
-
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const { logger } = deps;
 
   app.use(requestId());
+  app.use(clientAddress(deps.config.trustProxy));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -71,17 +72,16 @@ export function createApp(deps: AppDeps) {
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.use('/api/*', async (c, next) => {
-    if (c.req.path.startsWith('/api/imports')) return next();
-    // Report photos carry their own 10 MB limit (incidents.routes.ts).
-    if (/^\/api\/incidents\/\d{4}\/\d{1,6}\/photos$/.test(c.req.path)) return next();
-    // Crew work-order photos likewise (crew.routes.ts).
-    if (/^\/api\/crew\/work-orders\/\d{1,15}\/photos$/.test(c.req.path)) return next();
-    return bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (cc) => cc.json({ error: { code: 'payload_too_large', message: `body over ${JSON_BODY_LIMIT} bytes` } }, 413) })(c, next);
-  });
+  // Every route has a body cap (1 MiB unless http/body-limit.ts lists a route's own), checked
+  // before any handler reads a byte.
+  app.use(bodyLimits());
 
-  app.onError((err, c) => {
+  app.onError(async (err, c) => {
+    // Refusals are audited here, after the handler's transaction is gone (auth/authz.ts).
+    if (err instanceof AccessDenied) await recordAudit(deps.sql, c, err.audit).catch((e) => logger.error('audit failed', { reqId: c.get('requestId'), error: String(e?.message ?? e).slice(0, 200) }));
     const e = toHttpError(err);
+    // A 503 is temporary (database restarting, lock or pool wait): tell clients when to retry.
+    if (e.status === 503) c.header('Retry-After', '2');
     if (e.status >= 500) logger.error('unhandled', { reqId: c.get('requestId'), path: loggablePath(c.req.path), error: String((err as Error)?.message ?? err).slice(0, 300) });
     return c.json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }, e.status);
   });

@@ -1,5 +1,6 @@
 /** Configuration, parsed once from the environment into a frozen typed object. See .env.example. */
 import { resolve } from 'node:path';
+import { parseTrustProxy, type TrustProxy } from './http/client-ip.ts';
 
 export interface Config {
   /** PostgreSQL URL of the platform database (the primary: every write and every stream). */
@@ -27,6 +28,11 @@ export interface Config {
   smtpUrl: string | null;
   /** From address of platform emails. @default 'Δήμος Πειραιώς <noreply@localhost>' */
   mailFrom: string;
+  /**
+   * Proxies whose X-Forwarded-For is believed (TRUST_PROXY: hop count or CIDR list); the client
+   * address keys every rate limit and the audit log. @default none (the socket peer only)
+   */
+  trustProxy: TrustProxy;
 }
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
@@ -48,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxPageSize: Number(env.MAX_PAGE_SIZE ?? 5000),
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM ?? 'Δήμος Πειραιώς <noreply@localhost>',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     ...overrides,
   };
   return Object.freeze(config);

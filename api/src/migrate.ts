@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Db } from './db.ts';
+import type { Pool } from './db.ts';
 
 export const migrationsDir = resolve(import.meta.dirname, '../../migrations');
 const LOCK_KEY = 7_311_2026;
@@ -27,7 +27,7 @@ export function readMigrations(dir = migrationsDir): Migration[] {
 }
 
 /** Applies pending migrations; returns the names applied. */
-export async function migrate(sql: Db, dir = migrationsDir): Promise<string[]> {
+export async function migrate(sql: Pool, dir = migrationsDir): Promise<string[]> {
   const applied: string[] = [];
   await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${LOCK_KEY})`;

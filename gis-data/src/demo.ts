@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
 import type { Geometry } from 'geojson';
-import type { Db } from '../../api/src/db.ts';
+import type { Pool } from '../../api/src/db.ts';
 import { refreshLayerExtent, upsertLayer } from '../../api/src/modules/layers/layers.sql.ts';
 import { deleteLayerAssets, setLayerSource, upsertDistrict, type DistrictInput } from './demo.sql.ts';
 import { fingerprintRows, generateLayer, loadGenerated, readBoundary } from './generate/index.ts';
@@ -23,7 +23,7 @@ export interface LoadDemoOptions {
   scale?: number;
 }
 
-export async function loadDemoMunicipality(sql: Db, opts: LoadDemoOptions = {}): Promise<void> {
+export async function loadDemoMunicipality(sql: Pool, opts: LoadDemoOptions = {}): Promise<void> {
   const log = opts.log ?? (() => {});
   const manifest = loadManifest();
   const started = performance.now();
@@ -69,7 +69,7 @@ export async function loadDemoMunicipality(sql: Db, opts: LoadDemoOptions = {}):
       }
       const n = await sql.begin(async (t) => {
         // postgres.js types a transaction apart from the pool; the query functions accept either.
-        const tx = t as unknown as Db;
+        const tx = t as unknown as Pool;
         await deleteLayerAssets(tx, layer.id);
         const count = await loadGenerated(tx, layer.id, rows);
         await refreshLayerExtent(tx, layer.id);
@@ -121,7 +121,7 @@ const titleCase = (s: string) => s.toLowerCase().replace(/(^|\s)\p{L}/gu, (m) =>
  * regional sector that touch it, as `district` rows. The sector file's own polygon of the
  * Municipality of Piraeus only lends its 2021 population: its outline duplicates the boundary.
  */
-async function loadDistricts(sql: Db, manifest: Manifest): Promise<number> {
+async function loadDistricts(sql: Pool, manifest: Manifest): Promise<number> {
   const m = manifest.municipality;
   const [boundary] = await readFeatures(sourcePath(m.boundaryFile));
   const units = await readFeatures(sourcePath(m.districtsFile));
@@ -153,7 +153,7 @@ async function loadDistricts(sql: Db, manifest: Manifest): Promise<number> {
     });
   }
   await sql.begin(async (t) => {
-    const tx = t as unknown as Db;
+    const tx = t as unknown as Pool;
     for (const r of rows) await upsertDistrict(tx, r);
   });
   return rows.length;

@@ -5,13 +5,13 @@
  */
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../../api/src/config.ts';
-import type { Db } from '../../api/src/db.ts';
+import type { Pool } from '../../api/src/db.ts';
 import type { Logger } from '../../api/src/logger.ts';
 import { JOB_NAMES } from '../../lib/jobs.ts';
 import { handlers } from './handlers/index.ts';
 
 export interface WorkerDeps {
-  sql: Db;
+  sql: Pool;
   boss: PgBoss;
   config: Config;
   logger: Logger;

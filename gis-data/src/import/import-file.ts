@@ -15,7 +15,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Db } from '../../../api/src/db.ts';
+import type { Pool } from '../../../api/src/db.ts';
 import { getLayer, refreshLayerExtent, upsertLayer, type LayerRow } from '../../../api/src/modules/layers/layers.sql.ts';
 import {
   finishImport,
@@ -346,7 +346,7 @@ function skippedReport(row: ImportRow): ImportReport {
 }
 
 /** Imports one file into one layer; see the module comment. Throws ImportError on failure. */
-export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<ImportReport> {
+export async function importLayerFile(sql: Pool, opts: ImportOptions): Promise<ImportReport> {
   const started = performance.now();
   if (!LAYER_ID.test(opts.layerId)) throw new ImportError('invalid_layer', 'layer id must match ^[a-z][a-z0-9_]{1,62}$');
   if (opts.layer && !LAYER_GROUPS.includes(opts.layer.group)) {

@@ -7,12 +7,10 @@
  * Idempotent: a row that is no longer pending is left alone, and the content address makes a
  * second run write the same files.
  */
-import { createHash } from 'node:crypto';
 import { access, readFile, unlink } from 'node:fs/promises';
 import { type Derivatives, makeDerivatives, photoPaths, writeFileDurably } from '../../../api/src/modules/incidents/photos.ts';
+import { sha256Hex as hex } from '../../../api/src/hash.ts';
 import type { WorkerDeps } from '../worker.ts';
-
-const hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function storeOnce(path: string, bytes: Buffer) {
   try {

@@ -14,11 +14,11 @@
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { createHash } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import type postgres from 'postgres';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.ts';
+import { parseId } from '../../http/request.ts';
 import { readJson, requireStaff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { canRead, canWrite, denied } from '../auth/authz.ts';
@@ -45,7 +45,7 @@ const CREW_ROLES = ['crew', 'technician', 'dispatcher'] as const;
 export const PHOTOS_PER_WORK_ORDER = 20;
 const HASH_FILE = /^([0-9a-f]{64})\.jpg$/;
 
-const hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+import { sha256Hex as hex } from '../../hash.ts';
 const photoUrl = (sha: string) => `/api/crew/photos/${sha}.jpg`;
 
 export function crewOrderJson(w: CrewOrderRow) {
@@ -75,11 +75,6 @@ export function crewOrderJson(w: CrewOrderRow) {
 
 const ownedBy = (w: { department_id: string; crew: number[] }) => ({ departmentId: w.department_id, assignees: w.crew });
 
-function parseId(text: string | undefined): number {
-  if (text === undefined || !/^\d{1,15}$/.test(text) || Number(text) < 1) throw badRequest('invalid_id', 'id must be a positive integer');
-  return Number(text);
-}
-
 const opMismatch = () => unprocessable('op_id_reused', 'this operation id was already used for a different change');
 
 export function crewRoutes({ sql, config }: AppDeps) {
@@ -91,8 +86,8 @@ export function crewRoutes({ sql, config }: AppDeps) {
     await db`select id from work_orders where id = ${id} for update`;
     const w = await getCrewOrder(db, id);
     if (!w) throw notFound(`no work order ${id}`);
-    if (!canRead(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, false);
-    if (!canWrite(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, true);
+    if (!canRead(staff, ownedBy(w))) throw denied('work_order', id, false);
+    if (!canWrite(staff, ownedBy(w))) throw denied('work_order', id, true);
     return w;
   }
 
@@ -118,7 +113,7 @@ export function crewRoutes({ sql, config }: AppDeps) {
     const id = parseId(c.req.param('id'));
     const w = await getCrewOrder(sql, id);
     if (!w) throw notFound(`no work order ${id}`);
-    if (!canRead(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, false);
+    if (!canRead(staff, ownedBy(w))) throw denied('work_order', id, false);
     return c.json({ workOrder: crewOrderJson(w) });
   });
 
@@ -143,7 +138,7 @@ export function crewRoutes({ sql, config }: AppDeps) {
       }
       const roles = await transitionRoles(tx, w.status, body.to);
       if (!roles) throw new AppError(409, 'invalid_transition', `a work order cannot go from ${w.status} to ${body.to}`);
-      if (staff.role !== 'admin' && !roles.includes(staff.role)) throw await denied(sql, c, 'work_order', id, true, `your role cannot move work from ${w.status} to ${body.to}`);
+      if (staff.role !== 'admin' && !roles.includes(staff.role)) throw denied('work_order', id, true, `your role cannot move work from ${w.status} to ${body.to}`);
       await setWorkOrderStatus(tx, id, body.to, staff.id, null);
       await setOpResult(tx, body.opId, { from: w.status, to: body.to });
       // Same action as the registries' own transition route: one history whichever screen moved it.
@@ -218,8 +213,8 @@ export function crewRoutes({ sql, config }: AppDeps) {
       // Scope before the (costly) decode, so a stranger's upload is refused cheaply.
       const current = await getCrewOrder(sql, id);
       if (!current) throw notFound(`no work order ${id}`);
-      if (!canRead(staff, ownedBy(current))) throw await denied(sql, c, 'work_order', id, false);
-      if (!canWrite(staff, ownedBy(current))) throw await denied(sql, c, 'work_order', id, true);
+      if (!canRead(staff, ownedBy(current))) throw denied('work_order', id, false);
+      if (!canWrite(staff, ownedBy(current))) throw denied('work_order', id, true);
 
       const bytes = Buffer.from(await c.req.arrayBuffer());
       await checkUpload(bytes);

@@ -3,9 +3,8 @@
  * offline (asset geometry, an address, a priority, notes and photos), notes, and the operation
  * ledger that makes replays of queued changes harmless (migrations/0040).
  */
-import type postgres from 'postgres';
 
-type Db = postgres.ISql;
+import type { Db } from '../../db.ts';
 
 /** "Today" is the municipality's calendar day, not the server's or UTC's. */
 export const CREW_TIME_ZONE = 'Europe/Athens';

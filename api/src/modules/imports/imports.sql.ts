@@ -2,10 +2,9 @@
  * layer_imports: one row per (layer, file SHA-256). The API creates it on upload, the import
  * library drives its status and progress, the UI polls it.
  */
-import type postgres from 'postgres';
 
 /** A client, a reserved connection or a transaction: the swap runs these inside its transaction. */
-type Db = postgres.ISql;
+import type { Db } from '../../db.ts';
 
 export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 export type ImportFormat = 'flatgeobuf' | 'geojson';

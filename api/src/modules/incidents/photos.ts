@@ -4,7 +4,8 @@
  * photo-process worker then decodes with sharp (`failOn: 'truncated'`, pixel limit), rotates,
  * resizes and re-encodes. Only those derivatives are served.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../../hash.ts';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -78,7 +79,7 @@ export async function checkUpload(b: Buffer): Promise<CheckedPhoto> {
   }
   if (meta.format !== format || !meta.width || !meta.height) throw unprocessable('corrupt_image', 'the image header does not match its type');
   if (meta.width * meta.height > PHOTO_MAX_PIXELS) throw unprocessable('too_many_pixels', `images may have at most ${PHOTO_MAX_PIXELS} pixels`);
-  return { format, width: meta.width, height: meta.height, sha256: createHash('sha256').update(b).digest('hex') };
+  return { format, width: meta.width, height: meta.height, sha256: sha256Hex(b) };
 }
 
 /** Where things live under DATA_DIR (outside the web root; the web server never lists it). */

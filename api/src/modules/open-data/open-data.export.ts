@@ -15,7 +15,7 @@
  * cancels the COPY (a CancelRequest), and the transaction is rolled back.
  */
 import type { Readable } from 'node:stream';
-import type { Db } from '../../db.ts';
+import type { Pool } from '../../db.ts';
 import type { BBox } from '../../../../lib/geo.ts';
 import { FgbFeatureWriter, fgbHeader, type FgbValue } from './open-data.flatgeobuf.ts';
 import { csvHeader, fgbColumns, type ExportMeta, type ItemFormat } from './open-data.encode.ts';
@@ -108,7 +108,7 @@ function attributeValue(v: unknown): FgbValue {
 }
 
 /** The fixed COPY statements: one per format, reading the export settings. */
-function copyQuery(db: Db, format: ItemFormat) {
+function copyQuery(db: Pool, format: ItemFormat) {
   const from = db`
       from assets a
       join layers l on l.id = a.layer_id and l.is_public
@@ -154,7 +154,7 @@ const EXPORT_STATEMENT_TIMEOUT = '15min';
  * layer returns the generator), and always leaves the connection idle before releasing it.
  */
 export async function* exportLayer(
-  sql: Db,
+  sql: Pool,
   meta: Omit<ExportMeta, 'columns'>,
   columns: AttributeColumn[],
   format: ItemFormat,
@@ -171,7 +171,7 @@ export async function* exportLayer(
              set_config('app.export_layer', ${meta.layerId}, true),
              set_config('app.export_keys', ${columns.map((c) => c.key)}::text[]::text, true),
              set_config('app.export_bbox', ${bbox ? `{${bbox.join(',')}}` : ''}, true)`;
-    copy = copyQuery(db as unknown as Db, format);
+    copy = copyQuery(db as unknown as Pool, format);
     stream = (await copy.readable()) as unknown as Readable;
     const parser = new BinaryCopyParser();
 

@@ -87,7 +87,7 @@ function parseLimit(text: string | undefined, max: number): number | 'unlimited'
   return Math.min(Number(text), max);
 }
 
-function parseId(text: string | undefined, name: string): number | null {
+function parseCursor(text: string | undefined, name: string): number | null {
   if (text === undefined) return null;
   if (!/^\d{1,15}$/.test(text)) throw badRequest('invalid_cursor', `${name} must be a non-negative integer`);
   return Number(text);
@@ -217,8 +217,8 @@ export function openDataRoutes({ sql, config }: AppDeps) {
     const format = pickItemFormat(c.req.query('f'), c.req.header('Accept'));
     const bbox = parseOptionalBbox(c.req.query('bbox'));
     const limit = parseLimit(c.req.query('limit'), config.maxPageSize);
-    const afterId = parseId(c.req.query('after'), 'after');
-    const beforeId = parseId(c.req.query('before'), 'before');
+    const afterId = parseCursor(c.req.query('after'), 'after');
+    const beforeId = parseCursor(c.req.query('before'), 'before');
     if (afterId !== null && beforeId !== null) throw badRequest('invalid_cursor', 'use after or before, not both');
     if (limit === 'unlimited') {
       if (afterId !== null || beforeId !== null) throw badRequest('invalid_cursor', 'limit=unlimited takes no cursor');

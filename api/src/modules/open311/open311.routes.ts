@@ -15,7 +15,9 @@
 import { Hono, type Context } from 'hono';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, toHttpError } from '../../errors.ts';
-import { createIncident, RateLimited, sha256 } from '../incidents/incidents.service.ts';
+import { sha256 } from '../../hash.ts';
+import { isPayloadTooLarge } from '../../http/body-limit.ts';
+import { createIncident, RateLimited } from '../incidents/incidents.service.ts';
 import { findPublicIncidentByNumber, findPublicIncidentByPublicId, findPublicIncidents, listCategories, type CategoryRow, type PublicIncidentRow } from '../incidents/incidents.sql.ts';
 import { formatProtocolNumber, parseProtocolNumber } from '../../../../lib/incidents.schema.ts';
 import { findOpen311Key, findRequestExtras, revokeOpen311Key } from './open311.sql.ts';
@@ -219,7 +221,8 @@ export function open311Routes(deps: AppDeps) {
     let form: Record<string, unknown>;
     try {
       form = await c.req.parseBody({ all: true });
-    } catch {
+    } catch (err) {
+      if (isPayloadTooLarge(err)) throw err;
       throw fail(400, 'the form body cannot be read');
     }
     const apiKey = formString(form, 'api_key', 200);

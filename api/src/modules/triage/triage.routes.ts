@@ -16,13 +16,15 @@ import { Hono, type Context } from 'hono';
 import { parseBbox } from '../../../../lib/geo.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../../errors.ts';
+import { parseId } from '../../http/request.ts';
 import { readJson, requireStaff, type Staff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { allows, canRead, canWrite, denied, rowScope, type RowScope } from '../auth/authz.ts';
 import { departmentExists } from '../auth/auth.sql.ts';
-import { lastEventId, serveFeed } from '../incidents/feed-hub.ts';
+import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
 import { INCIDENT_STATUSES, OPEN_STATUSES } from '../../../../lib/incidents.schema.ts';
-import { enqueueInTx, stableUuid, writableIncident } from '../incidents/incidents.service.ts';
+import { enqueueInTx, stableUuid } from '../../jobs.ts';
+import { writableIncident } from '../incidents/incidents.service.ts';
 import { changeStatus, isTransitionAllowed, setModeration, type IncidentOwnerRow } from '../incidents/incidents.sql.ts';
 import { photoPaths } from '../incidents/photos.ts';
 import { kindForLayer } from '../registries/registries.schema.ts';
@@ -75,11 +77,6 @@ const GEOJSON_TTL_MS = 5_000;
 const WRITERS = ['dispatcher', 'technician'] as const;
 const ID = /^[a-z][a-z0-9_]{1,62}$/;
 const HASH_FILE = /^([0-9a-f]{64})\.jpg$/;
-
-function parseId(text: string | undefined, name = 'id'): number {
-  if (text === undefined || !/^\d{1,15}$/.test(text) || Number(text) < 1) throw badRequest('invalid_id', `${name} must be a positive integer`);
-  return Number(text);
-}
 
 function list(c: Context, name: string, allowed?: readonly string[], pattern = ID): string[] | undefined {
   const v = c.req.query(name);
@@ -287,7 +284,7 @@ export function triageRoutes(deps: AppDeps) {
     const row = await getStaffIncident(sql, rowScope(staff, 'read'), id);
     if (!row) {
       const [exists] = await sql`select 1 from incidents where id = ${id}`;
-      if (exists) throw await denied(sql, c, 'incident', id, false);
+      if (exists) throw denied('incident', id, false);
       throw notFound('no such report');
     }
     return row;
@@ -395,7 +392,7 @@ export function triageRoutes(deps: AppDeps) {
     const id = parseId(c.req.param('id'));
     const changes = await readJson(c, PatchIncidentSchema);
     const result = await sql.begin(async (tx) => {
-      const inc = await writableIncident(tx, sql, c, id, { forUpdate: true });
+      const inc = await writableIncident(tx, c, id, { forUpdate: true });
       return applyChanges(tx, { c, staff, boss }, inc, changes);
     });
     const row = await getStaffIncident(sql, { all: true }, id);
@@ -408,7 +405,7 @@ export function triageRoutes(deps: AppDeps) {
     const id = parseId(c.req.param('id'));
     const move = await readJson(c, StatusMoveSchema);
     const result = await sql.begin(async (tx) => {
-      const inc = await writableIncident(tx, sql, c, id, { forUpdate: true });
+      const inc = await writableIncident(tx, c, id, { forUpdate: true });
       return applyChanges(tx, { c, staff, boss }, inc, { status: move });
     });
     const row = await getStaffIncident(sql, { all: true }, id);
@@ -429,7 +426,7 @@ export function triageRoutes(deps: AppDeps) {
       // Every report is checked before anything changes: a refusal is audited outside this
       // transaction, which must not yet hold the audit chain's lock (it would wait on itself).
       const incidents: IncidentOwnerRow[] = [];
-      for (const id of ids) incidents.push(await writableIncident(tx, sql, c, id));
+      for (const id of ids) incidents.push(await writableIncident(tx, c, id));
       const events: number[] = [];
       for (const inc of incidents) {
         const r = await applyChanges(tx, { c, staff, boss }, inc, body.set);
@@ -450,8 +447,8 @@ export function triageRoutes(deps: AppDeps) {
     const out = await sql.begin(async (tx) => {
       // Lock in id order, like incident_merge does, so crossing merges cannot deadlock.
       const [first, second] = id < body.into ? [id, body.into] : [body.into, id];
-      const a = await writableIncident(tx, sql, c, first, { forUpdate: true });
-      const b = await writableIncident(tx, sql, c, second, { forUpdate: true });
+      const a = await writableIncident(tx, c, first, { forUpdate: true });
+      const b = await writableIncident(tx, c, second, { forUpdate: true });
       const [dup, master] = a.id === id ? [a, b] : [b, a];
       if (master.status === 'duplicate') throw unprocessable('invalid_merge', `report ${master.number} is itself a duplicate; merge into its master`);
       if (!(await isTransitionAllowed(tx, dup.status, 'duplicate'))) throw unprocessable('invalid_transition', `report ${dup.number}: ${dup.status} → duplicate is not allowed`);
@@ -477,7 +474,7 @@ export function triageRoutes(deps: AppDeps) {
     const id = parseId(c.req.param('id'));
     const body = await readJson(c, NoteSchema);
     const eventId = await sql.begin(async (tx) => {
-      await writableIncident(tx, sql, c, id, { forUpdate: true });
+      await writableIncident(tx, c, id, { forUpdate: true });
       const ev = await insertEvent(tx, { incidentId: id, kind: 'note', note: body.text, public: body.public, actorUserId: staff.id });
       if (body.public) {
         await recordAudit(tx, c, { action: 'incident.public_update', objectType: 'incident', objectId: id, after: { eventId: ev } });
@@ -494,7 +491,7 @@ export function triageRoutes(deps: AppDeps) {
     const id = parseId(c.req.param('id'));
     const body = await readJson(c, ModerationSchema);
     await sql.begin(async (tx) => {
-      await writableIncident(tx, sql, c, id, { forUpdate: true });
+      await writableIncident(tx, c, id, { forUpdate: true });
       const [before] = await tx<{ description: string; hidden: boolean; needs_moderation: boolean }[]>`
         select description, hidden, needs_moderation from incidents where id = ${id}`;
       if (body.description !== undefined && body.description !== before!.description) {
@@ -529,7 +526,7 @@ export function triageRoutes(deps: AppDeps) {
     const created = await sql.begin(async (tx) => {
       const ids = [...body.incidentIds].sort((a, b) => a - b);
       const incidents: IncidentOwnerRow[] = [];
-      for (const id of ids) incidents.push(await writableIncident(tx, sql, c, id, { forUpdate: true }));
+      for (const id of ids) incidents.push(await writableIncident(tx, c, id, { forUpdate: true }));
       const ordered = body.incidentIds.map((id) => incidents.find((i) => i.id === id)!);
       const [withAsset] = await tx<{ asset_id: number }[]>`
         select asset_id from incidents where id = any(${body.incidentIds}::bigint[]) and asset_id is not null
@@ -539,7 +536,7 @@ export function triageRoutes(deps: AppDeps) {
       if (!kind) throw unprocessable('kind_required', 'give a registry kind: it cannot be derived from these reports');
       const departmentId = body.departmentId ?? ordered[0]!.department_id;
       if (!(await departmentExists(tx, departmentId))) throw unprocessable('unknown_department', `no department ${departmentId}`);
-      if (!canWrite(staff, { departmentId })) throw await denied(sql, c, 'department', departmentId, true, 'cannot open work for another department');
+      if (!canWrite(staff, { departmentId })) throw denied('department', departmentId, true, 'cannot open work for another department');
       const point = asset ? { lon: asset.lon, lat: asset.lat } : { lon: ordered[0]!.lon, lat: ordered[0]!.lat };
       const woId = await insertWorkOrder(tx, {
         kind,

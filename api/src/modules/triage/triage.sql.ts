@@ -3,11 +3,11 @@
  * and the control-room map data. Every read takes a RowScope (auth/authz.ts) and applies it in
  * SQL, so a report outside the caller's scope is never fetched at all.
  */
-import type postgres from 'postgres';
 import type { RowScope } from '../auth/authz.ts';
 
 /** A client or a transaction. */
-export type Db = postgres.ISql;
+import type { Db } from '../../db.ts';
+export type { Db };
 
 /** The scope as a filter on `incidents i`. Crew see the reports assigned to them. */
 export function incidentScope(sql: Db, scope: RowScope) {
