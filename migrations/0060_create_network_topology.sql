@@ -189,6 +189,10 @@ begin
     union all
     select lid, 1, st_endpoint(g) from nb_lines
   ) e;
+  create index on nb_ends (lid, pos);
+  create index on nb_ends (cid);
+  analyze nb_lines;
+  analyze nb_ends;
 
   create temp table nb_cand on commit drop as
   select cid::bigint as cid, st_centroid(st_collect(p)) as p,
@@ -208,6 +212,9 @@ begin
     and (pl.filter_property is null or a.properties ->> pl.filter_property = any(pl.filter_values));
 
   alter table nb_pts add column near geometry, add column dist double precision, add column cid bigint;
+  create index on nb_pts (asset_id, kind);
+  analyze nb_pts;
+  analyze nb_cand;
   update nb_pts t set near = s.near, dist = s.dist
   from (
     select t2.asset_id, t2.kind, l.near, l.dist
@@ -261,7 +268,7 @@ begin
   union
   select l.lid, least(greatest(st_linelocatepoint(l.g, c.p), 0), 1), c.cid
   from nb_lines l join nb_cand c on st_dwithin(l.g, c.p, v_tol)
-  where c.cid not in (select e.cid from nb_ends e where e.lid = l.lid);
+  where not exists (select 1 from nb_ends e where e.lid = l.lid and e.cid = c.cid);
 
   create temp table nb_edges on commit drop as
   select lid, f1, f2, c1, c2
@@ -316,8 +323,14 @@ begin
 
   -- Nodes without a feature: a line end or a junction, by degree.
   update network_nodes n set kind = 'end'
-  where n.network_id = p_network and n.kind = 'junction'
-    and (select count(*) from network_edges e where e.source = n.id or e.target = n.id) <= 1;
+  from (
+    select x.node from (
+      select source as node from network_edges where network_id = p_network
+      union all
+      select target from network_edges where network_id = p_network
+    ) x group by x.node having count(*) = 1
+  ) d
+  where n.id = d.node and n.kind = 'junction';
 
   -- 5. Service connections.
   delete from network_connections where network_id = p_network;
@@ -327,21 +340,19 @@ begin
     select a.id, st_pointonsurface(a.geom) as p from assets a where a.layer_id = any(v_net.building_layers)
   ) b
   cross join lateral (
-    select ne.id, ne.geom, st_distance(ne.geom::geography, b.p::geography) as dist
-    from network_edges ne
-    where ne.network_id = p_network and ne.kind = 'pipe'
-    order by ne.geom <-> b.p
-    limit 8
+    -- The nearest few by index distance (degrees), then the nearest in metres among them.
+    select k.id, k.geom, k.dist
+    from (
+      select ne.id, ne.geom, st_distance(ne.geom::geography, b.p::geography) as dist
+      from network_edges ne
+      where ne.network_id = p_network and ne.kind = 'pipe'
+      order by ne.geom <-> b.p
+      limit 8
+    ) k
+    order by k.dist, k.id
+    limit 1
   ) e
-  where e.dist <= v_net.connection_max_m
-    and e.dist = (
-      select min(st_distance(x.geom::geography, b.p::geography))
-      from (select ne.geom from network_edges ne where ne.network_id = p_network and ne.kind = 'pipe' order by ne.geom <-> b.p limit 8) x
-    );
-  -- Ties (a building exactly between two pipes) keep one connection.
-  delete from network_connections c using network_connections d
-  where c.network_id = p_network and d.network_id = p_network
-    and c.building_asset_id = d.building_asset_id and c.id > d.id;
+  where e.dist <= v_net.connection_max_m;
 
   -- Validation.
   insert into network_build_issues (network_id, issue, asset_id, distance_m, geom)

@@ -10,9 +10,10 @@
 --               nodes: their kind; buildings: their layer id
 -- Every trace returns exactly one status row, so "nothing found" and "could not trace" differ.
 --
--- The walk is a breadth-first flood with a visited set (network_flood). A recursive CTE cannot
--- keep one on a looped network without enumerating paths, and pgRouting's C walks need the whole
--- edge set loaded per call; bench/networks measures all three (N1).
+-- Local walks (the isolated area, upstream, downstream) are a breadth-first flood with a visited set
+-- (network_flood): a recursive CTE cannot keep one on a looped network without enumerating paths.
+-- Whole-network reachability (what the sources still feed) is one pgRouting connected-components
+-- pass (network_supplied_edges), linear in the network's size.
 
 /**
  * Breadth-first flood from p_start over the edges of the graph.
@@ -77,6 +78,42 @@ create function network_flood_edges(p_passed bigint[]) returns table (edge_id bi
   select e.id from network_edges e where e.target = any(p_passed)
 $$;
 
+/**
+ * The edges a network's sources supply when closed valves, p_blocked nodes and p_failed sources
+ * pass nothing. Whole-network reachability is one pgRouting connected-components call (C, one pass)
+ * instead of a flood: every edge end at a node that passes nothing gets a private vertex id of its
+ * own, so the component of a source is exactly what it feeds.
+ */
+create function network_supplied_edges(p_network text, p_blocked bigint[], p_failed bigint[])
+returns table (edge_id bigint) language plpgsql stable as $$
+declare
+  v_stop bigint[];
+  v_edges text;
+begin
+  -- Closed valves are few (a few per cent of valves); an array test per edge beats a join here,
+  -- because pgRouting plans the edge query on its own.
+  select coalesce(array_agg(n.id), '{}') || coalesce(p_blocked, '{}') || coalesce(p_failed, '{}') into v_stop
+  from network_nodes n where n.network_id = p_network and n.kind = 'valve' and n.valve_state = 'closed';
+  v_edges := format($q$
+    select e.id,
+           case when e.source = any(%1$L::bigint[]) then (1::bigint << 50) + 2 * e.id else e.source end as source,
+           case when e.target = any(%1$L::bigint[]) then (1::bigint << 50) + 2 * e.id + 1 else e.target end as target,
+           1::float8 as cost, 1::float8 as reverse_cost
+    from network_edges e
+    where e.network_id = %2$L$q$, v_stop, p_network);
+  return query
+  with c as materialized (
+    select cc.component, cc.node from pgr_connectedComponents(v_edges) cc
+  ), fed as (
+    select distinct c.component from c
+    join network_nodes n on n.id = c.node
+    where n.kind = 'source' and not (n.id = any(v_stop))
+  ), live as (
+    select c.node from c join fed using (component)
+  )
+  select e.id from network_edges e where e.network_id = p_network and (e.source in (select node from live) or e.target in (select node from live));
+end $$;
+
 /** Connections on the given edges and the buildings behind them, as trace rows. */
 create function network_affected_buildings(p_edges bigint[])
 returns table (role text, element text, id bigint, asset_id bigint, depth int, detail text) language sql stable as $$
@@ -98,14 +135,13 @@ $$;
  *  - source_to_shut: a tank or pump inside the isolated area;
  *  - isolated_edge: the pipes of the isolated area; unsupplied_edge: pipes outside it that had
  *    supply before and lose it once the valves are closed; then their connections and buildings.
- * Status: ok; disconnected (the broken pipe had no supply to begin with); truncated (a flood hit
- * p_max_depth); unknown_edge.
+ * Status: ok; disconnected (the broken pipe had no supply to begin with); truncated (the flood of
+ * the isolated area hit p_max_depth: a network with too few valves); unknown_edge.
  */
 create function network_trace_isolation(p_edge bigint, p_max_depth int default 100000)
 returns table (role text, element text, id bigint, asset_id bigint, depth int, detail text) language plpgsql as $$
 declare
   v_edge network_edges%rowtype;
-  v_sources bigint[];
   v_before bigint[];
   v_after bigint[];
   v_seg bigint[];
@@ -115,7 +151,7 @@ declare
   v_needed bigint[];
   v_seg_edges bigint[];
   v_lost bigint[];
-  v_truncated boolean := false;
+  v_truncated boolean;
   v_disconnected boolean;
 begin
   select * into v_edge from network_edges e where e.id = p_edge;
@@ -123,42 +159,33 @@ begin
     return query select 'status', 'trace', null::bigint, null::bigint, null::int, 'unknown_edge';
     return;
   end if;
-  select coalesce(array_agg(n.id), '{}') into v_sources from network_nodes n where n.network_id = v_edge.network_id and n.kind = 'source';
 
-  -- Supply before the break: from every source, through everything but closed valves.
-  select coalesce(array_agg(f.node_id) filter (where not f.stopped), '{}'), bool_or(f.node_id is null)
-    into v_before, v_truncated
-  from network_flood(v_sources, 'both', 'closed', '{}', p_max_depth) f;
-  v_disconnected := not (v_edge.source = any(v_before) or v_edge.target = any(v_before));
+  -- Supply before the break.
+  select coalesce(array_agg(x.edge_id), '{}') into v_before from network_supplied_edges(v_edge.network_id, '{}', '{}') x;
+  v_disconnected := not (p_edge = any(v_before));
 
-  -- The isolated area.
+  -- The isolated area: a bounded flood from the break to the valves around it.
   select coalesce(array_agg(f.node_id) filter (where not f.stopped and f.node_id is not null), '{}'),
          coalesce(array_agg(f.node_id) filter (where f.stopped and f.node_id is not null), '{}'),
-         v_truncated or coalesce(bool_or(f.node_id is null), false)
+         coalesce(bool_or(f.node_id is null), false)
     into v_seg, v_stops, v_truncated
   from network_flood(array[v_edge.source, v_edge.target], 'both', 'valves', '{}', p_max_depth) f;
   select coalesce(array_agg(n.id), '{}') into v_seg_sources from network_nodes n where n.id = any(v_seg) and n.kind = 'source';
   select coalesce(array_agg(n.id), '{}') into v_candidates
   from network_nodes n where n.id = any(v_stops) and n.kind = 'valve' and n.valve_state = 'open';
-  select array_agg(x.edge_id) || array[p_edge] into v_seg_edges from network_flood_edges(v_seg) x;
+  select coalesce(array_agg(x.edge_id), '{}') || array[p_edge] into v_seg_edges from network_flood_edges(v_seg) x;
 
-  -- Supply after closing every candidate and shutting the sources inside.
-  select coalesce(array_agg(f.node_id) filter (where not f.stopped and f.node_id is not null), '{}'),
-         v_truncated or coalesce(bool_or(f.node_id is null), false)
-    into v_after, v_truncated
-  from network_flood(array(select unnest(v_sources) except select unnest(v_seg_sources)), 'both', 'closed', v_candidates || v_seg_sources, p_max_depth) f;
+  -- Supply once every candidate is closed and the sources inside are shut.
+  select coalesce(array_agg(x.edge_id), '{}') into v_after from network_supplied_edges(v_edge.network_id, v_candidates, v_seg_sources) x;
 
   -- A candidate is needed when a pipe on its far side is still supplied.
   select coalesce(array_agg(distinct v.id), '{}') into v_needed
   from unnest(v_candidates) v(id)
   join network_edges e on (e.source = v.id or e.target = v.id)
-  where not (e.id = any(v_seg_edges))
-    and (case when e.source = v.id then e.target else e.source end) = any(v_after);
+  where not (e.id = any(v_seg_edges)) and e.id = any(v_after);
 
   select coalesce(array_agg(b.edge_id), '{}') into v_lost
-  from (select x.edge_id from network_flood_edges(v_before) x
-        except select x.edge_id from network_flood_edges(v_after) x
-        except select unnest(v_seg_edges)) b;
+  from (select unnest(v_before) as edge_id except select unnest(v_after) except select unnest(v_seg_edges)) b;
 
   return query select 'status', 'trace', null::bigint, null::bigint, null::int,
     case when v_truncated then 'truncated' when v_disconnected then 'disconnected' else 'ok' end;
@@ -172,37 +199,30 @@ end $$;
 /**
  * Connectivity from sources. Without p_failed: the pipes no source reaches (through open valves).
  * With p_failed (source node ids): the pipes that had supply and lose it when those fail.
- * Rows: status (ok | no_sources | truncated), unsupplied_edge, connection, building.
+ * Rows: status (ok | no_sources), unsupplied_edge, connection, building. Whole-network questions
+ * have no depth to cap: the components pass is linear in the network's size.
  */
-create function network_trace_supply(p_network text, p_failed bigint[] default '{}', p_max_depth int default 100000)
+create function network_trace_supply(p_network text, p_failed bigint[] default '{}')
 returns table (role text, element text, id bigint, asset_id bigint, depth int, detail text) language plpgsql as $$
 declare
-  v_sources bigint[];
   v_before bigint[];
   v_after bigint[];
   v_lost bigint[];
-  v_truncated boolean := false;
 begin
-  select coalesce(array_agg(n.id), '{}') into v_sources from network_nodes n where n.network_id = p_network and n.kind = 'source';
-  if cardinality(v_sources) = 0 then
+  if not exists (select 1 from network_nodes n where n.network_id = p_network and n.kind = 'source') then
     return query select 'status', 'trace', null::bigint, null::bigint, null::int, 'no_sources';
     return;
   end if;
-  select coalesce(array_agg(f.node_id) filter (where not f.stopped and f.node_id is not null), '{}'), coalesce(bool_or(f.node_id is null), false)
-    into v_before, v_truncated
-  from network_flood(v_sources, 'both', 'closed', '{}', p_max_depth) f;
+  select coalesce(array_agg(x.edge_id), '{}') into v_before from network_supplied_edges(p_network, '{}', '{}') x;
   if cardinality(coalesce(p_failed, '{}')) = 0 then
     select coalesce(array_agg(e.id), '{}') into v_lost
-    from network_edges e
-    where e.network_id = p_network and e.id not in (select x.edge_id from network_flood_edges(v_before) x);
+    from network_edges e where e.network_id = p_network and not (e.id = any(v_before));
   else
-    select coalesce(array_agg(f.node_id) filter (where not f.stopped and f.node_id is not null), '{}'), v_truncated or coalesce(bool_or(f.node_id is null), false)
-      into v_after, v_truncated
-    from network_flood(array(select unnest(v_sources) except select unnest(p_failed)), 'both', 'closed', p_failed, p_max_depth) f;
+    select coalesce(array_agg(x.edge_id), '{}') into v_after from network_supplied_edges(p_network, '{}', p_failed) x;
     select coalesce(array_agg(b.edge_id), '{}') into v_lost
-    from (select x.edge_id from network_flood_edges(v_before) x except select x.edge_id from network_flood_edges(v_after) x) b;
+    from (select unnest(v_before) as edge_id except select unnest(v_after)) b;
   end if;
-  return query select 'status', 'trace', null::bigint, null::bigint, null::int, case when v_truncated then 'truncated' else 'ok' end;
+  return query select 'status', 'trace', null::bigint, null::bigint, null::int, 'ok';
   return query select 'unsupplied_edge', 'edge', e.id, e.asset_id, null::int, e.kind from network_edges e where e.id = any(v_lost);
   return query select * from network_affected_buildings(v_lost);
 end $$;

@@ -173,7 +173,7 @@ describe('network_trace_isolation', () => {
 
   it('the depth cap truncates and says so', async () => {
     const edge = await edgeAt(db.sql, net, 'c', [200, 50]);
-    const rows = await db.sql<TraceRow[]>`select role, detail from network_trace_isolation(${edge}, 1)`;
+    const rows = await db.sql<TraceRow[]>`select role, detail from network_trace_isolation(${edge}, 0)`;
     expect(status(rows as TraceRow[])).toEqual(['truncated']);
   });
 });
