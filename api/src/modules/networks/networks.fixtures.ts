@@ -23,6 +23,11 @@ export interface NetworkSpec {
   tanks?: Record<string, XYm>;
   buildings?: Record<string, { at: XYm; layer?: 'schools' | 'kindergartens' | 'municipal_buildings' }>;
   snapToleranceM?: number;
+  /**
+   * Draw into the layers of a network the migrations define (e.g. the demo `water` network:
+   * water_pipes, water_valves, water_tanks) instead of creating one.
+   */
+  existing?: { pipes: string; valves: string; tanks: string };
 }
 
 export interface BuiltNetwork {
@@ -42,9 +47,9 @@ export async function ensureLayer(sql: Db, id: string, geometryType: 'point' | '
 /** Creates the layers, assets and network rows of a spec and builds its topology. */
 export async function buildSpec(sql: Db, spec: NetworkSpec): Promise<BuiltNetwork> {
   const asset: Record<string, number> = {};
-  const pipes = `${spec.id}_pipes`;
-  const valves = `${spec.id}_valves`;
-  const tanks = `${spec.id}_tanks`;
+  const pipes = spec.existing?.pipes ?? `${spec.id}_pipes`;
+  const valves = spec.existing?.valves ?? `${spec.id}_valves`;
+  const tanks = spec.existing?.tanks ?? `${spec.id}_tanks`;
   await ensureLayer(sql, pipes, 'line');
   await ensureLayer(sql, valves, 'point');
   await ensureLayer(sql, tanks, 'point');
@@ -63,11 +68,11 @@ export async function buildSpec(sql: Db, spec: NetworkSpec): Promise<BuiltNetwor
   for (const [name, v] of Object.entries(spec.valves ?? {})) {
     if (v.operable === false) await sql`insert into network_valve_overrides (asset_id, operable) values (${asset[name]!}, false)`;
   }
-  await sql`
+  if (!spec.existing) await sql`
     insert into networks (id, name_el, name_en, flow, line_layers, snap_tolerance_m, attach_radius_m, source_radius_m, building_layers, connection_max_m)
     values (${spec.id}, ${spec.id}, ${spec.id}, ${spec.flow ?? 'pressurised'}, ${[pipes]}, ${spec.snapToleranceM ?? 0.5}, 5, 200,
             ${['schools', 'kindergartens', 'municipal_buildings']}, 60)`;
-  await sql`
+  if (!spec.existing) await sql`
     insert into network_point_layers (network_id, layer_id, kind, state_property, closed_values) values
       (${spec.id}, ${valves}, 'valve', 'normal_state', ${['closed']}),
       (${spec.id}, ${tanks}, 'source', null, ${['closed']})`;

@@ -143,7 +143,7 @@ export interface TracedFeatureProps {
  * are public facilities; no person is named anywhere in a trace).
  */
 export async function traceGeojson(sql: Db, rows: TraceRow[]): Promise<string> {
-  const payload = JSON.stringify(rows.filter((r) => r.role !== 'status'));
+  const payload = sql.json(rows.filter((r) => r.role !== 'status') as never);
   const [row] = await sql<{ fc: string }[]>`
     with r as (
       select x.role, x.element, x.id, x.asset_id, x.depth, x.detail
