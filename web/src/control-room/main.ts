@@ -141,7 +141,7 @@ async function main() {
         const tb = h('button', { type: 'button', class: 'btn btn-small popup-trace', 'data-trace': kind }, trace.label(kind));
         tb.addEventListener('click', () => {
           popup.remove();
-          void trace.tracePipe(assetId, kind);
+          void trace.tracePipe(assetId, kind, [e.lngLat.lng, e.lngLat.lat]);
         });
         content.querySelector('.popup-actions')!.appendChild(tb);
       }

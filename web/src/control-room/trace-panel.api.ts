@@ -79,7 +79,8 @@ export const listNetworks = async () => (await staffJson<{ networks: NetworkSumm
 export const getValidation = (network: string) =>
   staffJson<{ report: NetworkSummary['report']; issues: { type: 'FeatureCollection'; features: { geometry: GeoJSON.Point; properties: { issue: string } }[] } }>(`/api/networks/${encodeURIComponent(network)}/validation`);
 
-export const tracePipe = (assetId: number, kind: TraceKind) => staffJson<TraceResult>(`/api/networks/trace?kind=${kind}&asset=${assetId}`);
+export const tracePipe = (assetId: number, kind: TraceKind, at?: [number, number]) =>
+  staffJson<TraceResult>(`/api/networks/trace?kind=${kind}&asset=${assetId}${at ? `&lon=${at[0]}&lat=${at[1]}` : ''}`);
 
 export const traceIncident = (incidentId: number) =>
   staffJson<{ outage: Outage; retraced: boolean; trace: TraceResult; candidates: Candidate[] }>(`/api/networks/incidents/${incidentId}/trace`, { method: 'POST', json: {} });

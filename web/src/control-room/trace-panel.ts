@@ -69,7 +69,8 @@ const PIPE_LAYERS: Record<string, TraceKind[]> = {
 export interface TracePanelHandle {
   /** The traces a clicked feature of this layer offers (none for non-pipe layers). */
   tracesFor(layerId: string): TraceKind[];
-  tracePipe(assetId: number, kind: TraceKind): Promise<void>;
+  /** Traces the piece of the pipe nearest `at` (the click), or its first piece. */
+  tracePipe(assetId: number, kind: TraceKind, at?: [number, number]): Promise<void>;
   label(kind: TraceKind): string;
 }
 
@@ -79,7 +80,7 @@ export function mountTracePanel(root: HTMLElement, pmap: PlatformMap): TracePane
   const result = h('div', { class: 'trace-result', id: 'trace-result' });
   const validation = h('div', { class: 'trace-validation', id: 'trace-validation' });
   let user: StaffUser | null = null;
-  let last: { incidentId: number | null; assetId: number | null; kind: TraceKind } | null = null;
+  let last: { incidentId: number | null; assetId: number | null; kind: TraceKind; at?: [number, number] } | null = null;
   let networks: NetworkSummary[] = [];
 
   const selectedIncident = (): number | null => window.__dispatch?.selected ?? null;
@@ -170,15 +171,15 @@ export function mountTracePanel(root: HTMLElement, pmap: PlatformMap): TracePane
     });
   }
 
-  async function runPipe(assetId: number, kind: TraceKind) {
-    last = { incidentId: null, assetId, kind };
-    await run(async () => renderResult(await tracePipe(assetId, kind), null, []));
+  async function runPipe(assetId: number, kind: TraceKind, at?: [number, number]) {
+    last = { incidentId: null, assetId, kind, at };
+    await run(async () => renderResult(await tracePipe(assetId, kind, at), null, []));
   }
 
   async function retrace() {
     if (!last) return;
     if (last.incidentId !== null) await runIncident(last.incidentId);
-    else if (last.assetId !== null) await runPipe(last.assetId, last.kind);
+    else if (last.assetId !== null) await runPipe(last.assetId, last.kind, last.at);
   }
 
   async function renderValidation() {

@@ -107,7 +107,7 @@ export function networksRoutes({ sql }: AppDeps) {
 
   // ---- traces (read only, nothing kept) ----
 
-  /** GET /networks/trace?kind=isolation|upstream|downstream&edge=ID|asset=ID */
+  /** GET /networks/trace?kind=isolation|upstream|downstream&edge=ID|asset=ID[&lon=&lat=: the piece of the pipe nearest the point] */
   app.get('/networks/trace', requireStaff(), async (c) => {
     const q = c.req.query();
     const kind = (q.kind ?? 'isolation') as TraceKind;
@@ -115,7 +115,14 @@ export function networksRoutes({ sql }: AppDeps) {
     const edgeId = optionalId(q.edge, 'edge');
     const assetId = optionalId(q.asset, 'asset');
     if ((edgeId === undefined) === (assetId === undefined)) throw badRequest('edge_required', 'give exactly one of edge and asset');
-    const edge = await resolveEdge(sql, { edgeId, assetId });
+    let near: { lon: number; lat: number } | undefined;
+    if (q.lon !== undefined || q.lat !== undefined) {
+      const lon = Number(q.lon);
+      const lat = Number(q.lat);
+      if (!(q.lon && q.lat && Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lon) <= 180 && Math.abs(lat) <= 90)) throw badRequest('invalid_point', 'lon and lat must be given together as numbers');
+      near = { lon, lat };
+    }
+    const edge = await resolveEdge(sql, { edgeId, assetId, near });
     const n = await getNetwork(sql, edge.network_id);
     if (kind !== 'isolation' && n!.flow !== 'gravity') throw unprocessable('not_gravity', `${kind} traces need a gravity network; ${edge.network_id} is pressurised`);
     return c.json(await traceJson(sql, await runTrace(sql, edge, kind)));

@@ -114,6 +114,16 @@ export async function findNearestEdge(sql: Db, p: { lon: number; lat: number; ne
   return row;
 }
 
+/** The piece of a pipe asset nearest a point (a click on the map, a report). */
+export async function findNearestEdgeOfAsset(sql: Db, assetId: number, lon: number, lat: number): Promise<EdgeRef | undefined> {
+  const [row] = await sql<EdgeRef[]>`
+    select id, network_id, asset_id, st_distance(geom::geography, st_setsrid(st_makepoint(${lon}, ${lat}), 4326)::geography) as distance_m
+    from network_edges where asset_id = ${assetId} and kind = 'pipe'
+    order by geom <-> st_setsrid(st_makepoint(${lon}, ${lat}), 4326), id
+    limit 1`;
+  return row;
+}
+
 /** The edges carrying an asset (a pipe split by valves is several edges). */
 export async function findEdgesOfAsset(sql: Db, assetId: number): Promise<EdgeRef[]> {
   return sql<EdgeRef[]>`

@@ -8,7 +8,7 @@ import type { Db } from '../../db.ts';
 import { unprocessable } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { insertEvent } from '../triage/triage.sql.ts';
-import { findEdgesOfAsset, findNearestEdge, getEdge, getNetwork, traceArea, traceFlow, traceGeojson, traceIsolation, type EdgeRef, type TraceRow } from './networks.sql.ts';
+import { findEdgesOfAsset, findNearestEdge, findNearestEdgeOfAsset, getEdge, getNetwork, traceArea, traceFlow, traceGeojson, traceIsolation, type EdgeRef, type TraceRow } from './networks.sql.ts';
 import {
   findIncidentTraceContext,
   findIncidentWorkOrder,
@@ -79,26 +79,24 @@ export async function traceJson(sql: Db, a: TraceAnswer) {
 /** The edge a report is about: its snapped pipe (the piece nearest the point), else the nearest pipe of its network. */
 export async function edgeForIncident(sql: Db, inc: { network_id: string; asset_id: number | null; lon: number; lat: number }): Promise<EdgeRef> {
   if (inc.asset_id !== null) {
-    const pieces = (await findEdgesOfAsset(sql, inc.asset_id)).filter((e) => e.network_id === inc.network_id);
-    if (pieces.length === 1) return pieces[0]!;
-    if (pieces.length > 1) {
-      const nearest = await findNearestEdge(sql, { lon: inc.lon, lat: inc.lat, networkId: inc.network_id, radiusM: SNAP_RADIUS_M });
-      if (nearest && pieces.some((p) => p.id === nearest.id)) return nearest;
-      return pieces[0]!;
-    }
+    const piece = await findNearestEdgeOfAsset(sql, inc.asset_id, inc.lon, inc.lat);
+    if (piece && piece.network_id === inc.network_id) return piece;
   }
   const nearest = await findNearestEdge(sql, { lon: inc.lon, lat: inc.lat, networkId: inc.network_id, radiusM: SNAP_RADIUS_M });
   if (!nearest) throw unprocessable('no_pipe_nearby', `no pipe of the ${inc.network_id} network within ${SNAP_RADIUS_M} m of the report`);
   return nearest;
 }
 
-export async function resolveEdge(sql: Db, p: { edgeId?: number; assetId?: number }): Promise<EdgeRef> {
+export async function resolveEdge(sql: Db, p: { edgeId?: number; assetId?: number; near?: { lon: number; lat: number } }): Promise<EdgeRef> {
   if (p.edgeId !== undefined) {
     const e = await getEdge(sql, p.edgeId);
     if (!e) throw unprocessable('unknown_edge', `no network edge ${p.edgeId}`);
     return e;
   }
   if (p.assetId !== undefined) {
+    // A pipe split by valves is several edges: the one nearest the point picked, else the first.
+    const near = p.near ? await findNearestEdgeOfAsset(sql, p.assetId, p.near.lon, p.near.lat) : undefined;
+    if (near) return near;
     const pieces = await findEdgesOfAsset(sql, p.assetId);
     if (!pieces.length) throw unprocessable('not_in_network', `asset ${p.assetId} is not a pipe of a built network`);
     return pieces[0]!;
