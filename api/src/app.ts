@@ -29,6 +29,7 @@ import { registriesRoutes } from './modules/registries/registries.routes.ts';
 import { staffTilesRoutes, triageRoutes } from './modules/triage/triage.routes.ts';
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { crewRoutes } from './modules/crew/crew.routes.ts';
+import { networksRoutes, publicOutagesRoutes } from './modules/networks/networks.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -96,6 +97,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api', statsRoutes(deps));
   app.route('/tiles/staff', staffTilesRoutes(deps));
   app.route('/api', crewRoutes(deps));
+  app.route('/api', networksRoutes(deps));
+  app.route('/api', publicOutagesRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', openapiRoutes(deps));
   // Public read paths that tolerate replica lag read from DATABASE_READ_URL when it is set.

@@ -11,6 +11,7 @@ import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
 import type { Geometry } from 'geojson';
 import type { Pool } from '../../api/src/db.ts';
 import { refreshLayerExtent, upsertLayer } from '../../api/src/modules/layers/layers.sql.ts';
+import { rebuildStaleNetworks } from '../../api/src/modules/networks/networks.sql.ts';
 import { deleteLayerAssets, setLayerSource, upsertDistrict, type DistrictInput } from './demo.sql.ts';
 import { fingerprintRows, generateLayer, loadGenerated, readBoundary } from './generate/index.ts';
 import { transliterate } from './generate/names.ts';
@@ -79,6 +80,9 @@ export async function loadDemoMunicipality(sql: Pool, opts: LoadDemoOptions = {}
       log(`${layer.id}: ${n} generated (${ms(t0)})`);
     }
   }
+  // Network topology (valves, tanks, service connections) for the traces; only networks whose
+  // layers changed are rebuilt, so a second load still changes nothing.
+  await rebuildStaleNetworks(sql, log);
   log(`done in ${ms(started)}`);
 }
 

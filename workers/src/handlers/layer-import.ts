@@ -6,6 +6,7 @@
  * retries; the retry re-runs the same row, and an import that already swapped is a no-op.
  */
 import { getImport } from '../../../api/src/modules/imports/imports.sql.ts';
+import { buildNetwork, networksUsingLayer } from '../../../api/src/modules/networks/networks.sql.ts';
 import { ImportError, importLayerFile, type ImportOptions } from '../../../gis-data/src/import/import-file.ts';
 import type { WorkerDeps } from '../worker.ts';
 
@@ -41,6 +42,13 @@ export async function handleLayerImport(deps: WorkerDeps, data: { importId: stri
   try {
     const report = await importLayerFile(deps.sql, opts);
     deps.logger.info('layer-import done', { importId: row.id, layer: row.layer_id, loaded: report.loaded, rejected: report.rejected, skipped: report.skipped ?? false, ms: report.ms });
+    // A network drawn from this layer gets its topology rebuilt, so traces see the new data.
+    if (!report.skipped) {
+      for (const id of await networksUsingLayer(deps.sql, row.layer_id)) {
+        const r = await buildNetwork(deps.sql, id);
+        deps.logger.info('network rebuilt after import', { network: id, edges: r.edges, ms: r.ms });
+      }
+    }
   } catch (err) {
     if (err instanceof ImportError && err.code !== 'internal') {
       deps.logger.info('layer-import rejected the file', { importId: row.id, layer: row.layer_id, code: err.code });
