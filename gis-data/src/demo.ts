@@ -15,6 +15,7 @@ import { deleteLayerAssets, setLayerSource, upsertDistrict, type DistrictInput }
 import { fingerprintRows, generateLayer, loadGenerated, readBoundary } from './generate/index.ts';
 import { transliterate } from './generate/names.ts';
 import { importLayerFile } from './import/import-file.ts';
+import { loadDemoRiskZones } from './risk-zones-demo.ts';
 import { loadManifest, sourcePath, toLayerInput, type Manifest, type ManifestLayer } from './manifest.ts';
 
 export interface LoadDemoOptions {
@@ -79,6 +80,8 @@ export async function loadDemoMunicipality(sql: Db, opts: LoadDemoOptions = {}):
       log(`${layer.id}: ${n} generated (${ms(t0)})`);
     }
   }
+  // Civil protection's zones are drawn from the boundary and layers loaded above.
+  await loadDemoRiskZones(sql, { municipalityCode: manifest.municipality.code, log });
   log(`done in ${ms(started)}`);
 }
 
