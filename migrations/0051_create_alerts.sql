@@ -48,7 +48,8 @@ create table alerts (
   references_text text check (char_length(references_text) <= 4000),
   state text not null default 'draft' references alert_states (state),
   origin text not null default 'local' check (origin in ('local', 'external')),
-  hazard text references risk_hazards (id),
+  -- The hazard template of the emergency plan it was drafted from (alerts.templates.ts).
+  template text check (template ~ '^[a-z_]{1,40}$'),
   created_by bigint references users (id),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
@@ -102,7 +103,8 @@ create table alert_areas (
   alert_id bigint not null references alerts (id) on delete cascade,
   area_desc text not null check (char_length(area_desc) between 1 and 500),
   -- The CAP polygons (each closed, <= 100 vertices, lat,lon order on output).
-  polygons geometry(MultiPolygon, 4326) check (polygons is null or st_isvalid(polygons)),
+  -- Each part is one CAP <polygon> (its outer ring); parts may overlap, as CAP polygons may.
+  polygons geometry(MultiPolygon, 4326),
   -- CAP circles: [{ "lat": .., "lon": .., "radiusKm": .. }].
   circles jsonb not null default '[]' check (jsonb_typeof(circles) = 'array'),
   -- CAP geocodes: [{ "valueName": .., "value": .. }].
@@ -111,10 +113,44 @@ create table alert_areas (
   zone_id bigint references risk_zones (id) on delete set null,
   -- True when a larger drawn or zone polygon was simplified to fit CAP's 100 vertices.
   simplified boolean not null default false,
-  geom geometry(MultiPolygon, 4326) not null check (st_isvalid(geom) and not st_isempty(geom))
+  -- Null only for an imported area given by geocodes alone (nothing to draw or match).
+  geom geometry(MultiPolygon, 4326) check (geom is null or (st_isvalid(geom) and not st_isempty(geom)))
 );
 create index alert_areas_alert_idx on alert_areas (alert_id);
 create index alert_areas_geom_idx on alert_areas using gist (geom);
+
+-- The CAP polygons for an area: outer rings of its ten largest parts, each simplified until it
+-- has at most max_vertices vertices (CAP profiles keep polygons small); `simplified` says whether
+-- anything was dropped or generalised, so the editor can tell the officer.
+create function alert_cap_polygons(g geometry, max_vertices int default 100)
+returns table (polygons geometry, simplified boolean) language plpgsql stable as $$
+declare
+  tol double precision := 0;
+  parts int;
+  r geometry;
+  worst int;
+begin
+  if g is null or st_isempty(g) then
+    polygons := null; simplified := false; return next; return;
+  end if;
+  select count(*) into parts from st_dump(g) d where st_dimension(d.geom) = 2;
+  loop
+    select st_multi(st_collect(p)) into r from (
+      select st_makepolygon(st_exteriorring(d.geom)) as p
+      from st_dump(case when tol = 0 then g else st_simplifypreservetopology(g, tol) end) d
+      where st_dimension(d.geom) = 2 and not st_isempty(d.geom) and st_npoints(st_exteriorring(d.geom)) >= 4
+      order by st_area(d.geom) desc limit 10) x;
+    select max(st_npoints(d.geom)) into worst from st_dump(r) d;
+    exit when worst <= max_vertices or tol > 0.05;
+    tol := case when tol = 0 then 0.00001 else tol * 2 end;
+  end loop;
+  if worst > max_vertices then
+    r := st_multi(st_convexhull(g));
+  end if;
+  polygons := r;
+  simplified := tol > 0 or parts > 10 or exists (select 1 from st_dump(g) d where st_nrings(d.geom) > 1);
+  return next;
+end $$;
 
 -- sha256 over everything CAP carries for the alert; the approver approves exactly this value.
 create function alert_content_hash(p_alert_id bigint) returns bytea language sql stable as $$
@@ -124,7 +160,7 @@ create function alert_content_hash(p_alert_id bigint) returns bytea language sql
                      i.certainty, i.onset, i.expires, i.sender_name, i.headline, i.description, i.instruction, i.web, i.contact)
                      order by i.language, i.id)
                    from alert_info i where i.alert_id = p_alert_id), '[]'),
-    'a', coalesce((select jsonb_agg(jsonb_build_array(r.area_desc, encode(st_asbinary(r.polygons), 'hex'), r.circles, r.geocodes)
+    'a', coalesce((select jsonb_agg(jsonb_build_array(r.area_desc, encode(st_asbinary(r.polygons), 'hex'), r.circles, r.geocodes, encode(st_asbinary(r.geom), 'hex'))
                      order by r.id)
                    from alert_areas r where r.alert_id = p_alert_id), '[]')
   )::text, 'UTF8'))
@@ -136,7 +172,8 @@ begin
     if new.state <> 'draft' then
       raise exception 'a new alert starts as draft' using errcode = 'check_violation';
     end if;
-    new.identifier := new.sender || '.' || to_char(now(), 'YYYY') || '.' || new.id;
+    -- The API passes a prefix (CAP_IDENTIFIER_PREFIX); the id makes it unique.
+    new.identifier := new.identifier || '-' || to_char(now(), 'YYYY') || '-' || new.id;
     new.approved_by := null; new.approved_hash := null; new.approved_at := null; new.sent := null;
   end if;
   return new;
@@ -223,7 +260,7 @@ create trigger alert_areas_changed after insert or update or delete on alert_are
 -- What the public may see: issued, unexpired (database clock, F10) Actual public alerts of ours
 -- and of other authorities. No author, approver or note.
 create view public_alerts as
-select a.id, a.identifier, a.sender, a.sent, a.status, a.msg_type, a.scope, a.origin, a.hazard,
+select a.id, a.identifier, a.sender, a.sent, a.status, a.msg_type, a.scope, a.origin, a.template,
        a.references_id
 from alerts a
 where a.scope = 'Public' and a.status = 'Actual'

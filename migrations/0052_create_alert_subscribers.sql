@@ -8,10 +8,6 @@ create table alert_subscribers (
   email text check (email is null or (email = lower(email) and email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' and length(email) <= 254)),
   -- Double opt-in: the address receives alerts only once confirmed through the emailed link.
   email_confirmed_at timestamptz,
-  -- SHA-256 of the confirmation token (the token itself is only in the email).
-  confirm_token_sha256 bytea unique check (octet_length(confirm_token_sha256) = 32),
-  -- SHA-256 of the one-click unsubscribe token carried by every message.
-  unsubscribe_token_sha256 bytea not null unique check (octet_length(unsubscribe_token_sha256) = 32),
   -- Web Push subscription of the installed public app: { endpoint, keys: { p256dh, auth } }.
   push_subscription jsonb check (push_subscription is null or (push_subscription ? 'endpoint' and push_subscription ? 'keys')),
   locale text not null default 'el' check (locale in ('el', 'en')),
@@ -23,6 +19,15 @@ create table alert_subscribers (
   unsubscribed_at timestamptz,
   check (email is not null or push_subscription is not null)
 );
+-- The confirmation and one-click unsubscribe tokens are HMACs of the subscriber id under the
+-- installation's pepper (app_secrets, 0011): nothing to store, nothing to leak, and any message
+-- can carry its own unsubscribe link without the token ever being kept in clear.
+create function alert_subscriber_token(p_id bigint, p_purpose text) returns text
+language sql stable as $$
+  select translate(encode(hmac(convert_to(p_purpose || ':' || p_id::text, 'UTF8'), (select secret from app_secrets where name = 'pepper'), 'sha256'), 'base64'), '+/=', '-_')
+$$;
+revoke execute on function alert_subscriber_token(bigint, text) from public;
+
 create index alert_subscribers_geom_idx on alert_subscribers using gist (geom) where unsubscribed_at is null;
 
 create table alert_deliveries (

@@ -27,6 +27,7 @@ import { staffTilesRoutes, triageRoutes } from './modules/triage/triage.routes.t
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { crewRoutes } from './modules/crew/crew.routes.ts';
 import { riskZonesRoutes } from './modules/risk-zones/risk-zones.routes.ts';
+import { alertsRoutes, capRoutes } from './modules/alerts/alerts.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -98,6 +99,8 @@ export function createApp(deps: AppDeps) {
   app.route('/tiles/staff', staffTilesRoutes(deps));
   app.route('/api', crewRoutes(deps));
   app.route('/api', riskZonesRoutes(deps));
+  app.route('/api', alertsRoutes(deps));
+  app.route('/cap', capRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', openapiRoutes(deps));
   app.route('/api', layersRoutes(deps));

@@ -31,7 +31,7 @@ async function draft(): Promise<number> {
   return asApp(async (tx) => {
     const [a] = await tx<{ id: number }[]>`
       insert into alerts (sender, identifier, status, msg_type, created_by)
-      values ('piraeus.gov.gr', 'tmp', 'Actual', 'Alert', ${author}) returning id`;
+      values ('civil-protection@piraeus.gov.gr', 'GR-PIRAEUS', 'Actual', 'Alert', ${author}) returning id`;
     await tx`insert into alert_info (alert_id, language, category, event, urgency, severity, certainty, headline)
              values (${a!.id}, 'en-US', '{Met}', 'Flood', 'Expected', 'Severe', 'Likely', 'Flood warning')`;
     await tx`insert into alert_areas (alert_id, area_desc, polygons, geom)
@@ -48,7 +48,7 @@ describe('alert workflow in the database', () => {
   it('makes our identifier from the sender and the id', async () => {
     const id = await draft();
     const [a] = await db.sql<{ identifier: string }[]>`select identifier from alerts where id = ${id}`;
-    expect(a!.identifier).toMatch(new RegExp(`^piraeus\\.gov\\.gr\\.\\d{4}\\.${id}$`));
+    expect(a!.identifier).toMatch(new RegExp(`^GR-PIRAEUS-\\d{4}-${id}$`));
   });
 
   it('refuses approval by the author, as the app role (Z6)', async () => {

@@ -31,10 +31,10 @@ beforeAll(async () => {
                select 'school', 'Roof repair', 'scheduled', a.id, st_pointonsurface(a.geom), (select id from departments order by id limit 1)
                from assets a where a.id = ${school!.id}`;
   // Two subscribers: one inside the flood zone, one far away; only a count may come out.
-  await db.sql`insert into alert_subscribers (email, email_confirmed_at, unsubscribe_token_sha256, geom)
-               select 'inside-canary@example.org', now(), sha256('u1'), st_multi(st_buffer(st_pointonsurface(z.geom)::geography, 50)::geometry) from risk_zones z where z.id = ${floodZoneId}`;
-  await db.sql`insert into alert_subscribers (email, email_confirmed_at, unsubscribe_token_sha256, geom)
-               values ('outside-canary@example.org', now(), sha256('u2'), st_multi(st_buffer(st_setsrid(st_makepoint(22.9, 40.6), 4326)::geography, 50)::geometry))`;
+  await db.sql`insert into alert_subscribers (email, email_confirmed_at, geom)
+               select 'inside-canary@example.org', now(), st_multi(st_buffer(st_pointonsurface(z.geom)::geography, 50)::geometry) from risk_zones z where z.id = ${floodZoneId}`;
+  await db.sql`insert into alert_subscribers (email, email_confirmed_at, geom)
+               values ('outside-canary@example.org', now(), st_multi(st_buffer(st_setsrid(st_makepoint(22.9, 40.6), 4326)::geography, 50)::geometry))`;
 }, 180_000);
 
 afterAll(async () => {
