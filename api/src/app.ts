@@ -28,6 +28,7 @@ import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { crewRoutes } from './modules/crew/crew.routes.ts';
 import { riskZonesRoutes } from './modules/risk-zones/risk-zones.routes.ts';
 import { alertsRoutes, capRoutes } from './modules/alerts/alerts.routes.ts';
+import { subscriptionsRoutes } from './modules/alerts/subscriptions.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', riskZonesRoutes(deps));
   app.route('/api', alertsRoutes(deps));
   app.route('/cap', capRoutes(deps));
+  app.route('/api', subscriptionsRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', openapiRoutes(deps));
   app.route('/api', layersRoutes(deps));
