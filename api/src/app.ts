@@ -30,6 +30,9 @@ import { staffTilesRoutes, triageRoutes } from './modules/triage/triage.routes.t
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { crewRoutes } from './modules/crew/crew.routes.ts';
 import { networksRoutes, publicOutagesRoutes } from './modules/networks/networks.routes.ts';
+import { riskZonesRoutes } from './modules/risk-zones/risk-zones.routes.ts';
+import { alertsRoutes, capRoutes } from './modules/alerts/alerts.routes.ts';
+import { subscriptionsRoutes } from './modules/alerts/subscriptions.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -99,6 +102,10 @@ export function createApp(deps: AppDeps) {
   app.route('/api', crewRoutes(deps));
   app.route('/api', networksRoutes(deps));
   app.route('/api', publicOutagesRoutes(deps));
+  app.route('/api', riskZonesRoutes(deps));
+  app.route('/api', alertsRoutes(deps));
+  app.route('/cap', capRoutes(deps));
+  app.route('/api', subscriptionsRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', openapiRoutes(deps));
   // Public read paths that tolerate replica lag read from DATABASE_READ_URL when it is set.

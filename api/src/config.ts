@@ -33,6 +33,12 @@ export interface Config {
    * address keys every rate limit and the audit log. @default none (the socket peer only)
    */
   trustProxy: TrustProxy;
+  /** CAP <sender> of our alerts and the prefix of their identifiers (see alerts module). */
+  capSender: string;
+  /** @default 'GR-PIRAEUS' */
+  capIdentifierPrefix: string;
+  /** VAPID key pair and subject for Web Push of alerts; null public key disables push. */
+  vapid: { publicKey: string; privateKey: string; subject: string } | null;
 }
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
@@ -55,6 +61,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM ?? 'Δήμος Πειραιώς <noreply@localhost>',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    capSender: env.CAP_SENDER ?? 'civil-protection@piraeus.gov.gr',
+    capIdentifierPrefix: env.CAP_IDENTIFIER_PREFIX ?? 'GR-PIRAEUS',
+    vapid: env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: env.VAPID_SUBJECT ?? 'mailto:civil-protection@piraeus.gov.gr' } : null,
     ...overrides,
   };
   return Object.freeze(config);

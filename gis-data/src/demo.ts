@@ -16,6 +16,7 @@ import { deleteLayerAssets, setLayerSource, upsertDistrict, type DistrictInput }
 import { fingerprintRows, generateLayer, loadGenerated, readBoundary } from './generate/index.ts';
 import { transliterate } from './generate/names.ts';
 import { importLayerFile } from './import/import-file.ts';
+import { loadDemoRiskZones } from './risk-zones-demo.ts';
 import { loadManifest, sourcePath, toLayerInput, type Manifest, type ManifestLayer } from './manifest.ts';
 
 export interface LoadDemoOptions {
@@ -83,6 +84,8 @@ export async function loadDemoMunicipality(sql: Pool, opts: LoadDemoOptions = {}
   // Network topology (valves, tanks, service connections) for the traces; only networks whose
   // layers changed are rebuilt, so a second load still changes nothing.
   await rebuildStaleNetworks(sql, log);
+  // Civil protection's zones are drawn from the boundary and layers loaded above.
+  await loadDemoRiskZones(sql, { municipalityCode: manifest.municipality.code, log });
   log(`done in ${ms(started)}`);
 }
 
