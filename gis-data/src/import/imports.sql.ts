@@ -1,6 +1,6 @@
 /**
  * layer_imports: one row per (layer, file SHA-256). The API creates it on upload, the import
- * library drives its status and progress, the UI polls it.
+ * pipeline (its home: this folder) drives its status and progress, the UI polls it.
  */
 import type postgres from 'postgres';
 
@@ -8,7 +8,9 @@ import type postgres from 'postgres';
 type Db = postgres.ISql;
 
 export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-export type ImportFormat = 'flatgeobuf' | 'geojson';
+import type { ImportFormat } from './formats.ts';
+
+export type { ImportFormat };
 
 export interface ImportRow {
   id: string;
