@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
 import type { Geometry } from 'geojson';
 import type { Db } from '../../api/src/db.ts';
-import { refreshLayerExtent, upsertLayer } from '../../api/src/modules/layers/layers.sql.ts';
+import { refreshLayerExtent, upsertLayer } from './import/catalogue.sql.ts';
 import { deleteLayerAssets, setLayerSource, upsertDistrict, type DistrictInput } from './demo.sql.ts';
 import { fingerprintRows, generateLayer, loadGenerated, readBoundary } from './generate/index.ts';
 import { transliterate } from './generate/names.ts';
