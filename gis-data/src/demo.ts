@@ -10,8 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
 import type { Geometry } from 'geojson';
 import type { Pool } from '../../api/src/db.ts';
-import { refreshLayerExtent, upsertLayer } from '../../api/src/modules/layers/layers.sql.ts';
-import { rebuildStaleNetworks } from '../../api/src/modules/networks/networks.sql.ts';
+import { refreshLayerExtent, upsertLayer } from './import/catalogue.sql.ts';
 import { deleteLayerAssets, setLayerSource, upsertDistrict, type DistrictInput } from './demo.sql.ts';
 import { fingerprintRows, generateLayer, loadGenerated, readBoundary } from './generate/index.ts';
 import { transliterate } from './generate/names.ts';
@@ -83,7 +82,9 @@ export async function loadDemoMunicipality(sql: Pool, opts: LoadDemoOptions = {}
   }
   // Network topology (valves, tanks, service connections) for the traces; only networks whose
   // layers changed are rebuilt, so a second load still changes nothing.
-  await rebuildStaleNetworks(sql, log);
+  // network_build() is the topology's one home (migrations); the API and the import job call it too.
+  const built = await sql<{ id: string }[]>`select id, network_build(id) from networks where stale order by id`;
+  if (built.length) log(`network topology rebuilt: ${built.map((n) => n.id).join(', ')}`);
   // Civil protection's zones are drawn from the boundary and layers loaded above.
   await loadDemoRiskZones(sql, { municipalityCode: manifest.municipality.code, log });
   log(`done in ${ms(started)}`);

@@ -138,7 +138,7 @@ export function sourcePath(source: string): string {
   return resolve(GIS_DATA_DIR, source);
 }
 
-/** The catalogue row for a manifest layer, in the shape of upsertLayer (api/src/modules/layers/layers.sql.ts). */
+/** The catalogue row for a manifest layer, in the shape of upsertLayer (gis-data/src/import/catalogue.sql.ts). */
 export function toLayerInput(l: ManifestLayer) {
   return {
     id: l.id,

@@ -3,7 +3,7 @@
  * municipality's bbox. Rows are generated lazily and COPYed, so memory stays flat in N.
  */
 import type { Pool } from '../../../api/src/db.ts';
-import { upsertLayer, refreshLayerExtent } from '../../../api/src/modules/layers/layers.sql.ts';
+import { upsertLayer, refreshLayerExtent } from '../import/catalogue.sql.ts';
 import { loadManifest } from '../manifest.ts';
 import { loadGenerated, type AssetRow, type Condition } from './copy.ts';
 import { round7 } from './geometry.ts';

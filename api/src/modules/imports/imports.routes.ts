@@ -1,6 +1,7 @@
 /**
- * Layer imports over HTTP: an admin uploads a FlatGeobuf or GeoJSON file (multipart), the file
- * is stored under DATA_DIR/imports/<sha256>.<ext> and a `layer-import` job is enqueued in the
+ * Layer imports over HTTP: an admin uploads a vector file (multipart: FlatGeobuf, GeoJSON,
+ * GeoPackage, zipped Shapefile, KML/KMZ, GML, DXF, CSV), recognised here once by its bytes and
+ * stored under DATA_DIR/imports/<sha256>.<ext> and a `layer-import` job is enqueued in the
  * same transaction as its layer_imports row, so a row never waits for a job that was not sent.
  * The control room polls GET /api/imports/:id for progress and the rejection report.
  */
@@ -15,13 +16,15 @@ import { requireStaff } from '../../middleware/auth.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../../errors.ts';
 import { getLayer } from '../layers/layers.sql.ts';
-import { getImport, insertImport, isCurrentImport, listImports, requeueImport, type ImportFormat, type ImportRow } from './imports.sql.ts';
+import { getImport, insertImport, isCurrentImport, listImports, requeueImport, type ImportFormat, type ImportRow } from '../../../../gis-data/src/import/imports.sql.ts';
+import { FORMAT_EXTENSION, isNativeFormat } from '../../../../gis-data/src/import/formats.ts';
+import { GdalError, resolveSourceLayer } from '../../../../gis-data/src/import/gdal.ts';
+import { sniffFile } from '../../../../gis-data/src/import/sniff.ts';
 
 const LAYER_ID = /^[a-z][a-z0-9_]{1,62}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const LAYER_GROUPS = ['network', 'building', 'space', 'boundary', 'risk', 'reference'];
 const ATTRIBUTE_NAME = /^[^\u0000-\u001f]{1,200}$/;
-const EXT: Record<ImportFormat, string> = { flatgeobuf: 'fgb', geojson: 'geojson' };
 
 /** The public shape of an import (no file path: that is server-internal). */
 export function importJson(r: ImportRow) {
@@ -46,14 +49,6 @@ export function importJson(r: ImportRow) {
     startedAt: r.started_at,
     finishedAt: r.finished_at,
   };
-}
-
-/** By magic bytes, never by the client's file name or Content-Type. */
-function sniffFormat(head: Buffer): ImportFormat | null {
-  if (head.length >= 3 && head[0] === 0x66 && head[1] === 0x67 && head[2] === 0x62) return 'flatgeobuf';
-  let i = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-  return i < head.length && head[i] === 0x7b ? 'geojson' : null;
 }
 
 /** A display name from the client's file name: base name only, no control characters, capped. */
@@ -96,7 +91,6 @@ async function receiveUpload(body: ReadableStream<Uint8Array>, boundary: string,
     let textBytes = 0;
     let out: ReturnType<typeof createWriteStream> | null = null;
     let hash: ReturnType<typeof createHash> | null = null;
-    let head: Buffer | null = null;
     let size = 0;
     for await (const e of readMultipart(body as unknown as AsyncIterable<Uint8Array>, boundary)) {
       if (e.kind === 'part') {
@@ -106,7 +100,6 @@ async function receiveUpload(body: ReadableStream<Uint8Array>, boundary: string,
           tmp = join(dir, `.upload-${randomBytes(8).toString('hex')}`);
           out = createWriteStream(tmp, { flags: 'wx' });
           hash = createHash('sha256');
-          head = null;
           size = 0;
         } else {
           text = [];
@@ -114,7 +107,6 @@ async function receiveUpload(body: ReadableStream<Uint8Array>, boundary: string,
         }
       } else if (e.kind === 'data') {
         if (out && hash) {
-          if (!head) head = Buffer.from(e.chunk.subarray(0, 1024));
           hash.update(e.chunk);
           size += e.chunk.length;
           if (!out.write(e.chunk)) await new Promise((r) => out!.once('drain', r));
@@ -128,10 +120,12 @@ async function receiveUpload(body: ReadableStream<Uint8Array>, boundary: string,
         out = null;
         await new Promise<void>((resolve, reject) => w.end((err?: Error | null) => (err ? reject(err) : resolve())));
         if (size === 0) throw unprocessable('empty_file', 'the file is empty');
-        const format = head ? sniffFormat(head) : null;
-        if (!format) throw unprocessable('unsupported_format', 'the file is neither FlatGeobuf (magic bytes "fgb") nor GeoJSON (a JSON object)');
+        // By its bytes (and a zip's entry names), never by the client's file name or Content-Type.
+        const sniffed = await sniffFile(tmp!);
+        if (!('format' in sniffed)) throw unprocessable(sniffed.error, sniffed.message);
+        const format = sniffed.format;
         const sha256 = hash.digest('hex');
-        const path = join(dir, `${sha256}.${EXT[format]}`);
+        const path = join(dir, `${sha256}.${FORMAT_EXTENSION[format]}`);
         // Content-addressed: a second upload of the same bytes lands on the same name.
         await rename(tmp!, path);
         tmp = null;
@@ -182,13 +176,14 @@ export function importsRoutes({ sql, boss, config }: AppDeps) {
     const sridText = field(form, 'srid');
     const nameProperty = field(form, 'name_property', 'nameProperty');
     const externalIdProperty = field(form, 'external_id_property', 'externalIdProperty');
+    const sourceLayer = field(form, 'source_layer', 'sourceLayer');
     const existing = await getLayer(sql, layerId);
     const givesLayer = nameEl !== undefined || nameEn !== undefined || group !== undefined;
     if (givesLayer && !(nameEl && nameEn && group)) throw unprocessable('invalid_layer', 'give name_el, name_en and group together');
     if (!existing && !givesLayer) throw unprocessable('layer_not_found', `layer ${layerId} does not exist; give name_el, name_en and group to create it`);
     if (group !== undefined && !LAYER_GROUPS.includes(group)) throw unprocessable('invalid_layer', `group must be one of ${LAYER_GROUPS.join(', ')}`);
     if ((nameEl?.length ?? 0) > 200 || (nameEn?.length ?? 0) > 200) throw unprocessable('invalid_layer', 'layer names are limited to 200 characters');
-    for (const p of [nameProperty, externalIdProperty]) {
+    for (const p of [nameProperty, externalIdProperty, sourceLayer]) {
       if (p !== undefined && !ATTRIBUTE_NAME.test(p)) throw unprocessable('invalid_attribute', 'attribute names are 1-200 printable characters');
     }
     let srid: number | null = null;
@@ -198,8 +193,20 @@ export function importsRoutes({ sql, boss, config }: AppDeps) {
       if (known.length === 0) throw unprocessable('unknown_crs', `EPSG:${sridText.slice(0, 20)} is not a CRS PostGIS knows`);
     }
 
+    // A GeoPackage (or a zip of Shapefiles, KML folders) with several layers: ask which one now.
+    let layerToRead: string | null = null;
+    if (!isNativeFormat(stored.format)) {
+      try {
+        layerToRead = await resolveSourceLayer(stored.path, stored.format, sourceLayer);
+      } catch (err) {
+        if (!(err instanceof GdalError)) throw err;
+        if (err.code === 'gdal_missing') throw new AppError(503, err.code, err.message);
+        throw unprocessable(err.code, err.message, err.layers.length ? { layers: err.layers } : undefined);
+      }
+    }
     const options = {
       sourceSrid: srid,
+      sourceLayer: layerToRead,
       nameProperty: nameProperty ?? null,
       externalIdProperty: externalIdProperty ?? null,
       layer: givesLayer ? { nameEl, nameEn, group } : null,

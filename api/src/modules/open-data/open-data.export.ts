@@ -121,7 +121,7 @@ function copyQuery(db: Pool, format: ItemFormat) {
     return db`copy (
       select a.id, a.external_id, a.name, a.condition, a.criticality::int4, a.install_date::text,
              case when cardinality(s.keys) > 0 then a.properties end,
-             st_asbinary(st_force2d(a.geom), 'NDR')
+             st_asbinary(st_multi(st_force2d(a.geom)), 'NDR')
       ${from}
     ) to stdout (format binary)`;
   }
@@ -177,7 +177,7 @@ export async function* exportLayer(
 
     if (format === 'fgb') {
       const cols = fgbColumns(columns);
-      yield fgbHeader({ name: meta.layerId, title: meta.title, description: meta.description, columns: cols, envelope: meta.bbox });
+      yield fgbHeader({ name: meta.layerId, title: meta.title, description: meta.description, columns: cols, envelope: meta.bbox, geometryType: meta.geometryType });
       const writer = new FgbFeatureWriter(cols);
       const attrs: FgbValue[] = new Array(columns.length).fill(null);
       const onRow: RowHandler = (src, start, len) => {

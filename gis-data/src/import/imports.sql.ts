@@ -1,13 +1,15 @@
 /**
  * layer_imports: one row per (layer, file SHA-256). The API creates it on upload, the import
- * library drives its status and progress, the UI polls it.
+ * pipeline (its home: this folder) drives its status and progress, the UI polls it.
  */
 
 /** A client, a reserved connection or a transaction: the swap runs these inside its transaction. */
-import type { Db } from '../../db.ts';
+import type { Db } from '../../../api/src/db.ts';
 
 export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-export type ImportFormat = 'flatgeobuf' | 'geojson';
+import type { ImportFormat } from './formats.ts';
+
+export type { ImportFormat };
 
 export interface ImportRow {
   id: string;
