@@ -178,6 +178,7 @@ export interface IncidentDetail {
     anonymous: boolean;
     contact: { name: string | null; email: string | null; phone: string | null } | null;
     mergedDuplicates: { id: number; number: string }[];
+    readyToClose?: { at: string; workOrderId: number | null } | null;
   };
   photos: (StaffPhoto & { createdAt: string })[];
   timeline: TimelineEntry[];

@@ -44,6 +44,7 @@ import {
   updateWorkOrder,
   type WorkOrderRow,
 } from './registries.sql.ts';
+import { followWorkOrder } from './report-follow-up.ts';
 import { insertInspection, listDue, listInspections, type InspectionRow } from './inspections.sql.ts';
 
 const WRITERS = ['dispatcher', 'technician'] as const;
@@ -137,7 +138,7 @@ function limitParam(value: string | undefined, dflt: number, max: number): numbe
 
 const ownedBy = (w: WorkOrderRow) => ({ departmentId: w.department_id, assignees: w.crew.map((m) => m.id) });
 
-export function registriesRoutes({ sql }: AppDeps) {
+export function registriesRoutes({ sql, boss }: AppDeps) {
   const app = new Hono();
 
   /** Loads a work order the caller may read (else 404, audited), optionally locked for update. */
@@ -290,6 +291,7 @@ export function registriesRoutes({ sql }: AppDeps) {
       if (!roles) throw new AppError(409, 'invalid_transition', `a work order cannot go from ${w.status} to ${body.to}`);
       if (staff.role !== 'admin' && !roles.includes(staff.role)) throw await denied(sql, c, 'work_order', id, true, `your role cannot move work from ${w.status} to ${body.to}`);
       await setWorkOrderStatus(tx, id, body.to, staff.id, body.reason ?? null);
+      const followUp = await followWorkOrder(tx, { c, boss, actorUserId: staff.id }, { workOrderId: id, from: w.status, to: body.to, publicNote: body.publicNote ?? null });
       const after = (await getWorkOrder(tx, id))!;
       await recordAudit(tx, c, {
         action: 'work_order.transition',
@@ -299,9 +301,9 @@ export function registriesRoutes({ sql }: AppDeps) {
         after: { status: after.status },
         reason: body.reason ?? null,
       });
-      return after;
+      return { after, followUp };
     });
-    return c.json({ workOrder: workOrderJson(updated) });
+    return c.json({ workOrder: workOrderJson(updated.after), reports: updated.followUp });
   });
 
   app.post('/registries/work-orders/:id/photos', requireStaff(['dispatcher', 'technician', 'crew']), async (c) => {

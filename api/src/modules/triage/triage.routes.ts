@@ -332,7 +332,9 @@ export function triageRoutes(deps: AppDeps) {
         },
       };
     }
-    const photoBase = `${config.publicUrl}/api/triage/photos`;
+    // Relative: the control room may be opened under another host name than PUBLIC_URL, and its
+    // content security policy only allows images from the page's own origin.
+    const photoBase = '/api/triage/photos';
     return c.json({
       incident: {
         ...queueItem(row),
@@ -345,6 +347,8 @@ export function triageRoutes(deps: AppDeps) {
         // The reporter's contact is for the people who act on the report, not for read-only roles.
         contact: writable ? { name: row.reporter_name, email: row.reporter_email, phone: row.reporter_phone } : null,
         mergedDuplicates: merged,
+        // The crew finished the work answering this report and its category needs a check first.
+        readyToClose: row.ready_to_close_at === null ? null : { at: row.ready_to_close_at, workOrderId: row.ready_to_close_work_order },
       },
       photos: photos.map((p) => ({
         id: p.id,
