@@ -310,7 +310,7 @@ function renderDetail(): void {
     h(
       'li',
       { class: 'report', 'data-number': r.number },
-      h('div', { class: 'report-head' }, h('strong', null, r.number), h('span', { class: 'muted' }, ` · ${bilingual(r.category)[0]} · ${fmtDate(r.createdAt)}`)),
+      h('div', { class: 'report-head' }, h('strong', null, r.number), h('span', { class: 'muted' }, ` · ${bilingual(r.category)[0]} · ${fmtDate(r.createdAt.slice(0, 10))}`)),
       r.description ? h('p', { class: 'report-desc' }, r.description) : h('p', { class: 'muted' }, tr('no_description')),
       r.photos.length
         ? h('ul', { class: 'photo-grid' }, ...r.photos.map((p, i) => h('li', { class: 'photo' }, h('a', { href: p.url, target: '_blank', rel: 'noopener' }, h('img', { src: p.thumbUrl, alt: `${tr('citizen_photo')} ${i + 1} · ${r.number}`, loading: 'lazy' })))))
