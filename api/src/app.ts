@@ -26,6 +26,7 @@ import { registriesRoutes } from './modules/registries/registries.routes.ts';
 import { staffTilesRoutes, triageRoutes } from './modules/triage/triage.routes.ts';
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { crewRoutes } from './modules/crew/crew.routes.ts';
+import { assignmentRoutes } from './modules/registries/assignment.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps) {
   app.use(authContext(deps));
   app.route('/api', authRoutes(deps));
   app.route('/api', auditRoutes(deps));
+  app.route('/api', assignmentRoutes(deps));
   app.route('/api', registriesRoutes(deps));
   app.route('/api', triageRoutes(deps));
   app.route('/api', statsRoutes(deps));

@@ -45,6 +45,7 @@ import {
   type WorkOrderRow,
 } from './registries.sql.ts';
 import { followWorkOrder } from './report-follow-up.ts';
+import { deriveKind } from './assignment.sql.ts';
 import { insertInspection, listDue, listInspections, type InspectionRow } from './inspections.sql.ts';
 
 const WRITERS = ['dispatcher', 'technician'] as const;
@@ -215,7 +216,7 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
     const assetId = body.assetId ?? incidents.find((i) => i.asset_id !== null)?.asset_id ?? undefined;
     const asset = assetId !== undefined ? await getAssetRef(sql, assetId) : undefined;
     if (assetId !== undefined && !asset) throw unprocessable('unknown_asset', `no asset ${assetId}`);
-    const kind = body.kind ?? (asset ? kindForLayer(asset.layer_id, asset.layer_group) : null);
+    const kind = body.kind ?? (asset ? kindForLayer(asset.layer_id, asset.layer_group) : null) ?? (await deriveKind(sql, body.incidentIds)).kind;
     if (!kind) throw unprocessable('kind_required', 'give a registry kind: it cannot be derived from this asset');
     const departmentId = body.departmentId ?? incidents[0]?.department_id ?? staff.departmentId;
     if (!departmentId) throw unprocessable('department_required', 'give a departmentId');
