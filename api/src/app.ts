@@ -33,6 +33,7 @@ import { networksRoutes, publicOutagesRoutes } from './modules/networks/networks
 import { riskZonesRoutes } from './modules/risk-zones/risk-zones.routes.ts';
 import { alertsRoutes, capRoutes } from './modules/alerts/alerts.routes.ts';
 import { subscriptionsRoutes } from './modules/alerts/subscriptions.routes.ts';
+import { assignmentRoutes } from './modules/registries/assignment.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps) {
   app.use(authContext(deps));
   app.route('/api', authRoutes(deps));
   app.route('/api', auditRoutes(deps));
+  app.route('/api', assignmentRoutes(deps));
   app.route('/api', registriesRoutes(deps));
   app.route('/api', triageRoutes(deps));
   app.route('/api', statsRoutes(deps));

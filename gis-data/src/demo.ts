@@ -16,6 +16,7 @@ import { fingerprintRows, generateLayer, loadGenerated, readBoundary } from './g
 import { transliterate } from './generate/names.ts';
 import { importLayerFile } from './import/import-file.ts';
 import { loadDemoRiskZones } from './risk-zones-demo.ts';
+import { loadCommunities } from './communities.ts';
 import { loadManifest, sourcePath, toLayerInput, type Manifest, type ManifestLayer } from './manifest.ts';
 
 export interface LoadDemoOptions {
@@ -43,7 +44,8 @@ export async function loadDemoMunicipality(sql: Pool, opts: LoadDemoOptions = {}
   log(`catalogue: ${manifest.layers.length} layers`);
 
   const districts = await loadDistricts(sql, manifest);
-  log(`districts: ${districts}`);
+  const communities = await loadCommunities(sql, manifest.municipality);
+  log(`districts: ${districts} boundaries, ${communities} municipal communities (generated)`);
 
   for (const layer of manifest.layers) {
     const t0 = performance.now();
@@ -148,14 +150,17 @@ async function loadDistricts(sql: Pool, manifest: Manifest): Promise<number> {
   for (const u of units) {
     if (u === own) continue;
     const name = String(u.properties.name);
-    const level = u.properties.level === 'municipality' ? 'municipality' : 'district';
+    // The sector's other units belong to neighbouring municipalities: named on the map, never a
+    // district of this one (communities.ts makes those).
+    const level = 'neighbour' as const;
+    const isMunicipality = u.properties.level === 'municipality';
     const stem = name.replace(/^ΔΗΜΟΤΙΚΗ ΕΝΟΤΗΤΑ |^ΔΗΜΟΣ /, '');
     rows.push({
       code: String(u.properties.code),
       level,
       // Greek capitals carry no accents, so the source's upper case is kept as written.
       nameEl: name,
-      nameEn: `${level === 'municipality' ? 'Municipality' : 'Municipal unit'} of ${titleCase(transliterate(stem))}`,
+      nameEn: `${isMunicipality ? 'Municipality' : 'Municipal unit'} of ${titleCase(transliterate(stem))}`,
       population: typeof u.properties.population_2021 === 'number' ? u.properties.population_2021 : null,
       geometry: u.geometry,
     });

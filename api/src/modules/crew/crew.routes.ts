@@ -24,6 +24,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { canRead, canWrite, denied } from '../auth/authz.ts';
 import { checkUpload, makeDerivatives, photoPaths, PHOTO_MAX_BYTES, writeFileDurably } from '../incidents/photos.ts';
 import { addPhoto, setWorkOrderStatus, transitionRoles } from '../registries/registries.sql.ts';
+import { followWorkOrder } from '../registries/report-follow-up.ts';
 import { CrewNoteSchema, CrewTransitionSchema, OpId, PHOTO_PHASES } from './crew.schema.ts';
 import {
   claimOp,
@@ -69,6 +70,17 @@ export function crewOrderJson(w: CrewOrderRow) {
     finishedAt: w.finished_at,
     updatedAt: w.updated_at,
     notes: w.notes,
+    /** Where to go: a geo: URI opens the phone's own maps / navigation app at the site. */
+    navigateUri: `geo:${w.lat.toFixed(6)},${w.lon.toFixed(6)}?q=${w.lat.toFixed(6)},${w.lon.toFixed(6)}`,
+    reports: w.reports.map((r) => ({
+      id: r.id,
+      number: r.number,
+      status: r.status,
+      category: r.category,
+      description: r.description,
+      createdAt: r.createdAt,
+      photos: r.photos.map((p) => ({ url: photoUrl(p.sha256), thumbUrl: photoUrl(p.thumbSha256) })),
+    })),
     photos: w.photos.map((p) => ({ id: p.id, phase: p.phase, url: photoUrl(p.sha256), thumbUrl: photoUrl(p.thumbSha256 ?? p.sha256), addedAt: p.addedAt })),
   };
 }
@@ -77,7 +89,7 @@ const ownedBy = (w: { department_id: string; crew: number[] }) => ({ departmentI
 
 const opMismatch = () => unprocessable('op_id_reused', 'this operation id was already used for a different change');
 
-export function crewRoutes({ sql, config }: AppDeps) {
+export function crewRoutes({ sql, config, boss }: AppDeps) {
   const app = new Hono();
 
   /** The work order for a change by the caller: 404 outside their read scope, 403 outside write. */
@@ -140,7 +152,8 @@ export function crewRoutes({ sql, config }: AppDeps) {
       if (!roles) throw new AppError(409, 'invalid_transition', `a work order cannot go from ${w.status} to ${body.to}`);
       if (staff.role !== 'admin' && !roles.includes(staff.role)) throw denied('work_order', id, true, `your role cannot move work from ${w.status} to ${body.to}`);
       await setWorkOrderStatus(tx, id, body.to, staff.id, null);
-      await setOpResult(tx, body.opId, { from: w.status, to: body.to });
+      const followUp = await followWorkOrder(tx, { c, boss, actorUserId: staff.id }, { workOrderId: id, from: w.status, to: body.to, publicNote: body.publicNote ?? null });
+      await setOpResult(tx, body.opId, { from: w.status, to: body.to, reportsMoved: followUp.moved.length, readyToClose: followUp.readyToClose.length });
       // Same action as the registries' own transition route: one history whichever screen moved it.
       await recordAudit(tx, c, {
         action: 'work_order.transition',

@@ -45,6 +45,8 @@ import {
   updateWorkOrder,
   type WorkOrderRow,
 } from './registries.sql.ts';
+import { followWorkOrder } from './report-follow-up.ts';
+import { deriveKind } from './assignment.sql.ts';
 import { insertInspection, listDue, listInspections, type InspectionRow } from './inspections.sql.ts';
 
 const WRITERS = ['dispatcher', 'technician'] as const;
@@ -133,7 +135,7 @@ function limitParam(value: string | undefined, dflt: number, max: number): numbe
 
 const ownedBy = (w: WorkOrderRow) => ({ departmentId: w.department_id, assignees: w.crew.map((m) => m.id) });
 
-export function registriesRoutes({ sql }: AppDeps) {
+export function registriesRoutes({ sql, boss }: AppDeps) {
   const app = new Hono();
 
   /** Loads a work order the caller may read (else 404, audited), optionally locked for update. */
@@ -210,7 +212,7 @@ export function registriesRoutes({ sql }: AppDeps) {
     const assetId = body.assetId ?? incidents.find((i) => i.asset_id !== null)?.asset_id ?? undefined;
     const asset = assetId !== undefined ? await getAssetRef(sql, assetId) : undefined;
     if (assetId !== undefined && !asset) throw unprocessable('unknown_asset', `no asset ${assetId}`);
-    const kind = body.kind ?? (asset ? kindForLayer(asset.layer_id, asset.layer_group) : null);
+    const kind = body.kind ?? (asset ? kindForLayer(asset.layer_id, asset.layer_group) : null) ?? (await deriveKind(sql, body.incidentIds)).kind;
     if (!kind) throw unprocessable('kind_required', 'give a registry kind: it cannot be derived from this asset');
     const departmentId = body.departmentId ?? incidents[0]?.department_id ?? staff.departmentId;
     if (!departmentId) throw unprocessable('department_required', 'give a departmentId');
@@ -286,6 +288,7 @@ export function registriesRoutes({ sql }: AppDeps) {
       if (!roles) throw new AppError(409, 'invalid_transition', `a work order cannot go from ${w.status} to ${body.to}`);
       if (staff.role !== 'admin' && !roles.includes(staff.role)) throw denied('work_order', id, true, `your role cannot move work from ${w.status} to ${body.to}`);
       await setWorkOrderStatus(tx, id, body.to, staff.id, body.reason ?? null);
+      const followUp = await followWorkOrder(tx, { c, boss, actorUserId: staff.id }, { workOrderId: id, from: w.status, to: body.to, publicNote: body.publicNote ?? null });
       const after = (await getWorkOrder(tx, id))!;
       await recordAudit(tx, c, {
         action: 'work_order.transition',
@@ -295,9 +298,9 @@ export function registriesRoutes({ sql }: AppDeps) {
         after: { status: after.status },
         reason: body.reason ?? null,
       });
-      return after;
+      return { after, followUp };
     });
-    return c.json({ workOrder: workOrderJson(updated) });
+    return c.json({ workOrder: workOrderJson(updated.after), reports: updated.followUp });
   });
 
   app.post('/registries/work-orders/:id/photos', requireStaff(['dispatcher', 'technician', 'crew']), async (c) => {

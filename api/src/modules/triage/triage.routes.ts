@@ -28,7 +28,8 @@ import { writableIncident } from '../incidents/incidents.service.ts';
 import { changeStatus, isTransitionAllowed, setModeration, type IncidentOwnerRow } from '../incidents/incidents.sql.ts';
 import { photoPaths } from '../incidents/photos.ts';
 import { kindForLayer } from '../registries/registries.schema.ts';
-import { getAssetRef, getWorkOrder, insertWorkOrder, listWorkOrders, setIncidents } from '../registries/registries.sql.ts';
+import { getAssetRef, getWorkOrder, insertWorkOrder, invalidCrew, listWorkOrders, setCrew, setIncidents } from '../registries/registries.sql.ts';
+import { deriveKind } from '../registries/assignment.sql.ts';
 import { listInspections } from '../registries/inspections.sql.ts';
 import {
   BulkSchema,
@@ -329,7 +330,9 @@ export function triageRoutes(deps: AppDeps) {
         },
       };
     }
-    const photoBase = `${config.publicUrl}/api/triage/photos`;
+    // Relative: the control room may be opened under another host name than PUBLIC_URL, and its
+    // content security policy only allows images from the page's own origin.
+    const photoBase = '/api/triage/photos';
     return c.json({
       incident: {
         ...queueItem(row),
@@ -342,6 +345,8 @@ export function triageRoutes(deps: AppDeps) {
         // The reporter's contact is for the people who act on the report, not for read-only roles.
         contact: writable ? { name: row.reporter_name, email: row.reporter_email, phone: row.reporter_phone } : null,
         mergedDuplicates: merged,
+        // The crew finished the work answering this report and its category needs a check first.
+        readyToClose: row.ready_to_close_at === null ? null : { at: row.ready_to_close_at, workOrderId: row.ready_to_close_work_order },
       },
       photos: photos.map((p) => ({
         id: p.id,
@@ -532,8 +537,11 @@ export function triageRoutes(deps: AppDeps) {
         select asset_id from incidents where id = any(${body.incidentIds}::bigint[]) and asset_id is not null
         order by array_position(${body.incidentIds}::bigint[], id) limit 1`;
       const asset = withAsset ? await getAssetRef(tx, withAsset.asset_id) : undefined;
-      const kind = body.kind ?? (asset ? kindForLayer(asset.layer_id, asset.layer_group) : null);
+      // The asset's layer first, else the reports' category (migrations/0081).
+      const kind = body.kind ?? (asset ? kindForLayer(asset.layer_id, asset.layer_group) : null) ?? (await deriveKind(tx, body.incidentIds)).kind;
       if (!kind) throw unprocessable('kind_required', 'give a registry kind: it cannot be derived from these reports');
+      const badCrew = await invalidCrew(tx, body.crew);
+      if (badCrew.length) throw unprocessable('invalid_crew', 'crew members must be enabled crew or technician accounts', { userIds: badCrew });
       const departmentId = body.departmentId ?? ordered[0]!.department_id;
       if (!(await departmentExists(tx, departmentId))) throw unprocessable('unknown_department', `no department ${departmentId}`);
       if (!canWrite(staff, { departmentId })) throw denied('department', departmentId, true, 'cannot open work for another department');
@@ -554,8 +562,9 @@ export function triageRoutes(deps: AppDeps) {
         createdBy: staff.id,
       });
       await setIncidents(tx, woId, body.incidentIds);
+      await setCrew(tx, woId, body.crew);
       const w = (await getWorkOrder(tx, woId))!;
-      await recordAudit(tx, c, { action: 'work_order.create', objectType: 'work_order', objectId: woId, after: { kind, status: w.status, departmentId, assetId: w.asset_id, incidentIds: body.incidentIds, from: 'triage' } });
+      await recordAudit(tx, c, { action: 'work_order.create', objectType: 'work_order', objectId: woId, after: { kind, status: w.status, departmentId, assetId: w.asset_id, incidentIds: body.incidentIds, crew: body.crew, from: 'triage' } });
       for (const inc of ordered) {
         await insertEvent(tx, { incidentId: inc.id, kind: 'work_order', note: `work order ${woId}`, public: false, actorUserId: staff.id });
         if (body.startIncidents && (inc.status === 'submitted' || inc.status === 'acknowledged')) {
@@ -566,7 +575,7 @@ export function triageRoutes(deps: AppDeps) {
       }
       return w;
     });
-    return c.json({ workOrder: { id: created.id, kind: created.kind, title: created.title, status: created.status, department: created.department_id, asset: created.asset_id, incidentIds: created.incident_ids } }, 201);
+    return c.json({ workOrder: { id: created.id, kind: created.kind, title: created.title, status: created.status, department: created.department_id, asset: created.asset_id, incidentIds: created.incident_ids, crew: created.crew } }, 201);
   });
 
   return app;
