@@ -1,5 +1,5 @@
--- Append-only audit log (RELIABILITY rule 8, Z10): who did what to which object, when (UTC), with
--- the data before and after. Three locks on history:
+-- Append-only audit log (docs/reliability.md rule 8, Z10): who did what to which object, when
+-- (UTC), with the data before and after. Three locks on history:
 --   1. municipal_app has INSERT and SELECT only (no UPDATE, DELETE, TRUNCATE);
 --   2. triggers raise on UPDATE, DELETE and TRUNCATE, so even the table owner cannot rewrite it
 --      without first dropping a trigger (DDL that is itself visible);
@@ -10,7 +10,8 @@
 
 create table audit_events (
   id bigint generated always as identity primary key,
-  -- Chain order, assigned under a lock in the insert trigger (identity values can commit out of order).
+  -- Chain order, assigned under a lock in the insert trigger (identity values can commit out of
+  -- order).
   seq bigint not null unique,
   at timestamptz not null default now(),
   actor_user_id bigint,

@@ -57,7 +57,7 @@ export function structureFindings(path: string, text: string): string[] {
       }
     }
   }
-  if (/\.\.\/\.\.\/shared\/|\.\.\/shared\/|'\.\.\/shared'/.test(text)) findings.push(`${path}: reaches outside the repository (../shared)`);
+  if (/\.\.\/\.\.\/shared\/|\.\.\/shared\/|'\.\.\/shared'/.test(text)) findings.push(`${path}: reaches outside the repository (into a shared folder beside it)`);
   return findings;
 }
 

@@ -9,8 +9,8 @@ import { AppError, badRequest, unprocessable } from '../../errors.ts';
 /**
  * JSON endpoints accept only `application/json` (415 otherwise). A browser cannot send that
  * content type cross-origin without a CORS preflight, which this server never grants, so
- * together with the Origin check this closes CSRF on JSON routes (ASVS 3.5.2, RELIABILITY Z12).
- * Then the body is parsed (400) and validated by a strict schema (422): unknown fields such as
+ * together with the Origin check this closes CSRF on JSON routes (ASVS 3.5.2, docs/reliability.md
+ * Z12). Then the body is parsed (400) and validated by a strict schema (422): unknown fields such as
  * `approved_by` are refused, never silently written.
  */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {

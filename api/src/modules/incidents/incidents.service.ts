@@ -85,7 +85,10 @@ export function stableUuid(name: string): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
 
-/** pg-boss send inside our postgres.js transaction (RELIABILITY rule 6): the job exists iff the write commits. */
+/**
+ * pg-boss send inside our postgres.js transaction (docs/reliability.md rule 6): the job exists iff
+ * the write commits.
+ */
 export async function enqueueInTx<N extends JobName>(boss: PgBoss | null, tx: Db, name: N, data: JobPayloads[N], id: string): Promise<void> {
   if (!boss) return;
   const db = { executeSql: async (text: string, values: unknown[] = []) => ({ rows: await tx.unsafe(text, values as never[]) }) };
