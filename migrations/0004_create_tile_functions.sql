@@ -35,15 +35,13 @@ language sql stable parallel safe as $$
            limit p_max) s
 $$;
 
--- (Replaced by 0006_create_tile_grid.sql, which adds the low-zoom count grid; kept as first
--- applied.) One MVT tile of one public layer; the MVT layer is named after the layer id. Returns
--- null for an unknown or non-public layer and an empty bytea for an empty tile.
+-- (Replaced by 0006_create_tile_grid.sql, which adds the low-zoom count grid; kept as first applied.)
+-- One MVT tile of one public layer; the MVT layer is named after the layer id. Returns null for an
+-- unknown or non-public layer and an empty bytea for an empty tile.
 --   raw mode:   at most 8,000 features in the tile: every feature with id, name, condition,
---               criticality and up to 8 small scalar attributes; lines/polygons pre-simplified by
---               one tile unit below z17.
+--               criticality and up to 8 small scalar attributes; lines/polygons pre-simplified by one tile unit below z17.
 --   dense mode: points -> a 128x128 grid of counts (<= 16,384 features, ~15 B each);
---               lines/polygons -> the largest `lim` features wider than one screen pixel,
---               simplified,
+--               lines/polygons -> the largest `lim` features wider than one screen pixel, simplified,
 --               plus a 64x64 grid of counts for the rest (<= 4,096 + lim features). `lim` starts at
 --               2,000 and is divided by 4 until the tile fits the byte budget.
 -- Stable, not immutable: the tables change. Parallel workers are off in this cluster (they made

@@ -10,8 +10,7 @@
 
 create table audit_events (
   id bigint generated always as identity primary key,
-  -- Chain order, assigned under a lock in the insert trigger (identity values can commit out of
-  -- order).
+  -- Chain order, assigned under a lock in the insert trigger (identity values can commit out of order).
   seq bigint not null unique,
   at timestamptz not null default now(),
   actor_user_id bigint,

@@ -1,11 +1,11 @@
 /**
- * I1 and I2 of docs/benchmarks.md, standalone: `node bench/incidents/incidents-bench.ts [--seconds
- * 10]`.
+ * I1 and I2 of docs/benchmarks.md, standalone:
+ *   `node bench/incidents/incidents-bench.ts [--seconds 10]`.
  *
  * I1: report POST (no photo) with asset link, through the real app on loopback (autocannon,
  *     10 connections) against the floor: the same transaction (counter row + KNN link + insert)
- *     through `pgbench -M prepared`. Then p99 at half the measured rate. Target ≥ 0.5x, p99 < 100
- * ms. I2: photo pipeline per 12 MP JPEG (decode, rotate, resize 2048, re-encode, thumbnail) against
+ *     through `pgbench -M prepared`. Then p99 at half the measured rate. Target ≥ 0.5x, p99 < 100 ms.
+ * I2: photo pipeline per 12 MP JPEG (decode, rotate, resize 2048, re-encode, thumbnail) against
  *     sharp resize alone on the same input. Target ≤ 1.3x.
  *
  * Uses its own database `bench_incidents` on the local cluster (or DATABASE_URL's server).
