@@ -50,7 +50,9 @@ import {
   listPhotos,
   listPublicEvents,
   setModeration,
+  findIncidentOwner,
 } from './incidents.sql.ts';
+import { canRead } from '../auth/authz.ts';
 import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
 import { incidentStreamHub } from './incidents.stream.ts';
 import { checkUpload, photoPaths, PHOTO_MAX_BYTES, PHOTO_MAX_PER_REPORT, writeFileDurably } from './photos.ts';
@@ -344,8 +346,11 @@ export function incidentsRoutes(deps: AppDeps) {
     let duplicateId: number | null = null;
     if (duplicateOf) {
       const [y, s] = parseProtocolNumber(duplicateOf) ?? [0, 0];
-      const original = await findIncidentIdByNumber(sql, y, s);
-      if (!original || original.id === id) throw unprocessable('invalid_duplicate_of', 'duplicateOf must be another report');
+      const found = await findIncidentIdByNumber(sql, y, s);
+      const original = found && (await findIncidentOwner(sql, found.id));
+      // A report the caller may not read answers like one that does not exist (no probing).
+      const visible = original && canRead(c.get('staff'), { departmentId: original.department_id, assignees: original.assigned_to === null ? [] : [original.assigned_to] });
+      if (!original || !visible || original.id === id) throw unprocessable('invalid_duplicate_of', 'duplicateOf must be another report');
       duplicateId = original.id;
     }
     if (status === 'rejected' && !note) throw unprocessable('reason_required', 'a rejection needs a note: the reason the citizen will read');
