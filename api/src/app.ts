@@ -8,6 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { toHttpError } from './errors.ts';
 import { clientAddress } from './http/client-ip.ts';
 import { bodyLimits } from './http/body-limit.ts';
+import { heavyGetLimit } from './http/rate-limit.ts';
 import { AccessDenied } from './modules/auth/authz.ts';
 import { recordAudit } from './modules/audit/audit.ts';
 import type { AppDeps } from './deps.ts';
@@ -75,6 +76,8 @@ export function createApp(deps: AppDeps) {
   // Every route has a body cap (1 MiB unless http/body-limit.ts lists a route's own), checked
   // before any handler reads a byte.
   app.use(bodyLimits());
+  // Per-client budgets for the public reads that cost most (http/rate-limit.ts).
+  app.use(heavyGetLimit());
 
   app.onError(async (err, c) => {
     // Refusals are audited here, after the handler's transaction is gone (auth/authz.ts).

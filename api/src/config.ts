@@ -28,6 +28,10 @@ export interface Config {
    * address keys every rate limit and the audit log. @default none (the socket peer only)
    */
   trustProxy: TrustProxy;
+  /** Whole-layer downloads streaming at once; more answer 503, so slow readers cannot take the pool. @default 3 */
+  exportConcurrency: number;
+  /** A download whose client has not taken the next chunk for this long is ended, freeing its connection. @default 30000 */
+  exportWriteTimeoutMs: number;
 }
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
@@ -49,6 +53,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM ?? 'Δήμος Πειραιώς <noreply@localhost>',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    exportConcurrency: Number(env.EXPORT_CONCURRENCY ?? 3),
+    exportWriteTimeoutMs: Number(env.EXPORT_WRITE_TIMEOUT_MS ?? 30_000),
     ...overrides,
   };
   return Object.freeze(config);
