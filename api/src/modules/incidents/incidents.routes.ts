@@ -54,6 +54,7 @@ import {
 } from './incidents.sql.ts';
 import { canRead } from '../auth/authz.ts';
 import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
+import { streamRegistry } from '../../http/streams.ts';
 import { incidentStreamHub } from './incidents.stream.ts';
 import { checkUpload, photoPaths, PHOTO_MAX_BYTES, PHOTO_MAX_PER_REPORT, writeFileDurably } from './photos.ts';
 
@@ -478,7 +479,7 @@ export function incidentsRoutes(deps: AppDeps) {
   /** Server-sent events: `incident` events (a public Feature), id = feed id; resumable by Last-Event-ID. */
   app.get('/public/incidents/stream', async (c) => {
     const last = lastEventId(c);
-    return serveFeed(c, incidentStreamHub(sql, logger), { event: 'incident', last, select: (e) => e.feature });
+    return serveFeed(c, incidentStreamHub(sql, logger), { event: 'incident', last, select: (e) => e.feature, registry: streamRegistry(sql, logger) });
   });
 
   return app;

@@ -20,7 +20,8 @@ import { parseId } from '../../http/request.ts';
 import { readJson, requireStaff, type Staff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { allows, canRead, canWrite, denied, rowScope, type RowScope } from '../auth/authz.ts';
-import { departmentExists } from '../auth/auth.sql.ts';
+import { departmentExists, isSessionLive } from '../auth/auth.sql.ts';
+import { streamRegistry } from '../../http/streams.ts';
 import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
 import { INCIDENT_STATUSES, OPEN_STATUSES } from '../incidents/incidents.schema.ts';
 import { enqueueInTx, stableUuid } from '../../jobs.ts';
@@ -271,9 +272,12 @@ export function triageRoutes(deps: AppDeps) {
 
   /** Live changes for the control room: `incident` events with staff fields, resumable by Last-Event-ID. */
   app.get('/triage/stream', requireStaff(), async (c) => {
-    const scope = rowScope(c.get('staff'), 'read');
+    const staff = c.get('staff');
+    const scope = rowScope(staff, 'read');
     const last = lastEventId(c);
-    return serveFeed(c, staffStreamHub(sql, logger), { event: 'incident', last, select: (e) => streamFeature(e, scope) });
+    // The session is re-checked while the stream is open: a disabled user stops receiving (Z5).
+    const session = { id: staff.sessionId, alive: () => isSessionLive(sql, staff.sessionId) };
+    return serveFeed(c, staffStreamHub(sql, logger), { event: 'incident', last, select: (e) => streamFeature(e, scope), registry: streamRegistry(sql, logger), session });
   });
 
   // ---- detail ----------------------------------------------------------------------------------
