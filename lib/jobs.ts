@@ -8,7 +8,12 @@ export interface JobPayloads {
   'status-email': { eventId: number };
   /** Scheduled every minute: mark SLA breaches and notify departments (no payload). */
   'sla-check': Record<string, never>;
+  /** Scheduled hourly: remove upload and photo files no row points at (no payload). */
+  'file-sweep': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
-export const JOB_NAMES: JobName[] = ['layer-import', 'photo-process', 'status-email', 'sla-check'];
+export const JOB_NAMES: JobName[] = ['layer-import', 'photo-process', 'status-email', 'sla-check', 'file-sweep'];
+
+/** The dead-letter queue of a queue: jobs that failed every retry land there for an operator. */
+export const deadLetterQueue = (name: JobName) => `${name}-dead`;

@@ -30,6 +30,7 @@ import { registriesRoutes } from './modules/registries/registries.routes.ts';
 import { staffTilesRoutes, triageRoutes } from './modules/triage/triage.routes.ts';
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { crewRoutes } from './modules/crew/crew.routes.ts';
+import { jobsRoutes } from './modules/jobs/jobs.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', statsRoutes(deps));
   app.route('/tiles/staff', staffTilesRoutes(deps));
   app.route('/api', crewRoutes(deps));
+  app.route('/api', jobsRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', openapiRoutes(deps));
   app.route('/api', layersRoutes(deps));

@@ -7,7 +7,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Config } from '../../api/src/config.ts';
 import type { Pool } from '../../api/src/db.ts';
 import type { Logger } from '../../api/src/logger.ts';
-import { JOB_NAMES } from '../../lib/jobs.ts';
+import { deadLetterQueue, JOB_NAMES } from '../../lib/jobs.ts';
 import { handlers } from './handlers/index.ts';
 
 export interface WorkerDeps {
@@ -17,10 +17,22 @@ export interface WorkerDeps {
   logger: Logger;
 }
 
+/**
+ * Retries back off exponentially with jitter (5 s, ~10 s, ~20 s … at most 10 min, pg-boss
+ * retryBackoff), and a job that fails every retry is copied to `<queue>-dead` instead of being
+ * dropped silently; the dead-letter counts are on GET /api/jobs (RELIABILITY F11).
+ */
+export const QUEUE_OPTIONS = { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 3600 } as const;
+
+
 export async function createQueues(boss: PgBoss): Promise<void> {
   for (const name of JOB_NAMES) {
-    const existing = await boss.getQueue(name);
-    if (!existing) await boss.createQueue(name, { retryLimit: 2, retryDelay: 5, expireInSeconds: 3600 });
+    const dead = deadLetterQueue(name);
+    // Dead letters are kept for an operator to look at, not retried.
+    if (!(await boss.getQueue(dead))) await boss.createQueue(dead, { retryLimit: 0, retentionSeconds: 30 * 24 * 3600 });
+    const options = { ...QUEUE_OPTIONS, deadLetter: dead };
+    if (await boss.getQueue(name)) await boss.updateQueue(name, options);
+    else await boss.createQueue(name, options);
   }
 }
 
@@ -37,4 +49,6 @@ export async function createWorker(deps: WorkerDeps): Promise<void> {
   }
   // SLA breaches are marked within a minute of falling due (pg-boss cron: one job per minute cluster-wide).
   await deps.boss.schedule('sla-check', '* * * * *');
+  // Orphaned upload and photo files are removed once an hour.
+  await deps.boss.schedule('file-sweep', '17 * * * *');
 }

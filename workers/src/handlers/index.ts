@@ -4,6 +4,7 @@ import { handleLayerImport } from './layer-import.ts';
 import { handlePhotoProcess } from './photo-process.ts';
 import { handleStatusEmail } from './status-email.ts';
 import { handleSlaCheck } from './sla-check.ts';
+import { handleFileSweep } from './file-sweep.ts';
 
 export type Handler<N extends JobName> = (deps: WorkerDeps, data: JobPayloads[N]) => Promise<void>;
 
@@ -14,5 +15,8 @@ export const handlers: { [N in JobName]?: Handler<N> } = {
   'status-email': handleStatusEmail,
   'sla-check': async (deps) => {
     await handleSlaCheck(deps);
+  },
+  'file-sweep': async (deps) => {
+    await handleFileSweep(deps);
   },
 };
