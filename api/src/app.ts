@@ -31,6 +31,7 @@ import { staffTilesRoutes, triageRoutes } from './modules/triage/triage.routes.t
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { crewRoutes } from './modules/crew/crew.routes.ts';
 import { jobsRoutes } from './modules/jobs/jobs.routes.ts';
+import { layerPublicationRoutes } from './modules/layers/publication.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps) {
   app.route('/tiles/staff', staffTilesRoutes(deps));
   app.route('/api', crewRoutes(deps));
   app.route('/api', jobsRoutes(deps));
+  app.route('/api', layerPublicationRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', openapiRoutes(deps));
   app.route('/api', layersRoutes(deps));

@@ -51,21 +51,42 @@ export interface LayerInput {
   attribution?: string;
   attributeSchema?: Record<string, unknown>;
   sortOrder?: number;
+  /** Attribute keys the public may see; omitted keeps the layer's current list (none for a new layer). */
+  publicAttributes?: string[];
 }
 
 /** Creates or updates a catalogue entry (the manifest is the source; re-running is harmless). */
 export async function upsertLayer(sql: Db, l: LayerInput): Promise<void> {
   await sql`
-    insert into layers (id, name_el, name_en, layer_group, geometry_type, style, is_public, synthetic, source, licence, attribution, attribute_schema, sort_order)
+    insert into layers (id, name_el, name_en, layer_group, geometry_type, style, is_public, synthetic, source, licence, attribution, attribute_schema, sort_order, public_attributes)
     values (${l.id}, ${l.nameEl}, ${l.nameEn}, ${l.group}, ${l.geometryType}, ${sql.json((l.style ?? {}) as never)},
-            ${l.isPublic ?? true}, ${l.synthetic ?? false}, ${l.source ?? ''}, ${l.licence ?? ''}, ${l.attribution ?? ''},
-            ${sql.json((l.attributeSchema ?? {}) as never)}, ${l.sortOrder ?? 0})
+            ${l.isPublic ?? false}, ${l.synthetic ?? false}, ${l.source ?? ''}, ${l.licence ?? ''}, ${l.attribution ?? ''},
+            ${sql.json((l.attributeSchema ?? {}) as never)}, ${l.sortOrder ?? 0}, ${l.publicAttributes ?? null})
     on conflict (id) do update set
       name_el = excluded.name_el, name_en = excluded.name_en, layer_group = excluded.layer_group,
       geometry_type = excluded.geometry_type, style = excluded.style, is_public = excluded.is_public,
       synthetic = excluded.synthetic, source = excluded.source, licence = excluded.licence,
       attribution = excluded.attribution, attribute_schema = excluded.attribute_schema, sort_order = excluded.sort_order,
+      public_attributes = coalesce(excluded.public_attributes, layers.public_attributes),
       updated_at = now()`;
+}
+
+/** Publishes or withdraws a layer and sets the attribute keys the public may see. */
+export async function setLayerPublication(sql: Db, id: string, p: { isPublic?: boolean; publicAttributes?: string[] }): Promise<boolean> {
+  const rows = await sql`
+    update layers
+       set is_public = coalesce(${p.isPublic ?? null}::boolean, is_public),
+           public_attributes = coalesce(${p.publicAttributes ?? null}::text[], public_attributes),
+           version = version + 1,
+           updated_at = now()
+     where id = ${id}
+     returning id`;
+  return rows.length > 0;
+}
+
+/** Keeps what a layer already shows; a layer never chosen for gets its data's candidate keys (the demo). */
+export async function adoptCandidateAttributes(sql: Db, id: string): Promise<void> {
+  await sql`update layers set public_attributes = layer_attribute_candidates(${id}, 1000) where id = ${id} and public_attributes is null`;
 }
 
 /**
@@ -89,12 +110,13 @@ export interface AssetFeature {
 
 /**
  * An asset's attributes as shown to the caller: staff see every attribute; the public sees only the
- * keys that pass is_public_attribute_key (the same allowlist tiles and open data use).
+ * layer's published keys (layer_attribute_keys: its allowlist, through the denylist), as tiles and
+ * open data do.
  */
 function propertiesFor(sql: Db, full: boolean) {
   return full
     ? sql`a.properties`
-    : sql`(select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) from jsonb_each(a.properties) e where is_public_attribute_key(e.key))`;
+    : sql`(select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) from jsonb_each(a.properties) e where e.key = any(layer_attribute_keys(a.layer_id, 1000)))`;
 }
 
 /** Assets of a layer inside a bbox, keyset-paged by id; fetches limit+1 to know if more exist. */
