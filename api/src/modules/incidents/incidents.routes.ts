@@ -61,6 +61,8 @@ import { checkUpload, photoPaths, PHOTO_MAX_BYTES, PHOTO_MAX_PER_REPORT, writeFi
 const NUMBER_PATH = '/incidents/:year{[0-9]{4}}/:seq{[0-9]{1,6}}';
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const HASH_FILE = /^([0-9a-f]{64})\.jpg$/;
+/** Public photos: five minutes in any cache, then revalidated, so hiding a report withdraws them. */
+const PUBLIC_PHOTO_CACHE = 'public, max-age=300, must-revalidate';
 const CATEGORY_ID = /^[a-z][a-z0-9_]{1,62}$/;
 
 function numberParam(c: Context): string {
@@ -272,7 +274,12 @@ export function incidentsRoutes(deps: AppDeps) {
       where a.status = 'ready' and not p.sensitive and (a.sha256 = ${m[1]} or a.thumb_sha256 = ${m[1]})
       limit 1`;
     if (!row) throw notFound();
-    return servePhoto(c, m[1], 'public, max-age=31536000, immutable');
+    // Not immutable: a report hidden later must be able to withdraw its photos, so shared caches
+    // keep one for minutes and then revalidate (the hash is the ETag, a 304 costs one lookup).
+    const etag = `"${m[1]}"`;
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, { ETag: etag, 'Cache-Control': PUBLIC_PHOTO_CACHE });
+    c.header('ETag', etag);
+    return servePhoto(c, m[1], PUBLIC_PHOTO_CACHE);
   });
 
   async function servePhoto(c: Context, hash: string, cacheControl: string) {
