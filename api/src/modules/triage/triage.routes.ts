@@ -47,7 +47,7 @@ import { applyChanges } from './triage.service.ts';
 import {
   countQueue,
   findNearbyDuplicates,
-  findPhotoOwner,
+  findPhotoOwners,
   getAssetDetail,
   getStaffIncident,
   insertEvent,
@@ -377,8 +377,8 @@ export function triageRoutes(deps: AppDeps) {
   app.get('/triage/photos/:file', requireStaff(), async (c) => {
     const m = HASH_FILE.exec(c.req.param('file'));
     if (!m) throw notFound();
-    const owner = await findPhotoOwner(sql, m[1]!);
-    if (!owner || !canRead(c.get('staff'), { departmentId: owner.department_id, assignees: owner.assigned_to === null ? [] : [owner.assigned_to] })) throw notFound();
+    const owners = await findPhotoOwners(sql, m[1]!);
+    if (!owners.some((o) => canRead(c.get('staff'), { departmentId: o.department_id, assignees: o.assigned_to === null ? [] : [o.assigned_to] }))) throw notFound();
     let bytes: Buffer;
     try {
       bytes = await readFile(photoPaths(config.dataDir).derivative(m[1]!));
