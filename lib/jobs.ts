@@ -8,6 +8,8 @@ export interface JobPayloads {
   'status-email': { eventId: number };
   /** Scheduled every minute: mark SLA breaches and notify departments (no payload). */
   'sla-check': Record<string, never>;
+  /** Scheduled hourly: remove upload and photo files no row points at (no payload). */
+  'file-sweep': Record<string, never>;
   /** An alert was issued: cut its pending delivery ledger into chunk jobs (alerts row id). */
   'alert-fan-out': { alertId: number };
   /** Send one chunk of an alert's ledger (ledger ids fromId..toId, at most 1,000 rows). */
@@ -17,17 +19,30 @@ export interface JobPayloads {
 }
 
 export type JobName = keyof JobPayloads;
-export const JOB_NAMES: JobName[] = ['layer-import', 'photo-process', 'status-email', 'sla-check', 'alert-fan-out', 'alert-deliver', 'alert-confirm-email'];
+export const JOB_NAMES: JobName[] = ['layer-import', 'photo-process', 'status-email', 'sla-check', 'file-sweep', 'alert-fan-out', 'alert-deliver', 'alert-confirm-email'];
 
-/** Dead-letter queues: jobs that used up their retries land here for an operator to see and re-drive. */
-export const DEAD_LETTER_QUEUES = ['alert-deliver-dead'] as const;
+/** The dead-letter queue of a queue: jobs that failed every retry land there for an operator. */
+export const deadLetterQueue = (name: JobName) => `${name}-dead`;
+
+export interface QueueOptions {
+  retryLimit?: number;
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  retryDelayMax?: number;
+  expireInSeconds?: number;
+}
 
 /**
- * Per-queue options over the defaults of createQueues. Alert chunks retry with exponential
- * backoff and jitter (pg-boss retryBackoff) for about an hour, then go to the dead-letter queue
- * (RELIABILITY F11); re-driving one is safe because the ledger decides what is still to send.
+ * Every queue: retries back off exponentially with jitter (5 s, ~10 s, ~20 s … at most 10 min,
+ * pg-boss retryBackoff), then the job goes to its dead-letter queue, counted on GET /api/jobs
+ * (docs/reliability.md F11), instead of being dropped silently.
  */
-export const QUEUE_OPTIONS: Partial<Record<JobName, { retryLimit?: number; retryDelay?: number; retryBackoff?: boolean; retryDelayMax?: number; expireInSeconds?: number; deadLetter?: string }>> = {
-  'alert-deliver': { retryLimit: 8, retryDelay: 15, retryBackoff: true, retryDelayMax: 900, expireInSeconds: 900, deadLetter: 'alert-deliver-dead' },
-  'alert-fan-out': { retryLimit: 5, retryDelay: 5, retryBackoff: true },
+export const DEFAULT_QUEUE_OPTIONS: QueueOptions = { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 3600 };
+
+/**
+ * Per-queue departures from the defaults. Alert chunks keep retrying for about an hour before
+ * they are dead-lettered; re-driving one is safe because the ledger decides what is still to send.
+ */
+export const QUEUE_OPTIONS: Partial<Record<JobName, QueueOptions>> = {
+  'alert-deliver': { retryLimit: 8, retryDelay: 15, retryDelayMax: 900, expireInSeconds: 900 },
 };

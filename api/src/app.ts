@@ -8,6 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { toHttpError } from './errors.ts';
 import { clientAddress } from './http/client-ip.ts';
 import { bodyLimits } from './http/body-limit.ts';
+import { heavyGetLimit } from './http/rate-limit.ts';
 import { AccessDenied } from './modules/auth/authz.ts';
 import { recordAudit } from './modules/audit/audit.ts';
 import type { AppDeps } from './deps.ts';
@@ -34,6 +35,8 @@ import { riskZonesRoutes } from './modules/risk-zones/risk-zones.routes.ts';
 import { alertsRoutes, capRoutes } from './modules/alerts/alerts.routes.ts';
 import { subscriptionsRoutes } from './modules/alerts/subscriptions.routes.ts';
 import { assignmentRoutes } from './modules/registries/assignment.routes.ts';
+import { jobsRoutes } from './modules/jobs/jobs.routes.ts';
+import { layerPublicationRoutes } from './modules/layers/publication.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -80,6 +83,8 @@ export function createApp(deps: AppDeps) {
   // Every route has a body cap (1 MiB unless http/body-limit.ts lists a route's own), checked
   // before any handler reads a byte.
   app.use(bodyLimits());
+  // Per-client budgets for the public reads that cost most (http/rate-limit.ts).
+  app.use(heavyGetLimit());
 
   app.onError(async (err, c) => {
     // Refusals are audited here, after the handler's transaction is gone (auth/authz.ts).
@@ -108,6 +113,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api', alertsRoutes(deps));
   app.route('/cap', capRoutes(deps));
   app.route('/api', subscriptionsRoutes(deps));
+  app.route('/api', jobsRoutes(deps));
+  app.route('/api', layerPublicationRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', openapiRoutes(deps));
   // Public read paths that tolerate replica lag read from DATABASE_READ_URL when it is set.

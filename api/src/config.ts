@@ -39,6 +39,10 @@ export interface Config {
   capIdentifierPrefix: string;
   /** VAPID key pair and subject for Web Push of alerts; null public key disables push. */
   vapid: { publicKey: string; privateKey: string; subject: string } | null;
+  /** Whole-layer downloads streaming at once; more answer 503, so slow readers cannot take the pool. @default 3 */
+  exportConcurrency: number;
+  /** A download whose client has not taken the next chunk for this long is ended, freeing its connection. @default 30000 */
+  exportWriteTimeoutMs: number;
 }
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
@@ -66,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     capSender: env.CAP_SENDER ?? `civil-protection@${capHost}`,
     capIdentifierPrefix: env.CAP_IDENTIFIER_PREFIX ?? capHost.toUpperCase(),
     vapid: env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: env.VAPID_SUBJECT ?? `mailto:${env.CAP_SENDER ?? `civil-protection@${capHost}`}` } : null,
+    exportConcurrency: Number(env.EXPORT_CONCURRENCY ?? 3),
+    exportWriteTimeoutMs: Number(env.EXPORT_WRITE_TIMEOUT_MS ?? 30_000),
     ...overrides,
   };
   return Object.freeze(config);

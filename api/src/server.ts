@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { createSql } from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { migrate } from './migrate.ts';
+import { streamRegistry } from './http/streams.ts';
 import { createWorker } from '../../workers/src/worker.ts';
 
 export interface Platform {
@@ -37,7 +38,13 @@ export async function startPlatform(config: Config, options: { workers?: boolean
     url,
     port,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Open event streams would keep server.close() waiting forever: end them first, so a
+      // SIGTERM reaches the graceful pg-boss stop below (RELIABILITY F5).
+      const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+      streamRegistry(sql, logger).closeAll('server shutting down');
+      // Idle keep-alive sockets are not requests in flight; let them go too.
+      (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      await closing;
       await boss.stop({ graceful: true, timeout: 10_000 });
       await sql.end({ timeout: 5 });
       await readSql?.end({ timeout: 5 });

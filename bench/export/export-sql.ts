@@ -46,8 +46,8 @@ export async function ensureSubsetLayer(sql: Pool, source: string, every: number
     await tx`delete from assets where layer_id = ${id}`;
     await tx`delete from layers where id = ${id}`;
     await tx`
-      insert into layers (id, name_el, name_en, layer_group, geometry_type, style, is_public, synthetic, source, licence, attribution, attribute_schema, sort_order)
-      select ${id}, name_el || ' (1/' || ${every}::int || ')', name_en || ' (1/' || ${every}::int || ')', layer_group, geometry_type, style, is_public, synthetic, source, licence, attribution, attribute_schema, sort_order
+      insert into layers (id, name_el, name_en, layer_group, geometry_type, style, is_public, synthetic, source, licence, attribution, attribute_schema, sort_order, public_attributes)
+      select ${id}, name_el || ' (1/' || ${every}::int || ')', name_en || ' (1/' || ${every}::int || ')', layer_group, geometry_type, style, is_public, synthetic, source, licence, attribution, attribute_schema, sort_order, public_attributes
         from layers where id = ${source}`;
     await tx`
       insert into assets (layer_id, external_id, name, properties, condition, criticality, install_date, geom)

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
 import type { Geometry } from 'geojson';
 import type { Pool } from '../../api/src/db.ts';
-import { refreshLayerExtent, upsertLayer } from './import/catalogue.sql.ts';
+import { adoptCandidateAttributes, refreshLayerExtent, upsertLayer } from './import/catalogue.sql.ts';
 import { deleteLayerAssets, setLayerSource, upsertDistrict, type DistrictInput } from './demo.sql.ts';
 import { fingerprintRows, generateLayer, loadGenerated, readBoundary } from './generate/index.ts';
 import { transliterate } from './generate/names.ts';
@@ -82,6 +82,9 @@ export async function loadDemoMunicipality(sql: Pool, opts: LoadDemoOptions = {}
       log(`${layer.id}: ${n} generated (${ms(t0)})`);
     }
   }
+  // The demo's published layers show what their data offers (minus personal-looking keys): the
+  // choice an operator makes at import, made once here; a later choice is kept on reload.
+  for (const layer of manifest.layers) await adoptCandidateAttributes(sql, layer.id);
   // Network topology (valves, tanks, service connections) for the traces; only networks whose
   // layers changed are rebuilt, so a second load still changes nothing.
   // network_build() is the topology's one home (migrations); the API and the import job call it too.

@@ -7,7 +7,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Config } from '../../api/src/config.ts';
 import type { Pool } from '../../api/src/db.ts';
 import type { Logger } from '../../api/src/logger.ts';
-import { DEAD_LETTER_QUEUES, JOB_NAMES, QUEUE_OPTIONS } from '../../lib/jobs.ts';
+import { deadLetterQueue, DEFAULT_QUEUE_OPTIONS, JOB_NAMES, QUEUE_OPTIONS } from '../../lib/jobs.ts';
 import { handlers } from './handlers/index.ts';
 
 export interface WorkerDeps {
@@ -17,13 +17,18 @@ export interface WorkerDeps {
   logger: Logger;
 }
 
+/**
+ * Every queue gets its options (lib/jobs.ts: backoff with jitter, then a dead-letter queue) on
+ * every start, so a changed policy reaches queues created by an older version too.
+ */
 export async function createQueues(boss: PgBoss): Promise<void> {
-  for (const name of DEAD_LETTER_QUEUES) {
-    if (!(await boss.getQueue(name))) await boss.createQueue(name);
-  }
   for (const name of JOB_NAMES) {
-    const existing = await boss.getQueue(name);
-    if (!existing) await boss.createQueue(name, { retryLimit: 2, retryDelay: 5, expireInSeconds: 3600, ...QUEUE_OPTIONS[name] });
+    const dead = deadLetterQueue(name);
+    // Dead letters are kept for an operator to look at, not retried.
+    if (!(await boss.getQueue(dead))) await boss.createQueue(dead, { retryLimit: 0, retentionSeconds: 30 * 24 * 3600 });
+    const options = { ...DEFAULT_QUEUE_OPTIONS, ...QUEUE_OPTIONS[name], deadLetter: dead };
+    if (await boss.getQueue(name)) await boss.updateQueue(name, options);
+    else await boss.createQueue(name, options);
   }
 }
 
@@ -40,4 +45,6 @@ export async function createWorker(deps: WorkerDeps): Promise<void> {
   }
   // SLA breaches are marked within a minute of falling due (pg-boss cron: one job per minute cluster-wide).
   await deps.boss.schedule('sla-check', '* * * * *');
+  // Orphaned upload and photo files are removed once an hour.
+  await deps.boss.schedule('file-sweep', '17 * * * *');
 }

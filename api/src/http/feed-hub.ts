@@ -9,6 +9,7 @@ import { streamSSE } from 'hono/streaming';
 import type { Pool } from '../db.ts';
 import { badRequest } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { StreamRegistry } from './streams.ts';
 
 export interface FeedHub<E extends { id: number }> {
   subscribe(fn: (events: E[]) => void): () => void;
@@ -89,22 +90,37 @@ export function lastEventId(c: Context): number | null {
   return Number(text);
 }
 
+/** A private stream's session: re-checked every `everyMs` and ended at once when revoked. */
+export interface StreamSession {
+  id: number;
+  /** Whether the session is still live (not signed out, expired or its user disabled). */
+  alive: () => Promise<boolean>;
+  /** @default 15000 */
+  everyMs?: number;
+}
+
 /**
  * Serves a hub as server-sent events: `ready`, then the replay after Last-Event-ID (or `reset`
  * when too much was missed), then live events; events a client may not see are dropped by
- * `select` (which may also reshape them). Keep-alive comments every 25 s.
+ * `select` (which may also reshape them). Keep-alive comments every 25 s. Every stream is in the
+ * process's registry (closed on shutdown); a staff stream also ends with its session, checked on
+ * revocation (NOTIFY) and on an interval, with a final `signed-out` event.
  */
 export async function serveFeed<E extends { id: number }>(
   c: Context,
   hub: FeedHub<E>,
-  o: { event: string; last: number | null; select: (e: E) => unknown | null },
+  o: { event: string; last: number | null; select: (e: E) => unknown | null; registry: StreamRegistry; session?: StreamSession },
 ) {
   await hub.ready();
+  if (o.session) await o.registry.ready();
   return streamSSE(c, async (stream) => {
     let queue: E[] = [];
     let replaying = true;
+    let ended: string | null = null;
+    let wake: (() => void) | null = null;
     const send = async (events: E[]) => {
       for (const e of events) {
+        if (ended) return;
         const data = o.select(e);
         if (data === null || data === undefined) continue;
         await stream.writeSSE({ id: String(e.id), event: o.event, data: JSON.stringify(data) });
@@ -114,22 +130,61 @@ export async function serveFeed<E extends { id: number }>(
       if (replaying) queue.push(...events);
       else void send(events).catch(() => {});
     });
-    stream.onAbort(() => unsubscribe());
-    await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 });
-    let replayedMax = o.last ?? 0;
-    if (o.last !== null) {
-      const { events, reset } = await hub.replay(o.last);
-      if (reset) await stream.writeSSE({ event: 'reset', data: '{"reason":"too many missed events, reload the map"}' });
-      else await send(events);
-      for (const e of events) replayedMax = Math.max(replayedMax, e.id);
+    const unregister = o.registry.add({
+      sessionId: o.session?.id,
+      close(reason) {
+        ended ??= reason;
+        wake?.();
+      },
+    });
+    stream.onAbort(() => {
+      unsubscribe();
+      unregister();
+      wake?.();
+    });
+    try {
+      await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 });
+      let replayedMax = o.last ?? 0;
+      if (o.last !== null) {
+        const { events, reset } = await hub.replay(o.last);
+        if (reset) await stream.writeSSE({ event: 'reset', data: '{"reason":"too many missed events, reload the map"}' });
+        else await send(events);
+        for (const e of events) replayedMax = Math.max(replayedMax, e.id);
+      }
+      replaying = false;
+      await send(queue.filter((e) => e.id > replayedMax || o.last === null));
+      queue = [];
+      const keepAliveMs = 25_000;
+      const checkMs = o.session?.everyMs ?? 15_000;
+      let nextKeepAlive = Date.now() + keepAliveMs;
+      let nextCheck = Date.now() + checkMs;
+      while (!stream.aborted && !ended) {
+        const until = Math.min(nextKeepAlive, o.session ? nextCheck : Infinity) - Date.now();
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, Math.max(0, until));
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        wake = null;
+        if (stream.aborted || ended) break;
+        if (o.session && Date.now() >= nextCheck) {
+          nextCheck = Date.now() + checkMs;
+          if (!(await o.session.alive().catch(() => true))) ended = 'session ended';
+        }
+        if (!ended && Date.now() >= nextKeepAlive) {
+          nextKeepAlive = Date.now() + keepAliveMs;
+          await stream.write(': keep-alive\n\n');
+        }
+      }
+      if (ended && !stream.aborted) {
+        const event = o.session ? 'signed-out' : 'closing';
+        await stream.writeSSE({ event, data: JSON.stringify({ reason: ended }) }).catch(() => {});
+      }
+    } finally {
+      unsubscribe();
+      unregister();
     }
-    replaying = false;
-    await send(queue.filter((e) => e.id > replayedMax || o.last === null));
-    queue = [];
-    while (!stream.aborted) {
-      await stream.sleep(25_000);
-      if (!stream.aborted) await stream.write(': keep-alive\n\n');
-    }
-    unsubscribe();
   });
 }

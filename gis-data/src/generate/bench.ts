@@ -3,7 +3,7 @@
  * municipality's bbox. Rows are generated lazily and COPYed, so memory stays flat in N.
  */
 import type { Pool } from '../../../api/src/db.ts';
-import { upsertLayer, refreshLayerExtent } from '../import/catalogue.sql.ts';
+import { adoptCandidateAttributes, upsertLayer, refreshLayerExtent } from '../import/catalogue.sql.ts';
 import { loadManifest } from '../manifest.ts';
 import { loadGenerated, type AssetRow, type Condition } from './copy.ts';
 import { round7 } from './geometry.ts';
@@ -187,6 +187,7 @@ export async function generateBenchLayers(sql: Pool, opts: BenchOptions): Promis
       await tx`delete from assets where layer_id = ${l.id}`;
       await loadGenerated(tx, l.id, benchRows(l.id, n, seed, bbox));
       await refreshLayerExtent(tx, l.id);
+      await adoptCandidateAttributes(tx, l.id);
       // Recorded with the rows, in the same transaction: a failed load never looks complete.
       await tx`update layers set source = ${source} where id = ${l.id}`;
       const seconds = (performance.now() - started) / 1000;

@@ -51,21 +51,32 @@ export interface LayerInput {
   attribution?: string;
   attributeSchema?: Record<string, unknown>;
   sortOrder?: number;
+  /** Attribute keys the public may see; omitted keeps the layer's current list (none for a new layer). */
+  publicAttributes?: string[];
 }
 
-/** Creates or updates a catalogue entry (the manifest is the source; re-running is harmless). */
+/**
+ * Creates or updates a catalogue entry (the manifest is the source; re-running is harmless). A new
+ * layer is private until an administrator publishes it, and shows no attribute until chosen.
+ */
 export async function upsertLayer(sql: Db, l: LayerInput): Promise<void> {
   await sql`
-    insert into layers (id, name_el, name_en, layer_group, geometry_type, style, is_public, synthetic, source, licence, attribution, attribute_schema, sort_order)
+    insert into layers (id, name_el, name_en, layer_group, geometry_type, style, is_public, synthetic, source, licence, attribution, attribute_schema, sort_order, public_attributes)
     values (${l.id}, ${l.nameEl}, ${l.nameEn}, ${l.group}, ${l.geometryType}, ${sql.json((l.style ?? {}) as never)},
-            ${l.isPublic ?? true}, ${l.synthetic ?? false}, ${l.source ?? ''}, ${l.licence ?? ''}, ${l.attribution ?? ''},
-            ${sql.json((l.attributeSchema ?? {}) as never)}, ${l.sortOrder ?? 0})
+            ${l.isPublic ?? false}, ${l.synthetic ?? false}, ${l.source ?? ''}, ${l.licence ?? ''}, ${l.attribution ?? ''},
+            ${sql.json((l.attributeSchema ?? {}) as never)}, ${l.sortOrder ?? 0}, ${l.publicAttributes ?? null})
     on conflict (id) do update set
       name_el = excluded.name_el, name_en = excluded.name_en, layer_group = excluded.layer_group,
       geometry_type = excluded.geometry_type, style = excluded.style, is_public = excluded.is_public,
       synthetic = excluded.synthetic, source = excluded.source, licence = excluded.licence,
       attribution = excluded.attribution, attribute_schema = excluded.attribute_schema, sort_order = excluded.sort_order,
+      public_attributes = coalesce(excluded.public_attributes, layers.public_attributes),
       updated_at = now()`;
+}
+
+/** Keeps what a layer already shows; a layer never chosen for gets its data's candidate keys (the demo). */
+export async function adoptCandidateAttributes(sql: Db, id: string): Promise<void> {
+  await sql`update layers set public_attributes = layer_attribute_candidates(${id}, 1000) where id = ${id} and public_attributes is null`;
 }
 
 /**

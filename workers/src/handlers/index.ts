@@ -7,6 +7,7 @@ import { handleSlaCheck } from './sla-check.ts';
 import { handleAlertFanOut } from './alert-fan-out.ts';
 import { handleAlertDeliver } from './alert-deliver.ts';
 import { handleAlertConfirmEmail } from './alert-confirm-email.ts';
+import { handleFileSweep } from './file-sweep.ts';
 
 export type Handler<N extends JobName> = (deps: WorkerDeps, data: JobPayloads[N]) => Promise<void>;
 
@@ -25,4 +26,7 @@ export const handlers: { [N in JobName]?: Handler<N> } = {
     await handleAlertDeliver(deps, data);
   },
   'alert-confirm-email': handleAlertConfirmEmail,
+  'file-sweep': async (deps) => {
+    await handleFileSweep(deps);
+  },
 };

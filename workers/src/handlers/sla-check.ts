@@ -7,13 +7,16 @@
  *      run (a concurrent run skips the locked rows and re-checks the predicate);
  *   2. the same transaction writes the internal timeline row, the audit row (actor: system) and
  *      the notification ledger row (primary key incident_id);
- *   3. sending claims pending ledger rows with SKIP LOCKED, one digest per department, and marks
- *      them sent; a Message-ID derived from the report ids makes a resend recognisable.
+ *   3. sending claims pending ledger rows (status 'sending', committed, SKIP LOCKED), one digest
+ *      per department, sends with no transaction or row lock open, then marks them sent; a claim
+ *      abandoned by a crash is taken again after the lease, and a Message-ID derived from the
+ *      report ids makes the resend recognisable.
  * Addresses never reach the logs: ids and counts only.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../../api/src/hash.ts';
 import type { WorkerDeps } from '../worker.ts';
 import { createEmailChannel, type EmailChannel } from '../channels/email.ts';
+import { CLAIM_LEASE_SECONDS } from './status-email.ts';
 
 /** Reports marked per run; a backlog drains over consecutive runs. */
 const MARK_BATCH = 5000;
@@ -94,45 +97,54 @@ export async function handleSlaCheck(deps: WorkerDeps & { email?: EmailChannel }
   let retry = false;
   try {
     for (const { department_id } of departments) {
-      await sql.begin(async (tx) => {
-        const pending = await tx<(Breach & { attempts: number })[]>`
-          select n.incident_id as id, i.protocol_number as number, n.department_id, i.category_id, i.sla_due_at, n.attempts
-          from sla_breach_notifications n join incidents i on i.id = n.incident_id
-          where n.department_id = ${department_id} and n.status = 'pending'
+      // Claim a batch in one committed statement; the send below holds no lock.
+      const pending = await sql<(Breach & { attempts: number })[]>`
+        with c as (
+          select n.incident_id from sla_breach_notifications n
+          where n.department_id = ${department_id}
+            and (n.status = 'pending' or (n.status = 'sending' and n.claimed_at < now() - make_interval(secs => ${CLAIM_LEASE_SECONDS})))
           order by n.incident_id
           limit 500
-          for update of n skip locked`;
-        if (pending.length === 0) return;
-        const ids = pending.map((p) => p.id);
-        const [dept] = await tx<{ email: string | null; name_el: string; name_en: string }[]>`
-          select email, name_el, name_en from departments where id = ${department_id}`;
-        if (!dept?.email) {
-          // No routing address: the breach stays visible in the queue and on the map.
-          await tx`update sla_breach_notifications set status = 'skipped', error = 'no_department_email' where incident_id = any(${ids}::bigint[])`;
-          result.skipped += ids.length;
-          return;
-        }
-        channel ??= createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom });
-        const { subject, text } = renderBreachEmail(dept, pending, config.publicUrl);
-        const key = `sla-${department_id}-${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 16)}`;
-        const r = await channel.send({ to: dept.email, subject, text, idempotencyKey: key });
-        if (r.ok) {
-          await tx`
-            update sla_breach_notifications set status = 'sent', attempts = attempts + 1, message_id = ${r.messageId ?? null}, sent_at = now(), error = null
-            where incident_id = any(${ids}::bigint[])`;
-          result.notified += ids.length;
-          return;
-        }
-        const rows = await tx<{ status: string }[]>`
-          update sla_breach_notifications
-          set attempts = attempts + 1, error = ${r.error ?? 'error'},
-              status = case when ${!r.retryable} or attempts + 1 >= ${MAX_ATTEMPTS} then 'failed' else 'pending' end
-          where incident_id = any(${ids}::bigint[])
-          returning status`;
-        result.failed += rows.filter((x) => x.status === 'failed').length;
-        if (rows.some((x) => x.status === 'pending')) retry = true;
-        logger.warn('sla breach email failed', { department: department_id, count: ids.length, error: r.error });
-      });
+          for update of n skip locked
+        ),
+        claimed as (
+          update sla_breach_notifications n set status = 'sending', claimed_at = now(), attempts = n.attempts + 1
+          from c where n.incident_id = c.incident_id
+          returning n.incident_id, n.department_id, n.attempts
+        )
+        select cl.incident_id as id, i.protocol_number as number, cl.department_id, i.category_id, i.sla_due_at, cl.attempts
+        from claimed cl join incidents i on i.id = cl.incident_id
+        order by cl.incident_id`;
+      if (pending.length === 0) continue;
+      const ids = pending.map((p) => p.id);
+      const [dept] = await sql<{ email: string | null; name_el: string; name_en: string }[]>`
+        select email, name_el, name_en from departments where id = ${department_id}`;
+      if (!dept?.email) {
+        // No routing address: the breach stays visible in the queue and on the map.
+        await sql`update sla_breach_notifications set status = 'skipped', error = 'no_department_email', claimed_at = null where incident_id = any(${ids}::bigint[])`;
+        result.skipped += ids.length;
+        continue;
+      }
+      channel ??= createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+      const { subject, text } = renderBreachEmail(dept, pending, config.publicUrl);
+      const key = `sla-${department_id}-${sha256Hex(ids.join(',')).slice(0, 16)}`;
+      const r = await channel.send({ to: dept.email, subject, text, idempotencyKey: key });
+      if (r.ok) {
+        await sql`
+          update sla_breach_notifications set status = 'sent', message_id = ${r.messageId ?? null}, sent_at = now(), error = null
+          where incident_id = any(${ids}::bigint[])`;
+        result.notified += ids.length;
+        continue;
+      }
+      const rows = await sql<{ status: string }[]>`
+        update sla_breach_notifications
+        set error = ${r.error ?? 'error'}, claimed_at = null,
+            status = case when ${!r.retryable} or attempts >= ${MAX_ATTEMPTS} then 'failed' else 'pending' end
+        where incident_id = any(${ids}::bigint[])
+        returning status`;
+      result.failed += rows.filter((x) => x.status === 'failed').length;
+      if (rows.some((x) => x.status === 'pending')) retry = true;
+      logger.warn('sla breach email failed', { department: department_id, count: ids.length, error: r.error });
     }
   } finally {
     if (channel && !deps.email) channel.close();

@@ -1,8 +1,10 @@
 /**
  * status-email: tells a report's subscribers that its status changed. Idempotent under pg-boss
- * re-delivery (docs/reliability.md rule 5): the ledger status_email_deliveries has one row per
- * (event, subscriber); a row marked sent is never sent again. Only failures a retry can fix make the
- * job throw (pg-boss then retries it).
+ * re-delivery (docs/reliability.md rule 5): the ledger status_email_deliveries has one row per (event,
+ * subscriber). Each delivery is claimed (committed) before it is sent, so overlapping runs never
+ * both send it; a row marked sent is never sent again; a claim abandoned by a crash is taken
+ * again after the lease with the same idempotency key (Message-ID). Only failures a retry can
+ * fix make the job throw (pg-boss then retries it, with backoff).
  */
 import type { WorkerDeps } from '../worker.ts';
 import { createEmailChannel, type EmailChannel } from '../channels/email.ts';
@@ -18,6 +20,8 @@ const STATUS_NAMES: Record<string, { el: string; en: string }> = {
 };
 
 const MAX_ATTEMPTS = 3;
+/** A claim older than this belongs to a worker that died mid-send. */
+export const CLAIM_LEASE_SECONDS = 600;
 
 interface EventRow {
   event_id: number;
@@ -69,30 +73,36 @@ export async function handleStatusEmail(deps: WorkerDeps & { email?: EmailChanne
   const pending = await sql<{ subscriber_id: number; email: string; locale: 'el' | 'en' }[]>`
     select d.subscriber_id, s.email, s.locale
     from status_email_deliveries d join incident_subscribers s on s.id = d.subscriber_id
-    where d.event_id = ${data.eventId} and d.status = 'pending'
+    where d.event_id = ${data.eventId}
+      and (d.status = 'pending' or (d.status = 'sending' and d.claimed_at < now() - make_interval(secs => ${CLAIM_LEASE_SECONDS})))
     order by d.subscriber_id`;
   if (pending.length === 0) return;
   const channel = deps.email ?? createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom });
   let retry = false;
   try {
     for (const p of pending) {
+      // Claim first, committed on its own: whoever gets the row sends it, nobody else does.
+      const [claim] = await sql<{ attempts: number }[]>`
+        update status_email_deliveries set status = 'sending', claimed_at = now(), attempts = attempts + 1
+        where event_id = ${data.eventId} and subscriber_id = ${p.subscriber_id}
+          and (status = 'pending' or (status = 'sending' and claimed_at < now() - make_interval(secs => ${CLAIM_LEASE_SECONDS})))
+        returning attempts`;
+      if (!claim) continue;
       const { subject, text } = renderStatusEmail(event, p.locale, config.publicUrl);
       const r = await channel.send({ to: p.email, subject, text, idempotencyKey: `status-${data.eventId}-${p.subscriber_id}` });
       if (r.ok) {
         await sql`
-          update status_email_deliveries set status = 'sent', attempts = attempts + 1, message_id = ${r.messageId ?? null}, sent_at = now(), error = null
+          update status_email_deliveries set status = 'sent', message_id = ${r.messageId ?? null}, sent_at = now(), error = null
           where event_id = ${data.eventId} and subscriber_id = ${p.subscriber_id}`;
         continue;
       }
-      const [row] = await sql<{ attempts: number }[]>`
-        update status_email_deliveries
-        set attempts = attempts + 1, error = ${r.error ?? 'error'},
-            status = case when ${!r.retryable} or attempts + 1 >= ${MAX_ATTEMPTS} then 'failed' else 'pending' end
-        where event_id = ${data.eventId} and subscriber_id = ${p.subscriber_id}
-        returning attempts`;
+      const failed = !r.retryable || claim.attempts >= MAX_ATTEMPTS;
+      await sql`
+        update status_email_deliveries set error = ${r.error ?? 'error'}, status = ${failed ? 'failed' : 'pending'}, claimed_at = null
+        where event_id = ${data.eventId} and subscriber_id = ${p.subscriber_id}`;
       // Ids and codes only: never the address.
-      logger.warn('status email failed', { eventId: data.eventId, subscriberId: p.subscriber_id, error: r.error, attempts: row.attempts });
-      if (r.retryable && row.attempts < MAX_ATTEMPTS) retry = true;
+      logger.warn('status email failed', { eventId: data.eventId, subscriberId: p.subscriber_id, error: r.error, attempts: claim.attempts });
+      if (!failed) retry = true;
     }
   } finally {
     if (!deps.email) channel.close();

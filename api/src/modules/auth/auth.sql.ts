@@ -102,6 +102,14 @@ export interface SessionUserRow {
  * The session behind a token hash, if it is alive: not past its absolute expiry, used within the
  * idle limit, and its user still enabled. Dead sessions are simply not found.
  */
+/** Whether a session still stands (not signed out, not expired, its user enabled): for open streams. */
+export async function isSessionLive(sql: Db, sessionId: number): Promise<boolean> {
+  const rows = await sql`
+    select 1 from sessions s join users u on u.id = s.user_id
+    where s.id = ${sessionId} and s.expires_at > now() and u.disabled_at is null`;
+  return rows.length > 0;
+}
+
 export async function findLiveSession(sql: Db, tokenSha256: Buffer, idleSeconds: number): Promise<SessionUserRow | undefined> {
   const [row] = await sql<SessionUserRow[]>`
     select s.id as session_id, s.last_seen_at, u.id as user_id, u.email, u.name, u.role, u.department_id

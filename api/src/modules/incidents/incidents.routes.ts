@@ -50,14 +50,19 @@ import {
   listPhotos,
   listPublicEvents,
   setModeration,
+  findIncidentOwner,
 } from './incidents.sql.ts';
+import { canRead } from '../auth/authz.ts';
 import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
+import { streamRegistry } from '../../http/streams.ts';
 import { incidentStreamHub } from './incidents.stream.ts';
 import { checkUpload, photoPaths, PHOTO_MAX_BYTES, PHOTO_MAX_PER_REPORT, writeFileDurably } from './photos.ts';
 
 const NUMBER_PATH = '/incidents/:year{[0-9]{4}}/:seq{[0-9]{1,6}}';
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const HASH_FILE = /^([0-9a-f]{64})\.jpg$/;
+/** Public photos: five minutes in any cache, then revalidated, so hiding a report withdraws them. */
+const PUBLIC_PHOTO_CACHE = 'public, max-age=300, must-revalidate';
 const CATEGORY_ID = /^[a-z][a-z0-9_]{1,62}$/;
 
 function numberParam(c: Context): string {
@@ -269,7 +274,12 @@ export function incidentsRoutes(deps: AppDeps) {
       where a.status = 'ready' and not p.sensitive and (a.sha256 = ${m[1]} or a.thumb_sha256 = ${m[1]})
       limit 1`;
     if (!row) throw notFound();
-    return servePhoto(c, m[1], 'public, max-age=31536000, immutable');
+    // Not immutable: a report hidden later must be able to withdraw its photos, so shared caches
+    // keep one for minutes and then revalidate (the hash is the ETag, a 304 costs one lookup).
+    const etag = `"${m[1]}"`;
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, { ETag: etag, 'Cache-Control': PUBLIC_PHOTO_CACHE });
+    c.header('ETag', etag);
+    return servePhoto(c, m[1], PUBLIC_PHOTO_CACHE);
   });
 
   async function servePhoto(c: Context, hash: string, cacheControl: string) {
@@ -344,8 +354,11 @@ export function incidentsRoutes(deps: AppDeps) {
     let duplicateId: number | null = null;
     if (duplicateOf) {
       const [y, s] = parseProtocolNumber(duplicateOf) ?? [0, 0];
-      const original = await findIncidentIdByNumber(sql, y, s);
-      if (!original || original.id === id) throw unprocessable('invalid_duplicate_of', 'duplicateOf must be another report');
+      const found = await findIncidentIdByNumber(sql, y, s);
+      const original = found && (await findIncidentOwner(sql, found.id));
+      // A report the caller may not read answers like one that does not exist (no probing).
+      const visible = original && canRead(c.get('staff'), { departmentId: original.department_id, assignees: original.assigned_to === null ? [] : [original.assigned_to] });
+      if (!original || !visible || original.id === id) throw unprocessable('invalid_duplicate_of', 'duplicateOf must be another report');
       duplicateId = original.id;
     }
     if (status === 'rejected' && !note) throw unprocessable('reason_required', 'a rejection needs a note: the reason the citizen will read');
@@ -473,7 +486,7 @@ export function incidentsRoutes(deps: AppDeps) {
   /** Server-sent events: `incident` events (a public Feature), id = feed id; resumable by Last-Event-ID. */
   app.get('/public/incidents/stream', async (c) => {
     const last = lastEventId(c);
-    return serveFeed(c, incidentStreamHub(sql, logger), { event: 'incident', last, select: (e) => e.feature });
+    return serveFeed(c, incidentStreamHub(sql, logger), { event: 'incident', last, select: (e) => e.feature, registry: streamRegistry(sql, logger) });
   });
 
   return app;

@@ -12,13 +12,14 @@ let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   db = await createTestDb();
   app = createApp({ sql: db.sql, config: loadConfig({ DATABASE_URL: db.url }, { maxPageSize: 50 }), logger: silentLogger, boss: null });
-  await upsertLayer(db.sql, { id: 'lamps', nameEl: 'Φωτιστικά', nameEn: 'Lamps', group: 'network', geometryType: 'point' });
+  await upsertLayer(db.sql, { id: 'lamps', nameEl: 'Φωτιστικά', nameEn: 'Lamps', group: 'network', geometryType: 'point', isPublic: true, publicAttributes: ['watts'] });
   await upsertLayer(db.sql, { id: 'gas', nameEl: 'Αέριο', nameEn: 'Gas', group: 'network', geometryType: 'line', isPublic: false });
   await db.sql`insert into assets (layer_id, external_id, name, properties, geom)
     select 'lamps', 'L' || g, 'Lamp ' || g, jsonb_build_object('watts', 40 + g % 3), st_setsrid(st_makepoint(23.62 + g / 10000.0, 37.94), 4326)
       from generate_series(1, 120) g`;
   await db.sql`insert into assets (layer_id, name, properties, geom) values ('gas', 'main', '{"pressure_bar": 4}', st_geomfromtext('LINESTRING(23.62 37.94, 23.63 37.95)', 4326))`;
-  await upsertLayer(db.sql, { id: 'libraries', nameEl: 'Βιβλιοθήκες', nameEn: 'Libraries', group: 'building', geometryType: 'point' });
+  // Published with every key its data offers: the denylist still keeps Email and contact_phone out.
+  await upsertLayer(db.sql, { id: 'libraries', nameEl: 'Βιβλιοθήκες', nameEn: 'Libraries', group: 'building', geometryType: 'point', isPublic: true, publicAttributes: ['Email', 'contact_phone', 'Type'] });
   await db.sql`insert into assets (layer_id, name, properties, geom) values ('libraries', 'Central', '{"Email": "canary.librarian@example.org", "contact_phone": "+30 210 000 0000", "Type": "public"}', st_setsrid(st_makepoint(23.63, 37.945), 4326))`;
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { Db } from '../../db.ts';
 import type { BBox } from '../../../../lib/geo.ts';
 
-export { getLayer, refreshLayerExtent, upsertLayer, type LayerInput, type LayerRow } from '../../../../gis-data/src/import/catalogue.sql.ts';
+export { adoptCandidateAttributes, getLayer, refreshLayerExtent, upsertLayer, type LayerInput, type LayerRow } from '../../../../gis-data/src/import/catalogue.sql.ts';
 import { LAYER_COLUMNS, type LayerRow } from '../../../../gis-data/src/import/catalogue.sql.ts';
 
 export async function listLayers(sql: Db, opts: { publicOnly: boolean }): Promise<LayerRow[]> {
@@ -9,6 +9,19 @@ export async function listLayers(sql: Db, opts: { publicOnly: boolean }): Promis
     `select ${LAYER_COLUMNS} from layers where ($1::boolean is false or is_public) order by sort_order, id`,
     [opts.publicOnly],
   );
+}
+
+/** Publishes or withdraws a layer and sets the attribute keys the public may see. */
+export async function setLayerPublication(sql: Db, id: string, p: { isPublic?: boolean; publicAttributes?: string[] }): Promise<boolean> {
+  const rows = await sql`
+    update layers
+       set is_public = coalesce(${p.isPublic ?? null}::boolean, is_public),
+           public_attributes = coalesce(${p.publicAttributes ?? null}::text[], public_attributes),
+           version = version + 1,
+           updated_at = now()
+     where id = ${id}
+     returning id`;
+  return rows.length > 0;
 }
 
 export interface AssetFeature {
@@ -20,12 +33,13 @@ export interface AssetFeature {
 
 /**
  * An asset's attributes as shown to the caller: staff see every attribute; the public sees only the
- * keys that pass is_public_attribute_key (the same allowlist tiles and open data use).
+ * layer's published keys (layer_attribute_keys: its allowlist, through the denylist), as tiles and
+ * open data do.
  */
 function propertiesFor(sql: Db, full: boolean) {
   return full
     ? sql`a.properties`
-    : sql`(select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) from jsonb_each(a.properties) e where is_public_attribute_key(e.key))`;
+    : sql`(select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) from jsonb_each(a.properties) e where e.key = any(layer_attribute_keys(a.layer_id, 1000)))`;
 }
 
 /** Assets of a layer inside a bbox, keyset-paged by id; fetches limit+1 to know if more exist. */

@@ -72,6 +72,8 @@ beforeAll(async () => {
       from generate_series(1, ${SECRET}) i`;
   [{ id: secretAssetId }] = await db.sql<{ id: number }[]>`select min(id)::int as id from assets where layer_id = 'secret_cables'`;
   await db.sql`update layers l set extent = (select st_envelope(st_extent(geom)) from assets a where a.layer_id = l.id)`;
+  // Published with the keys their data offers (what an admin would choose at publication, 0043).
+  await db.sql`update layers set public_attributes = layer_attribute_candidates(id, 1000)`;
 
   // The app needs its own public URL for links, so listen first and build the app once the port is known.
   let app: ReturnType<typeof createApp> | null = null;

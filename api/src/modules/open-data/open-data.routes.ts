@@ -36,6 +36,7 @@ import {
 } from './open-data.encode.ts';
 import { FgbFeatureWriter, fgbHeader } from './open-data.flatgeobuf.ts';
 import { exportLayer } from './open-data.export.ts';
+import { createGate } from '../../http/gate.ts';
 import { etagMatches } from '../tiles/tiles.cache.ts';
 import { CqlError, parseCql2Text } from './open-data.cql2.ts';
 import { filterSql } from './open-data.filter.sql.ts';
@@ -183,10 +184,18 @@ export function openDataRoutes({ sql, config }: AppDeps) {
     };
   }
 
-  async function* exportStream(l: CollectionRow, format: ItemFormat, bbox: BBox | null): AsyncGenerator<Uint8Array> {
-    const columns = await listAttributeColumns(sql, l.id);
-    const { columns: _, ...meta } = exportMeta(l, columns);
-    yield* exportLayer(sql, meta, columns, format, bbox);
+  // Downloads hold a reserved connection for as long as the client reads: at most
+  // exportConcurrency of them at once, the rest of the pool stays for everything else.
+  const exportGate = createGate(config.exportConcurrency, 'downloads');
+
+  async function* exportStream(l: CollectionRow, format: ItemFormat, bbox: BBox | null, leave: () => void): AsyncGenerator<Uint8Array> {
+    try {
+      const columns = await listAttributeColumns(sql, l.id);
+      const { columns: _, ...meta } = exportMeta(l, columns);
+      yield* exportLayer(sql, meta, columns, format, bbox);
+    } finally {
+      leave();
+    }
   }
 
   /** Streams a whole (optionally bbox-filtered) layer in the chosen format. */
@@ -195,7 +204,8 @@ export function openDataRoutes({ sql, config }: AppDeps) {
     const etag = `"${l.id}-${l.version}-${format}${bbox ? `-${bbox.join('_')}` : ''}"`;
     const headers = { ETag: etag, 'Cache-Control': 'public, max-age=60' };
     if (etagMatches(c.req.header('If-None-Match'), etag)) return c.body(null, 304, headers);
-    return new Response(pullStream(exportStream(l, format, bbox)), {
+    const leave = exportGate.enter();
+    return new Response(pullStream(exportStream(l, format, bbox, leave), config.exportWriteTimeoutMs, leave), {
       status: 200,
       headers: {
         ...headers,
@@ -432,16 +442,47 @@ export function openDataRoutes({ sql, config }: AppDeps) {
  * (highWaterMark 0 + node-server's drain handling), and cancel() - the client went away - returns
  * the generator, which closes the database cursor.
  */
-function pullStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
+/**
+ * The chunks as a pull stream with a write deadline: when the client has not asked for the next
+ * chunk within `idleMs` (a stalled reader), the export is ended and its connection released. A
+ * response never read at all gives its gate slot back on the same deadline.
+ */
+function pullStream(chunks: AsyncGenerator<Uint8Array>, idleMs: number, leave: () => void): ReadableStream<Uint8Array> {
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    leave();
+    await chunks.return(undefined).catch(() => {});
+  };
+  const arm = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      controller.error(new Error('download stalled'));
+      void stop();
+    }, idleMs);
+    timer.unref();
+  };
   return new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        arm(controller);
+      },
       async pull(controller) {
+        if (timer) clearTimeout(timer);
         const { value, done } = await chunks.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
+        if (done) {
+          stopped = true;
+          controller.close();
+        } else {
+          controller.enqueue(value);
+          arm(controller);
+        }
       },
       async cancel() {
-        await chunks.return(undefined);
+        await stop();
       },
     },
     { highWaterMark: 0 },

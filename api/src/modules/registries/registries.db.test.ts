@@ -109,8 +109,8 @@ describe('work orders', () => {
     const byRoads = await createWorkOrder('techRoads', { kind: 'road', title: 'Pothole', incidentIds: [loose] });
     expect(byRoads.status).toBe(201);
     expect(byRoads.body.workOrder.location.coordinates).toEqual([23.651, 37.946]);
-    // Green's technician cannot take on the roads department's report.
-    expect((await createWorkOrder('techGreen', { kind: 'road', title: 'Pothole', incidentIds: [loose] })).status).toBe(403);
+    // Green's technician cannot take on the roads department's report: to them it does not exist.
+    expect((await createWorkOrder('techGreen', { kind: 'road', title: 'Pothole', incidentIds: [loose] })).status).toBe(422);
     const [link] = await db.sql`select count(*)::int as n from work_order_incidents where incident_id = ${loose}`;
     expect(link!.n).toBe(1);
   });
@@ -242,6 +242,10 @@ describe('lifecycle', () => {
   it('photos: before and after by SHA-256; a retried upload is one photo', async () => {
     const w = (await createWorkOrder('techGreen', { assetId: playground, title: 'Paint', crew: [users.crew!.id] })).body.workOrder;
     const sha = 'a'.repeat(64);
+    // A photo of a green-department report: one the crew may see, so it may be attached.
+    const seen = await incident('street_lighting', 'green', 990);
+    await db.sql`update incidents set assigned_to = ${users.crew!.id} where id = ${seen}`;
+    await db.sql`insert into attachments (incident_id, status, original_sha256, original_bytes, original_format, sha256, thumb_sha256) values (${seen}, 'ready', ${sha}, 1, 'jpeg', ${sha}, ${sha})`;
     const first = await call(app, 'POST', `/api/registries/work-orders/${w.id}/photos`, { cookie: cookies.crew, json: { phase: 'before', sha256: sha } });
     expect(first.status).toBe(201);
     const again = await call(app, 'POST', `/api/registries/work-orders/${w.id}/photos`, { cookie: cookies.crew, json: { phase: 'before', sha256: sha } });

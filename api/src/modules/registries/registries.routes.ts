@@ -32,7 +32,9 @@ import {
 import {
   addPhoto,
   getAssetRef,
+  findPhotoHolders,
   getIncidentRefs,
+  type IncidentRef,
   getWorkOrder,
   insertWorkOrder,
   invalidCrew,
@@ -147,6 +149,18 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
     return w;
   }
 
+  /**
+   * The incidents a work order may link: each must exist and be readable by the caller; one that
+   * is not answers exactly like one that does not exist, so ids cannot be probed.
+   */
+  async function readableIncidents(c: Context, ids: number[]): Promise<IncidentRef[]> {
+    const staff = c.get('staff');
+    const rows = await getIncidentRefs(sql, ids);
+    const visible = rows.filter((i) => canRead(staff, { departmentId: i.department_id, assignees: i.assigned_to === null ? [] : [i.assigned_to] }));
+    if (visible.length !== new Set(ids).size) throw unprocessable('unknown_incident', 'one of incidentIds does not exist');
+    return visible;
+  }
+
   async function checkCrew(ids: number[]) {
     const bad = await invalidCrew(sql, ids);
     if (bad.length) throw unprocessable('invalid_crew', 'crew members must be enabled crew or technician accounts', { userIds: bad });
@@ -207,8 +221,7 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
     const staff = c.get('staff');
     const body = await readJson(c, CreateWorkOrderSchema);
     // From incidents: the first one lends its asset, place and department when the body has none.
-    const incidents = await getIncidentRefs(sql, body.incidentIds);
-    if (incidents.length !== new Set(body.incidentIds).size) throw unprocessable('unknown_incident', 'one of incidentIds does not exist');
+    const incidents = await readableIncidents(c, body.incidentIds);
     const assetId = body.assetId ?? incidents.find((i) => i.asset_id !== null)?.asset_id ?? undefined;
     const asset = assetId !== undefined ? await getAssetRef(sql, assetId) : undefined;
     if (assetId !== undefined && !asset) throw unprocessable('unknown_asset', `no asset ${assetId}`);
@@ -266,7 +279,7 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
       const { crew, incidentIds, version: _v, ...fields } = body;
       await updateWorkOrder(tx, id, fields);
       if (crew) await setCrew(tx, id, crew);
-      if (incidentIds) await setIncidents(tx, id, incidentIds);
+      if (incidentIds) await setIncidents(tx, id, (await readableIncidents(c, incidentIds)).map((i) => i.id));
       const after = (await getWorkOrder(tx, id))!;
       const diff = changed(auditSnapshot(w), auditSnapshot(after));
       delete diff.before.version;
@@ -310,6 +323,9 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
     const { w, added } = await sql.begin(async (tx) => {
       const w = await readable(tx, c, id, true);
       if (!canWrite(staff, ownedBy(w))) throw denied('work_order', id, true);
+      // Only a photo the caller can already see (a report's or a work order's): not found otherwise.
+      const holders = await findPhotoHolders(tx, body.sha256);
+      if (!holders.some((h) => canRead(staff, { departmentId: h.department_id, assignees: h.assignees }))) throw unprocessable('unknown_photo', 'no photo with this hash');
       const added = await addPhoto(tx, id, { phase: body.phase, sha256: body.sha256, caption: body.caption ?? null, addedBy: staff.id });
       if (added) await recordAudit(tx, c, { action: 'work_order.photo_add', objectType: 'work_order', objectId: id, after: { phase: body.phase, sha256: body.sha256 } });
       return { w: (await getWorkOrder(tx, id))!, added };

@@ -125,6 +125,7 @@ export interface IncidentRef {
   id: number;
   asset_id: number | null;
   department_id: string;
+  assigned_to: number | null;
   lon: number;
   lat: number;
 }
@@ -133,7 +134,7 @@ export interface IncidentRef {
 export async function getIncidentRefs(sql: Db, ids: number[]): Promise<IncidentRef[]> {
   if (ids.length === 0) return [];
   return sql<IncidentRef[]>`
-    select i.id, i.asset_id, i.department_id, st_x(i.geom) as lon, st_y(i.geom) as lat
+    select i.id, i.asset_id, i.department_id, i.assigned_to, st_x(i.geom) as lon, st_y(i.geom) as lat
     from incidents i
     where i.id = any(${ids}::bigint[])
     order by array_position(${ids}::bigint[], i.id)
@@ -237,6 +238,22 @@ export async function setIncidents(sql: Db, workOrderId: number, incidentIds: nu
 }
 
 /** A photo change bumps the work order's version too, so an offline client sees the change. */
+/**
+ * Who may already see a stored photo file: the reports it is attached to and the work orders
+ * that hold it. Attaching a hash to a work order is allowed only to someone who can see one of
+ * these, so a hash cannot be used to pull a hidden report's photo into a work order.
+ */
+export async function findPhotoHolders(sql: Db, sha256: string): Promise<{ department_id: string; assignees: number[] }[]> {
+  return sql<{ department_id: string; assignees: number[] }[]>`
+    select i.department_id, case when i.assigned_to is null then '[]'::json else json_build_array(i.assigned_to) end as assignees
+    from attachments a join incidents i on i.id = a.incident_id
+    where a.status = 'ready' and (a.sha256 = ${sha256} or a.thumb_sha256 = ${sha256})
+    union all
+    select w.department_id, coalesce((select json_agg(c.user_id) from work_order_crew c where c.work_order_id = w.id), '[]') as assignees
+    from work_order_photos p join work_orders w on w.id = p.work_order_id
+    where p.sha256 = ${sha256} or p.thumb_sha256 = ${sha256}`;
+}
+
 export async function addPhoto(sql: Db, workOrderId: number, p: { phase: string; sha256: string; caption: string | null; addedBy: number }): Promise<boolean> {
   const rows = await sql`
     insert into work_order_photos (work_order_id, phase, sha256, caption, added_by)

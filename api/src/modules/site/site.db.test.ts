@@ -41,9 +41,9 @@ describe('site routes', () => {
               st_setsrid(st_geomfromgeojson(${JSON.stringify(square(23.6, 37.93, 0.05))}), 4326)),
              ('9205-1', 'district', 'Α΄ Κοινότητα', '1st community', null,
               st_setsrid(st_geomfromgeojson(${JSON.stringify(square(23.6, 37.93, 0.02))}), 4326))`;
-    await upsertLayer(db.sql, { id: 'green_areas', nameEl: 'Πράσινο', nameEn: 'Green', group: 'space', geometryType: 'polygon', attribution: 'Athens GIS repository', sortOrder: 2 });
-    await upsertLayer(db.sql, { id: 'highways', nameEl: 'Οδοί', nameEn: 'Roads', group: 'reference', geometryType: 'line', attribution: '© OpenStreetMap contributors (ODbL)', sortOrder: 1 });
-    await upsertLayer(db.sql, { id: 'bus_stops', nameEl: 'Στάσεις', nameEn: 'Stops', group: 'reference', geometryType: 'point', attribution: '© OpenStreetMap contributors (ODbL)', sortOrder: 3 });
+    await upsertLayer(db.sql, { id: 'green_areas', nameEl: 'Πράσινο', nameEn: 'Green', group: 'space', geometryType: 'polygon', attribution: 'Athens GIS repository', sortOrder: 2, isPublic: true });
+    await upsertLayer(db.sql, { id: 'highways', nameEl: 'Οδοί', nameEn: 'Roads', group: 'reference', geometryType: 'line', attribution: '© OpenStreetMap contributors (ODbL)', sortOrder: 1, isPublic: true });
+    await upsertLayer(db.sql, { id: 'bus_stops', nameEl: 'Στάσεις', nameEn: 'Stops', group: 'reference', geometryType: 'point', attribution: '© OpenStreetMap contributors (ODbL)', sortOrder: 3, isPublic: true });
     await upsertLayer(db.sql, { id: 'secret_cables', nameEl: 'Καλώδια', nameEn: 'Cables', group: 'network', geometryType: 'line', attribution: 'Internal survey', isPublic: false });
 
     const body = await (await app.request('/api/config')).json();

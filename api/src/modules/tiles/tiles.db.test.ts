@@ -91,6 +91,8 @@ beforeAll(async () => {
     select 'hidden_points', 'H' || i, 'Secret ' || i, st_setsrid(st_makepoint(${LON} + random() * ${SPAN}, ${LAT} + random() * ${SPAN}), 4326)
       from generate_series(1, 200) i`;
   await db.sql`update layers l set extent = (select st_envelope(st_extent(geom)) from assets a where a.layer_id = l.id)`;
+  // Published with the keys their data offers (what an admin would choose at publication, 0043).
+  await db.sql`update layers set public_attributes = layer_attribute_candidates(id, 1000)`;
   await db.sql`analyze assets`;
 
   // The app gets its own client with the same type parsing as createSql, plus a statement log.
@@ -261,7 +263,7 @@ describe('tile caching', () => {
   });
 
   it('stops serving a layer as soon as it is made non-public', async () => {
-    await db.sql`insert into layers (id, name_el, name_en, layer_group, geometry_type) values ('soon_hidden', 'Α', 'A', 'space', 'point')`;
+    await db.sql`insert into layers (id, name_el, name_en, layer_group, geometry_type, is_public) values ('soon_hidden', 'Α', 'A', 'space', 'point', true)`;
     await db.sql`insert into assets (layer_id, name, geom) values ('soon_hidden', 'x', st_setsrid(st_makepoint(${LON}, ${LAT}), 4326))`;
     const address = tileAt(16, LON, LAT);
     const ok = await tile('soon_hidden', address);

@@ -20,7 +20,8 @@ import { parseId } from '../../http/request.ts';
 import { readJson, requireStaff, type Staff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { allows, canRead, canWrite, denied, rowScope, type RowScope } from '../auth/authz.ts';
-import { departmentExists } from '../auth/auth.sql.ts';
+import { departmentExists, isSessionLive } from '../auth/auth.sql.ts';
+import { streamRegistry } from '../../http/streams.ts';
 import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
 import { INCIDENT_STATUSES, OPEN_STATUSES } from '../../../../lib/incidents.schema.ts';
 import { enqueueInTx, stableUuid } from '../../jobs.ts';
@@ -47,7 +48,7 @@ import { applyChanges } from './triage.service.ts';
 import {
   countQueue,
   findNearbyDuplicates,
-  findPhotoOwner,
+  findPhotoOwners,
   getAssetDetail,
   getStaffIncident,
   insertEvent,
@@ -272,9 +273,12 @@ export function triageRoutes(deps: AppDeps) {
 
   /** Live changes for the control room: `incident` events with staff fields, resumable by Last-Event-ID. */
   app.get('/triage/stream', requireStaff(), async (c) => {
-    const scope = rowScope(c.get('staff'), 'read');
+    const staff = c.get('staff');
+    const scope = rowScope(staff, 'read');
     const last = lastEventId(c);
-    return serveFeed(c, staffStreamHub(sql, logger), { event: 'incident', last, select: (e) => streamFeature(e, scope) });
+    // The session is re-checked while the stream is open: a disabled user stops receiving (Z5).
+    const session = { id: staff.sessionId, alive: () => isSessionLive(sql, staff.sessionId) };
+    return serveFeed(c, staffStreamHub(sql, logger), { event: 'incident', last, select: (e) => streamFeature(e, scope), registry: streamRegistry(sql, logger), session });
   });
 
   // ---- detail ----------------------------------------------------------------------------------
@@ -378,8 +382,8 @@ export function triageRoutes(deps: AppDeps) {
   app.get('/triage/photos/:file', requireStaff(), async (c) => {
     const m = HASH_FILE.exec(c.req.param('file'));
     if (!m) throw notFound();
-    const owner = await findPhotoOwner(sql, m[1]!);
-    if (!owner || !canRead(c.get('staff'), { departmentId: owner.department_id, assignees: owner.assigned_to === null ? [] : [owner.assigned_to] })) throw notFound();
+    const owners = await findPhotoOwners(sql, m[1]!);
+    if (!owners.some((o) => canRead(c.get('staff'), { departmentId: o.department_id, assignees: o.assigned_to === null ? [] : [o.assigned_to] }))) throw notFound();
     let bytes: Buffer;
     try {
       bytes = await readFile(photoPaths(config.dataDir).derivative(m[1]!));

@@ -198,13 +198,15 @@ export async function listStaffPhotos(sql: Db, incidentId: number): Promise<Staf
 }
 
 /** The report (department and assignee) a photo derivative belongs to, for the staff photo route. */
-export async function findPhotoOwner(sql: Db, hash: string): Promise<{ incident_id: number; department_id: string; assigned_to: number | null } | undefined> {
-  const [row] = await sql<{ incident_id: number; department_id: string; assigned_to: number | null }[]>`
+/**
+ * Every report holding a photo file. Files are content-addressed (one file for the same photo on
+ * two reports), so access is "may read any of them", never whichever row came first.
+ */
+export async function findPhotoOwners(sql: Db, hash: string): Promise<{ incident_id: number; department_id: string; assigned_to: number | null }[]> {
+  return sql<{ incident_id: number; department_id: string; assigned_to: number | null }[]>`
     select i.id as incident_id, i.department_id, i.assigned_to
     from attachments a join incidents i on i.id = a.incident_id
-    where a.status = 'ready' and (a.sha256 = ${hash} or a.thumb_sha256 = ${hash})
-    limit 1`;
-  return row;
+    where a.status = 'ready' and (a.sha256 = ${hash} or a.thumb_sha256 = ${hash})`;
 }
 
 export interface AssetDetailRow {
