@@ -68,6 +68,8 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('scale-out: a streaming repli
   beforeAll(async () => {
     db = await createTestDb();
     await seedPlace(db.sql);
+    // Layers are private until published; the public reads below need one published layer.
+    await db.sql`update layers set is_public = true where id = 'street_lights'`;
     replica = startReplica({ port: await freePort() });
     readUrl = withDatabase(replica.url, db.name);
     const onReplica = postgres(readUrl, { max: 1, onnotice: () => {} });
