@@ -1,6 +1,6 @@
 /**
  * System tools the platform or its tests run as programs (PostgreSQL + PostGIS, GDAL's ogr2ogr,
- * Chromium, xmllint). A missing tool is installed through apt when we are root on Debian;
+ * Chromium, xmllint, OWSLib). A missing tool is installed through apt when we are root on Debian;
  * otherwise we stop with the exact command to run, before doing anything else.
  */
 import { existsSync } from 'node:fs';
@@ -18,6 +18,7 @@ export interface SystemTool {
 
 export const CHROMIUM: SystemTool = { purpose: 'browser tests (Chromium)', binary: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', packages: ['chromium', 'fonts-dejavu-core'] };
 export const GDAL: SystemTool = { purpose: 'format conversion and independent checks (GDAL ogr2ogr)', binary: '/usr/bin/ogr2ogr', packages: ['gdal-bin'] };
+export const OWSLIB: SystemTool = { purpose: 'a second OGC API client in the tests (Python OWSLib)', binary: '/usr/lib/python3/dist-packages/owslib/__init__.py', packages: ['python3-owslib'] };
 export const XMLLINT: SystemTool = { purpose: 'XML schema checks (xmllint)', binary: '/usr/bin/xmllint', packages: ['libxml2-utils'] };
 
 export function aptCommand(packages: string[]): string {

@@ -1,7 +1,7 @@
 /**
  * `npm test`: the typecheck and lint, then every tier (unit, db, e2e) in one vitest run, then the
  * plain summary line `N passed, N failed` that CI reads. Extra arguments go to vitest (e.g.
- * `npm test -- --project unit`). The system tools the tiers run (Chromium, GDAL, xmllint) are
+ * `npm test -- --project unit`). The system tools the tiers run (Chromium, GDAL, xmllint, OWSLib) are
  * installed first when missing (apt as root), or the exact command is printed and nothing runs.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,10 +9,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProvisionError, projectRoot } from './local-cluster.ts';
-import { CHROMIUM, ensureSystemTools, GDAL, XMLLINT } from './system-packages.ts';
+import { CHROMIUM, ensureSystemTools, GDAL, OWSLIB, XMLLINT } from './system-packages.ts';
 
 try {
-  ensureSystemTools([CHROMIUM, GDAL, XMLLINT]);
+  ensureSystemTools([CHROMIUM, GDAL, XMLLINT, OWSLIB]);
 } catch (err) {
   process.stderr.write(`${err instanceof ProvisionError ? err.message : String(err)}\n`);
   process.stdout.write('\n0 passed, 1 failed\n');
