@@ -30,8 +30,8 @@ beforeAll(async () => {
   db = await createTestDb();
   workDir = mkdtempSync(join(tmpdir(), 'ogc-interop-'));
   await db.sql`
-    insert into layers (id, name_el, name_en, layer_group, geometry_type, is_public, attribution, licence)
-    values ('valves', 'Δικλείδες', 'Valves', 'network', 'point', true, '© Test Water', 'CC BY 4.0')`;
+    insert into layers (id, name_el, name_en, layer_group, geometry_type, is_public, attribution, licence, public_attributes)
+    values ('valves', 'Δικλείδες', 'Valves', 'network', 'point', true, '© Test Water', 'CC BY 4.0', array['kind', 'diameter_mm'])`;
   await db.sql`
     insert into assets (layer_id, external_id, name, properties, criticality, geom)
     select 'valves', 'V-' || i, 'Valve ' || i,
