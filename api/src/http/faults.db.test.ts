@@ -52,21 +52,23 @@ afterAll(async () => {
 
 describe('fault F3: the database stops for 5 s under report load', () => {
   it('answers 503 while it is gone, loses nothing it acknowledged, and recovers', async () => {
-    const results: { at: number; status: number; number?: string; key: string }[] = [];
+    const results: { started: number; at: number; status: number; number?: string; key: string }[] = [];
     const t0 = Date.now();
     let stop = false;
     const submitter = async (lane: number) => {
       for (let i = 0; !stop; i++) {
         const key = `fault-f3-${lane}-${i}-${t0}`;
+        const started = Date.now() - t0;
         const res = await app.request('/api/incidents', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(report()) }, { incoming: { socket: { remoteAddress: `10.9.${lane}.1` } } });
         const body = (await res.json().catch(() => ({}))) as { number?: string };
-        results.push({ at: Date.now() - t0, status: res.status, number: body.number, key });
+        results.push({ started, at: Date.now() - t0, status: res.status, number: body.number, key });
         await new Promise((r) => setTimeout(r, 50));
       }
     };
     const lanes = [0, 1, 2].map(submitter);
     await new Promise((r) => setTimeout(r, 2_000));
     down = true;
+    const downAt = Date.now() - t0;
     for (const s of sockets) s.destroy();
     await new Promise((r) => setTimeout(r, 5_000));
     down = false;
@@ -76,7 +78,9 @@ describe('fault F3: the database stops for 5 s under report load', () => {
     await Promise.all(lanes);
 
     expect(results.filter((r) => r.status !== 201 && r.status !== 503).map((r) => r.status)).toEqual([]);
-    const during = results.filter((r) => r.at > 2_500 && r.at < 6_500);
+    // Requests sent while the database was gone and answered before it came back (timers on a busy
+    // machine fire late, so the window is what happened, not what was planned).
+    const during = results.filter((r) => r.started > downAt && r.at < back);
     expect(during.length).toBeGreaterThan(0);
     expect(during.every((r) => r.status === 503)).toBe(true);
     // Recovery: accepted again within 3 s of the database's return.
