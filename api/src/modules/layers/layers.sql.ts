@@ -113,9 +113,12 @@ export interface AssetFeature {
  * layer's published keys (layer_attribute_keys: its allowlist, through the denylist), as tiles and
  * open data do.
  */
-/** The layer's public keys, computed once per statement (an uncorrelated subquery), not per row. */
+/**
+ * The layer's public keys, computed once per statement (an uncorrelated subquery), not per row;
+ * the cast makes it an array expression (`= any(subquery)` would compare text with text[]).
+ */
 const layerKeys = (sql: Db, layerId: string | null) =>
-  layerId === null ? sql`layer_attribute_keys(a.layer_id, 1000)` : sql`(select layer_attribute_keys(${layerId}, 1000))`;
+  layerId === null ? sql`layer_attribute_keys(a.layer_id, 1000)` : sql`(select layer_attribute_keys(${layerId}, 1000))::text[]`;
 
 function propertiesFor(sql: Db, full: boolean, layerId: string | null) {
   return full
