@@ -209,7 +209,9 @@ export function importsRoutes({ sql, boss, config }: AppDeps) {
       sourceLayer: layerToRead,
       nameProperty: nameProperty ?? null,
       externalIdProperty: externalIdProperty ?? null,
-      layer: givesLayer ? { nameEl, nameEn, group } : null,
+      // An admin's upload publishes the geometry unless `public=false`; attributes stay private
+      // until chosen (PATCH /api/layers/{id}/publication), so nothing personal goes out by default.
+      layer: givesLayer ? { nameEl, nameEn, group, isPublic: field(form, 'public') !== 'false' } : null,
     };
     const result = await sql.begin(async (tx) => {
       const { row, created } = await insertImport(tx, {

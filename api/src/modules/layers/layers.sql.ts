@@ -36,10 +36,17 @@ export interface AssetFeature {
  * layer's published keys (layer_attribute_keys: its allowlist, through the denylist), as tiles and
  * open data do.
  */
-function propertiesFor(sql: Db, full: boolean) {
+/**
+ * The layer's public keys, computed once per statement (an uncorrelated subquery), not per row;
+ * the cast makes it an array expression (`= any(subquery)` would compare text with text[]).
+ */
+const layerKeys = (sql: Db, layerId: string | null) =>
+  layerId === null ? sql`layer_attribute_keys(a.layer_id, 1000)` : sql`(select layer_attribute_keys(${layerId}, 1000))::text[]`;
+
+function propertiesFor(sql: Db, full: boolean, layerId: string | null) {
   return full
     ? sql`a.properties`
-    : sql`(select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) from jsonb_each(a.properties) e where e.key = any(layer_attribute_keys(a.layer_id, 1000)))`;
+    : sql`(select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) from jsonb_each(a.properties) e where e.key = any(${layerKeys(sql, layerId)}))`;
 }
 
 /** Assets of a layer inside a bbox, keyset-paged by id; fetches limit+1 to know if more exist. */
@@ -48,7 +55,7 @@ export async function assetsInBbox(sql: Db, layerId: string, bbox: BBox, limit: 
   return sql<AssetFeature[]>`
     select 'Feature' as type, a.id,
            st_asgeojson(a.geom, 7)::json as geometry,
-           ${propertiesFor(sql, opts.staff)} || jsonb_build_object('layer', a.layer_id, 'external_id', a.external_id, 'name', a.name,
+           ${propertiesFor(sql, opts.staff, layerId)} || jsonb_build_object('layer', a.layer_id, 'external_id', a.external_id, 'name', a.name,
              'condition', a.condition, 'criticality', a.criticality, 'install_date', a.install_date) as properties
       from assets a
      where a.layer_id = ${layerId}
@@ -61,7 +68,7 @@ export async function assetsInBbox(sql: Db, layerId: string, bbox: BBox, limit: 
 export async function getAsset(sql: Db, id: number, opts: { staff: boolean }): Promise<(AssetFeature & { layer_public: boolean }) | undefined> {
   const rows = await sql<(AssetFeature & { layer_public: boolean })[]>`
     select 'Feature' as type, a.id, st_asgeojson(a.geom, 7)::json as geometry, l.is_public as layer_public,
-           ${propertiesFor(sql, opts.staff)} || jsonb_build_object('layer', a.layer_id, 'external_id', a.external_id, 'name', a.name,
+           ${propertiesFor(sql, opts.staff, null)} || jsonb_build_object('layer', a.layer_id, 'external_id', a.external_id, 'name', a.name,
              'condition', a.condition, 'criticality', a.criticality, 'install_date', a.install_date) as properties
       from assets a join layers l on l.id = a.layer_id
      where a.id = ${id}`;
