@@ -12,6 +12,8 @@ export interface EmailMessage {
   text: string;
   /** Deterministic id, e.g. `status-<event>-<subscriber>`; becomes the Message-ID. */
   idempotencyKey: string;
+  /** Extra headers, e.g. List-Unsubscribe (RFC 8058 one-click) on alert emails. */
+  headers?: Record<string, string>;
 }
 
 export interface EmailResult {
@@ -37,7 +39,7 @@ export function createEmailChannel(opts: { smtpUrl: string | null; from: string;
     async send(m) {
       const messageId = `<${m.idempotencyKey}@${domain}>`;
       try {
-        const info = await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, messageId });
+        const info = await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, messageId, headers: m.headers });
         return { ok: true, messageId: info.messageId ?? messageId };
       } catch (err) {
         const e = err as { responseCode?: number; code?: string };

@@ -4,6 +4,9 @@ import { handleLayerImport } from './layer-import.ts';
 import { handlePhotoProcess } from './photo-process.ts';
 import { handleStatusEmail } from './status-email.ts';
 import { handleSlaCheck } from './sla-check.ts';
+import { handleAlertFanOut } from './alert-fan-out.ts';
+import { handleAlertDeliver } from './alert-deliver.ts';
+import { handleAlertConfirmEmail } from './alert-confirm-email.ts';
 
 export type Handler<N extends JobName> = (deps: WorkerDeps, data: JobPayloads[N]) => Promise<void>;
 
@@ -15,4 +18,11 @@ export const handlers: { [N in JobName]?: Handler<N> } = {
   'sla-check': async (deps) => {
     await handleSlaCheck(deps);
   },
+  'alert-fan-out': async (deps, data) => {
+    await handleAlertFanOut(deps, data);
+  },
+  'alert-deliver': async (deps, data) => {
+    await handleAlertDeliver(deps, data);
+  },
+  'alert-confirm-email': handleAlertConfirmEmail,
 };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
 import { INSIDE, IN_NOTCH, makeStaff, makeTestApp, report, seedPlace, type TestApp } from './incidents.fixtures.ts';
-import { sha256 } from './incidents.service.ts';
+import { sha256 } from '../../hash.ts';
 
 let db: TestDb;
 let t: TestApp;

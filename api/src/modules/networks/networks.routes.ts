@@ -11,7 +11,7 @@ import type { AppDeps } from '../../deps.ts';
 import { badRequest, notFound, unprocessable } from '../../errors.ts';
 import { readJson, requireStaff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { containsContactDetails } from '../incidents/incidents.schema.ts';
+import { containsContactDetails } from '../../../../lib/incidents.schema.ts';
 import { writableIncident } from '../incidents/incidents.service.ts';
 import { PatchOutageSchema, PlannedOutageSchema, TraceIncidentSchema, ValveSchema } from './networks.schema.ts';
 import { buildNetwork, findValveNode, getNetwork, listBuildIssues, listNetworks, setValveOperable, traceGeojson, traceSupply } from './networks.sql.ts';
@@ -168,7 +168,7 @@ export function networksRoutes({ sql }: AppDeps) {
     const staff = c.get('staff');
     const out = await sql.begin(async (t) => {
       const tx = t as unknown as typeof sql;
-      await writableIncident(tx, sql, c, id, { forUpdate: true });
+      await writableIncident(tx, c, id, { forUpdate: true });
       return traceIncident(tx, c, id, staff.id, { restorationEta: body.restorationEta ?? null });
     });
     const outage = (await getOutage(sql, out.outageId))!;
