@@ -14,7 +14,7 @@
 -- its UNION is the visited set, measured 7x faster than a PL/pgSQL frontier loop over a temp table
 -- on the N1 grid (bench/networks).
 -- Whole-network reachability (what the sources still feed) is one pgRouting connected-components
--- pass (network_supplied_edges), linear in the network's size.
+-- pass (network_components), linear in the network's size.
 
 /**
  * Flood from p_start over the edges of the graph: a recursive CTE whose UNION keeps every node it
@@ -71,20 +71,20 @@ create function network_flood_edges(p_passed bigint[]) returns table (edge_id bi
 $$;
 
 /**
- * The edges a network's sources supply when closed valves, p_blocked nodes and p_failed sources
- * pass nothing. Whole-network reachability is one pgRouting connected-components call (C, one pass)
- * instead of a flood: every edge end at a node that passes nothing gets a private vertex id of its
+ * Node -> connected component of a network when closed valves and p_stop nodes pass nothing, and
+ * whether a source (not in p_stop) feeds the component. One pgRouting components pass (C, linear in
+ * the network's size): every edge end at a node that passes nothing gets a private vertex id of its
  * own, so the component of a source is exactly what it feeds.
  */
-create function network_supplied_edges(p_network text, p_blocked bigint[], p_failed bigint[])
-returns table (edge_id bigint) language plpgsql stable as $$
+create function network_components(p_network text, p_stop bigint[])
+returns table (node bigint, component bigint, fed boolean) language plpgsql stable as $$
 declare
   v_stop bigint[];
   v_edges text;
 begin
   -- Closed valves are few (a few per cent of valves); an array test per edge beats a join here,
   -- because pgRouting plans the edge query on its own.
-  select coalesce(array_agg(n.id), '{}') || coalesce(p_blocked, '{}') || coalesce(p_failed, '{}') into v_stop
+  select coalesce(array_agg(n.id), '{}') || coalesce(p_stop, '{}') into v_stop
   from network_nodes n where n.network_id = p_network and n.kind = 'valve' and n.valve_state = 'closed';
   v_edges := format($q$
     select e.id,
@@ -100,11 +100,18 @@ begin
     select distinct c.component from c
     join network_nodes n on n.id = c.node
     where n.kind = 'source' and not (n.id = any(v_stop))
-  ), live as (
-    select c.node from c join fed using (component)
   )
-  select e.id from network_edges e where e.network_id = p_network and (e.source in (select node from live) or e.target in (select node from live));
+  select c.node, c.component, c.component in (select f.component from fed f) from c
+  where c.node < (1::bigint << 50);
 end $$;
+
+/** The edges a network's sources supply when closed valves, p_blocked nodes and p_failed sources pass nothing. */
+create function network_supplied_edges(p_network text, p_blocked bigint[], p_failed bigint[])
+returns table (edge_id bigint) language sql stable as $$
+  with live as (select c.node from network_components(p_network, coalesce(p_blocked, '{}') || coalesce(p_failed, '{}')) c where c.fed)
+  select e.id from network_edges e
+  where e.network_id = p_network and (e.source in (select node from live) or e.target in (select node from live))
+$$;
 
 /** Connections on the given edges and the buildings behind them, as trace rows. */
 create function network_affected_buildings(p_edges bigint[])
@@ -134,8 +141,6 @@ create function network_trace_isolation(p_edge bigint, p_max_nodes int default 1
 returns table (role text, element text, id bigint, asset_id bigint, depth int, detail text) language plpgsql as $$
 declare
   v_edge network_edges%rowtype;
-  v_before bigint[];
-  v_after bigint[];
   v_seg bigint[];
   v_stops bigint[];
   v_seg_sources bigint[];
@@ -152,10 +157,6 @@ begin
     return;
   end if;
 
-  -- Supply before the break.
-  select coalesce(array_agg(x.edge_id), '{}') into v_before from network_supplied_edges(v_edge.network_id, '{}', '{}') x;
-  v_disconnected := not (p_edge = any(v_before));
-
   -- The isolated area: a bounded flood from the break to the valves around it.
   select coalesce(array_agg(f.node_id) filter (where not f.stopped and f.node_id is not null), '{}'),
          coalesce(array_agg(f.node_id) filter (where f.stopped and f.node_id is not null), '{}'),
@@ -167,17 +168,38 @@ begin
   from network_nodes n where n.id = any(v_stops) and n.kind = 'valve' and n.valve_state = 'open';
   select coalesce(array_agg(x.edge_id), '{}') || array[p_edge] into v_seg_edges from network_flood_edges(v_seg) x;
 
-  -- Supply once every candidate is closed and the sources inside are shut.
-  select coalesce(array_agg(x.edge_id), '{}') into v_after from network_supplied_edges(v_edge.network_id, v_candidates, v_seg_sources) x;
-
-  -- A candidate is needed when a pipe on its far side is still supplied.
-  select coalesce(array_agg(distinct v.id), '{}') into v_needed
-  from unnest(v_candidates) v(id)
-  join network_edges e on (e.source = v.id or e.target = v.id)
-  where not (e.id = any(v_seg_edges)) and e.id = any(v_after);
-
-  select coalesce(array_agg(b.edge_id), '{}') into v_lost
-  from (select unnest(v_before) as edge_id except select unnest(v_after) except select unnest(v_seg_edges)) b;
+  -- One components pass with every candidate closed and the sources inside shut. Only the parts
+  -- beyond the candidates differ from the network before the break: then they were one piece with
+  -- the isolated area, so they had supply exactly when one of them (or the area) has a source. A
+  -- candidate is needed when the part beyond it is still fed; the parts beyond the others lose
+  -- supply (unless nothing was fed: then the break was disconnected to begin with).
+  with comp as materialized (
+    select c.node, c.component, c.fed from network_components(v_edge.network_id, v_candidates || v_seg_sources) c
+  ), far as (
+    select v.id as valve, e.id as edge_id, c.component, coalesce(c.fed, false) as fed
+    from unnest(v_candidates) v(id)
+    join network_edges e on (e.source = v.id or e.target = v.id)
+    left join comp c on c.node = case when e.source = v.id then e.target else e.source end
+    where not (e.id = any(v_seg_edges))
+  ), unfed as (
+    select distinct f.component from far f where not f.fed and f.component is not null
+  ), lost_nodes as (
+    select c.node from comp c join unfed u on u.component = c.component
+  ), lost as (
+    select e.id from lost_nodes n join network_edges e on e.source = n.node
+    union
+    select e.id from lost_nodes n join network_edges e on e.target = n.node
+    union
+    select f.edge_id from far f where not f.fed
+  )
+  select (select coalesce(array_agg(distinct f.valve), '{}') from far f where f.fed),
+         (select coalesce(array_agg(l.id), '{}') from lost l where not (l.id = any(v_seg_edges)))
+    into v_needed, v_lost;
+  v_disconnected := cardinality(v_needed) = 0 and cardinality(v_seg_sources) = 0;
+  if v_disconnected then
+    -- Nothing beyond the valves had supply through the break's area before either.
+    v_lost := '{}';
+  end if;
 
   return query select 'status', 'trace', null::bigint, null::bigint, null::int,
     case when v_truncated then 'truncated' when v_disconnected then 'disconnected' else 'ok' end;
