@@ -10,5 +10,6 @@ import { t4 } from './tiles/t4-revalidate.ts';
 import { x1, x2 } from './export/export-bench.ts';
 import { x3 } from './import/x3-import.ts';
 import { c1 } from './incidents/c1-control-room.ts';
+import { n1 } from './networks/n1-traces.ts';
 
-export const SUITE: Benchmark[] = [t1, t2, t3, t4, x1, x2, x3, c1];
+export const SUITE: Benchmark[] = [t1, t2, t3, t4, x1, x2, x3, c1, n1];

@@ -41,7 +41,7 @@ describe('demo networks', () => {
     const [pick] = await db.sql<{ edge_id: number }[]>`
       select c.edge_id from network_connections c where c.network_id = 'water'
       group by c.edge_id order by count(*) desc, c.edge_id limit 1`;
-    const rows = await traceIsolation(db.sql, pick!.edge_id, 100_000);
+    const rows = await traceIsolation(db.sql, pick!.edge_id, 1_000_000);
     expect(roles(rows, 'status').map((r) => r.detail)).toEqual(['ok']);
     expect(roles(rows, 'valve_to_close').length + roles(rows, 'source_to_shut').length).toBeGreaterThan(0);
     expect(roles(rows, 'building').length).toBeGreaterThan(0);
@@ -49,7 +49,7 @@ describe('demo networks', () => {
     const [sewer] = await db.sql<{ id: number }[]>`
       select e.id from network_edges e where e.network_id = 'sewer'
       order by (select count(*) from network_edges d where d.source = e.target) desc, e.id limit 1`;
-    const down = await traceFlow(db.sql, sewer!.id, 'downstream', 100_000);
+    const down = await traceFlow(db.sql, sewer!.id, 'downstream', 1_000_000);
     expect(roles(down, 'status').map((r) => r.detail)).toEqual(['ok']);
     expect(roles(down, 'edge').length).toBeGreaterThan(1);
     expect(roles(down, 'node').some((r) => r.detail === 'manhole')).toBe(true);

@@ -81,16 +81,16 @@ export async function networksUsingLayer(sql: Db, layerId: string): Promise<stri
   return rows.map((r) => r.id);
 }
 
-export async function traceIsolation(sql: Db, edgeId: number, maxDepth: number): Promise<TraceRow[]> {
-  return sql<TraceRow[]>`select role, element, id, asset_id, depth, detail from network_trace_isolation(${edgeId}, ${maxDepth})`;
+export async function traceIsolation(sql: Db, edgeId: number, maxNodes: number): Promise<TraceRow[]> {
+  return sql<TraceRow[]>`select role, element, id, asset_id, depth, detail from network_trace_isolation(${edgeId}, ${maxNodes})`;
 }
 
 export async function traceSupply(sql: Db, networkId: string, failedSources: number[]): Promise<TraceRow[]> {
   return sql<TraceRow[]>`select role, element, id, asset_id, depth, detail from network_trace_supply(${networkId}, ${failedSources}::bigint[])`;
 }
 
-export async function traceFlow(sql: Db, edgeId: number, direction: 'upstream' | 'downstream', maxDepth: number): Promise<TraceRow[]> {
-  return sql<TraceRow[]>`select role, element, id, asset_id, depth, detail from network_trace_flow(${edgeId}, ${direction}, ${maxDepth})`;
+export async function traceFlow(sql: Db, edgeId: number, direction: 'upstream' | 'downstream', maxNodes: number): Promise<TraceRow[]> {
+  return sql<TraceRow[]>`select role, element, id, asset_id, depth, detail from network_trace_flow(${edgeId}, ${direction}, ${maxNodes})`;
 }
 
 export interface EdgeRef {

@@ -19,8 +19,8 @@ import {
   type Facility,
 } from './outages.sql.ts';
 
-/** Flood depth cap of the API traces: far above any real network's diameter, a guard against a runaway. */
-export const MAX_TRACE_DEPTH = 20_000;
+/** Size cap of the API traces (nodes walked): above any municipal network, a guard against a runaway. */
+export const MAX_TRACE_NODES = 500_000;
 /** How far from a report's point a pipe of its network may be. @default 150 m */
 const SNAP_RADIUS_M = 150;
 
@@ -42,7 +42,7 @@ export function defaultTrace(flow: 'pressurised' | 'gravity'): TraceKind {
 }
 
 export async function runTrace(sql: Db, edge: EdgeRef, trace: TraceKind): Promise<TraceAnswer> {
-  const rows = trace === 'isolation' ? await traceIsolation(sql, edge.id, MAX_TRACE_DEPTH) : await traceFlow(sql, edge.id, trace, MAX_TRACE_DEPTH);
+  const rows = trace === 'isolation' ? await traceIsolation(sql, edge.id, MAX_TRACE_NODES) : await traceFlow(sql, edge.id, trace, MAX_TRACE_NODES);
   const count = (role: string) => rows.filter((r) => r.role === role).length;
   return {
     network: edge.network_id,

@@ -171,7 +171,7 @@ describe('network_trace_isolation', () => {
     expect(await isolation(999_999_999)).toEqual([{ role: 'status', element: 'trace', id: null, asset_id: null, depth: null, detail: 'unknown_edge' }]);
   });
 
-  it('the depth cap truncates and says so', async () => {
+  it('the size cap truncates and says so', async () => {
     const edge = await edgeAt(db.sql, net, 'c', [200, 50]);
     const rows = await db.sql<TraceRow[]>`select role, detail from network_trace_isolation(${edge}, 0)`;
     expect(status(rows as TraceRow[])).toEqual(['truncated']);
