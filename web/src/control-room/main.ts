@@ -19,6 +19,7 @@ import { tr } from './strings.ts';
 import { renderImportPanel } from './import-panel.ts';
 import { renderLayerTree } from './layer-tree.ts';
 import { initialVisibility, rememberVisibility } from './visibility.ts';
+import { mountRiskPanel } from './risk-panel.ts';
 
 declare global {
   interface Window {
@@ -107,6 +108,8 @@ async function main() {
     if (sessionKnown) renderPanels();
     sessionKnown = true;
   });
+  // Civil protection: risk zones, exposure and early-warning alerts.
+  mountRiskPanel(pmap);
 
   // Click: popup for the topmost asset under the pointer (a few pixels of tolerance for lines).
   const popup = new Popup({ closeButton: true, maxWidth: '360px', className: 'asset-popup' });
