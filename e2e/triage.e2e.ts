@@ -3,7 +3,8 @@
  * to the control room, a citizen files a report through the public API and it appears on the
  * map and in the triage queue within two seconds (measured and printed), the dispatcher opens
  * it, sets its priority, moves it through acknowledged and in progress, opens a work order from
- * it, the work order goes through to done in the repair registries, the report is resolved, and
+ * it with a crew member, the work order goes through to done in the repair registries, which
+ * resolves the report with the dispatcher's words, and
  * the citizen's private tracking view shows it resolved. Screenshots of each step are kept in
  * docs/screenshots/triage-*.png.
  */
@@ -24,6 +25,7 @@ let page: Page;
 const problems: string[] = [];
 let report: { number: string; token: string; id?: number };
 let workOrderId: number;
+let lightCrewId: number;
 
 async function shot(p: Page, name: string): Promise<void> {
   const out = join(root, 'e2e', 'screenshots', `${name}.png`);
@@ -70,6 +72,10 @@ const BACKGROUND: { category: string; answers?: Record<string, string>; text: st
 async function seedBackground(cookie: string): Promise<void> {
   const lights = (await (await fetch(`${baseUrl}/api/layers/street_lights/assets?limit=3000`)).json()) as { features: { geometry: { coordinates: [number, number] } }[] };
   const headers = { 'Content-Type': 'application/json', Origin: baseUrl, Cookie: cookie };
+  // A street-lighting crew member the dispatcher can send.
+  const crewUser = await fetch(`${baseUrl}/api/auth/users`, { method: 'POST', headers, body: JSON.stringify({ email: `lights-${Date.now()}@piraeus.example`, name: 'Kostas Lampadarios', role: 'crew', departmentId: 'lighting', password: 'a-long-enough-password-1' }) });
+  expect(crewUser.status, await crewUser.clone().text()).toBe(201);
+  lightCrewId = ((await crewUser.json()) as { user: { id: number } }).user.id;
   const ids: number[] = [];
   const n = 30;
   for (let i = 0; i < n; i++) {
@@ -245,6 +251,14 @@ describe('triage: a citizen report to a finished repair', () => {
     await dialog.locator('select[name=status]').selectOption('scheduled');
     await dialog.locator('input[name=estimatedCost]').fill('180.50');
     await dialog.locator('textarea[name=description]').fill('LED lantern 40 W, check the feeder cable.');
+    // The registry comes from the report (its street light) and the dialog says why.
+    await page.waitForFunction(() => document.querySelector('#wo-kind-why')?.textContent?.includes('Street lights'));
+    expect(await dialog.locator('#wo-kind').inputValue()).toBe('network');
+    // The crew: the lighting department's people with the work they already carry.
+    const member = dialog.locator(`.crew-member[data-user-id="${lightCrewId}"]`);
+    await member.waitFor();
+    expect(await member.textContent()).toContain('0 open');
+    await member.locator('input').check();
     await shot(page, 'triage-3-work-order');
     await dialog.locator('button[type=submit]').click();
     await page.locator('#work-order-dialog[data-created]').waitFor();
@@ -252,6 +266,9 @@ describe('triage: a citizen report to a finished repair', () => {
     expect(workOrderId).toBeGreaterThan(0);
     await dialog.locator('#wo-created-ok').click();
     await page.locator(`#detail-work-orders li[data-id="${workOrderId}"]`).waitFor({ timeout: 10_000 });
+    const wo = await page.evaluate(async (id) => (await (await fetch(`/api/registries/work-orders/${id}`)).json()) as { workOrder: { kind: string; crew: { id: number }[] } }, workOrderId);
+    expect(wo.workOrder.kind).toBe('network');
+    expect(wo.workOrder.crew.map((c) => c.id)).toEqual([lightCrewId]);
   });
 
   it('moves the work order through to done in the repair registries', async () => {
@@ -264,7 +281,14 @@ describe('triage: a citizen report to a finished repair', () => {
     await row.locator('[data-to="in_progress"]').click();
     await page.locator(`.wo-row[data-id="${workOrderId}"][data-status="in_progress"]`).waitFor();
     await page.locator(`.wo-row[data-id="${workOrderId}"] .cost-input`).fill('164.20');
+    // The saved cost reloads the table: wait for it, or the note would go into a row being replaced.
+    const reloaded = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/api/registries/work-orders');
     await page.locator(`.wo-row[data-id="${workOrderId}"] .cost-input`).dispatchEvent('change');
+    await reloaded;
+    await page.locator('#registries-view[data-state="ready"]').waitFor();
+    expect(await page.locator(`.wo-row[data-id="${workOrderId}"] .wo-crew`).textContent()).toContain('Kostas Lampadarios');
+    // Done with words for the citizen: the linked report is resolved with them.
+    await page.locator(`.wo-row[data-id="${workOrderId}"] .wo-public-note`).fill('The lantern was replaced on site. Thank you for reporting.');
     await page.locator(`.wo-row[data-id="${workOrderId}"] [data-to="done"]`).click();
     await page.locator(`.wo-row[data-id="${workOrderId}"][data-status="done"]`).waitFor();
     const saved = await page.evaluate(async (id) => (await (await fetch(`/api/registries/work-orders/${id}`)).json()) as { workOrder: { actualCost: string; estimatedCost: string; incidentIds: number[] } }, workOrderId);
@@ -283,13 +307,11 @@ describe('triage: a citizen report to a finished repair', () => {
     await page.locator('#registry-tabs [data-kind="all"]').click();
   });
 
-  it('resolves the report with a public update', async () => {
+  it('the report follows its work order: resolved with the public update', async () => {
     await page.locator('#tab-map').click();
     const detail = page.locator('#incident-detail');
     await detail.waitFor();
-    await detail.locator('#lifecycle-note').fill('The lantern was replaced on site. Thank you for reporting.');
-    await detail.locator('#lifecycle [data-to="resolved"]').click();
-    await page.locator('#incident-detail[data-status="resolved"]').waitFor();
+    await page.locator('#incident-detail[data-status="resolved"]').waitFor({ timeout: 10_000 });
     await page.waitForFunction((n) => window.__dispatch!.store.getByNumber(n)?.status === 'resolved', report.number);
   });
 

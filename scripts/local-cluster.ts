@@ -21,7 +21,7 @@ export class ProvisionError extends Error {}
 const SUPPORTED_MAJORS = ['17', '16', '15'];
 const APT_PACKAGES = ['postgresql-15', 'postgresql-15-postgis-3', 'postgresql-15-pgrouting'];
 
-function findBinDir(): string | undefined {
+export function findBinDir(): string | undefined {
   for (const major of SUPPORTED_MAJORS) {
     const dir = `/usr/lib/postgresql/${major}/bin`;
     const lib = `/usr/lib/postgresql/${major}/lib/postgis-3.so`;
@@ -54,13 +54,13 @@ function installPackages(): void {
   }
 }
 
-interface ServerUser {
+export interface ServerUser {
   name: string;
   /** Prefix that runs a command as that user. Empty when we already are unprivileged. */
   runAs: string[];
 }
 
-function serverUser(): ServerUser {
+export function serverUser(): ServerUser {
   if (process.getuid?.() !== 0) return { name: userInfo().username, runAs: [] };
   for (const name of ['postgres', 'nobody']) {
     const found = spawnSync('id', ['-u', name]);
@@ -69,7 +69,7 @@ function serverUser(): ServerUser {
   throw new ProvisionError('Running as root and no unprivileged user (postgres or nobody) exists to run PostgreSQL.');
 }
 
-function run(user: ServerUser, binary: string, args: string[]): { status: number | null; output: string } {
+export function run(user: ServerUser, binary: string, args: string[]): { status: number | null; output: string } {
   const [command, ...rest] = [...user.runAs, binary, ...args];
   const result = spawnSync(command!, rest, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return { status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };

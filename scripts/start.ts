@@ -11,9 +11,11 @@ import { loadDemoMunicipality } from '../gis-data/src/demo.ts';
 import { platformDatabaseUrl } from './database.ts';
 import { buildWeb } from './build-web.ts';
 import { ProvisionError } from './local-cluster.ts';
+import { ensureGdal } from './gdal-tools.ts';
 
 async function main() {
   const databaseUrl = await platformDatabaseUrl();
+  ensureGdal();
   const setupSql = createSql(databaseUrl, { max: 2, statementTimeoutMs: 0 });
   try {
     await migrate(setupSql);

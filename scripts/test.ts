@@ -1,12 +1,40 @@
 /**
- * `npm test`: every tier (unit, db, e2e) in one vitest run, then the plain summary line
- * `N passed, N failed` that CI reads. Extra arguments go to vitest (e.g. `npm test -- --project unit`).
+ * `npm test`: the typecheck and lint, then every tier (unit, db, e2e) in one vitest run, then the
+ * plain summary line `N passed, N failed` that CI reads. Extra arguments go to vitest (e.g.
+ * `npm test -- --project unit`). The system tools the tiers run (Chromium, GDAL, xmllint) are
+ * installed first when missing (apt as root), or the exact command is printed and nothing runs.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from './local-cluster.ts';
+import { ProvisionError, projectRoot } from './local-cluster.ts';
+import { CHROMIUM, ensureSystemTools, GDAL, XMLLINT } from './system-packages.ts';
+
+try {
+  ensureSystemTools([CHROMIUM, GDAL, XMLLINT]);
+} catch (err) {
+  process.stderr.write(`${err instanceof ProvisionError ? err.message : String(err)}\n`);
+  process.stdout.write('\n0 passed, 1 failed\n');
+  process.exit(1);
+}
+
+/** Checks that are not tests but fail the run: each counts as one failed check when red. */
+const checks: { name: string; args: string[] }[] = [
+  { name: 'typecheck', args: [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit'] },
+  { name: 'lint', args: [join(projectRoot, 'scripts', 'lint.ts')] },
+];
+let failedChecks = 0;
+if (process.argv.slice(2).length === 0) {
+  for (const check of checks) {
+    process.stdout.write(`== ${check.name}\n`);
+    const r = spawnSync(process.execPath, check.args, { cwd: projectRoot, stdio: 'inherit' });
+    if (r.status !== 0) {
+      failedChecks++;
+      process.stdout.write(`${check.name} failed\n`);
+    }
+  }
+}
 
 const out = mkdtempSync(join(tmpdir(), 'vitest-'));
 const report = join(out, 'report.json');
@@ -30,5 +58,6 @@ try {
 }
 rmSync(out, { recursive: true, force: true });
 if (result.status !== 0 && failed === 0) failed = 1;
+failed += failedChecks;
 process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exit(failed > 0 || result.status !== 0 ? 1 : 0);

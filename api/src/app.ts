@@ -5,8 +5,11 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { bodyLimit } from 'hono/body-limit';
 import { toHttpError } from './errors.ts';
+import { clientAddress } from './http/client-ip.ts';
+import { bodyLimits } from './http/body-limit.ts';
+import { AccessDenied } from './modules/auth/authz.ts';
+import { recordAudit } from './modules/audit/audit.ts';
 import type { AppDeps } from './deps.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { openapiRoutes } from './modules/health/openapi.routes.ts';
@@ -26,9 +29,11 @@ import { registriesRoutes } from './modules/registries/registries.routes.ts';
 import { staffTilesRoutes, triageRoutes } from './modules/triage/triage.routes.ts';
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { crewRoutes } from './modules/crew/crew.routes.ts';
+import { networksRoutes, publicOutagesRoutes } from './modules/networks/networks.routes.ts';
 import { riskZonesRoutes } from './modules/risk-zones/risk-zones.routes.ts';
 import { alertsRoutes, capRoutes } from './modules/alerts/alerts.routes.ts';
 import { subscriptionsRoutes } from './modules/alerts/subscriptions.routes.ts';
+import { assignmentRoutes } from './modules/registries/assignment.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -40,14 +45,12 @@ export function loggablePath(path: string): string {
 
 export type AppEnv = { Variables: { requestId: string } };
 
-/** Default JSON body cap; upload routes set their own larger limit. */
-const JSON_BODY_LIMIT = 1024 * 1024;
-
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const { logger } = deps;
 
   app.use(requestId());
+  app.use(clientAddress(deps.config.trustProxy));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -74,17 +77,16 @@ export function createApp(deps: AppDeps) {
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.use('/api/*', async (c, next) => {
-    if (c.req.path.startsWith('/api/imports')) return next();
-    // Report photos carry their own 10 MB limit (incidents.routes.ts).
-    if (/^\/api\/incidents\/\d{4}\/\d{1,6}\/photos$/.test(c.req.path)) return next();
-    // Crew work-order photos likewise (crew.routes.ts).
-    if (/^\/api\/crew\/work-orders\/\d{1,15}\/photos$/.test(c.req.path)) return next();
-    return bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (cc) => cc.json({ error: { code: 'payload_too_large', message: `body over ${JSON_BODY_LIMIT} bytes` } }, 413) })(c, next);
-  });
+  // Every route has a body cap (1 MiB unless http/body-limit.ts lists a route's own), checked
+  // before any handler reads a byte.
+  app.use(bodyLimits());
 
-  app.onError((err, c) => {
+  app.onError(async (err, c) => {
+    // Refusals are audited here, after the handler's transaction is gone (auth/authz.ts).
+    if (err instanceof AccessDenied) await recordAudit(deps.sql, c, err.audit).catch((e) => logger.error('audit failed', { reqId: c.get('requestId'), error: String(e?.message ?? e).slice(0, 200) }));
     const e = toHttpError(err);
+    // A 503 is temporary (database restarting, lock or pool wait): tell clients when to retry.
+    if (e.status === 503) c.header('Retry-After', '2');
     if (e.status >= 500) logger.error('unhandled', { reqId: c.get('requestId'), path: loggablePath(c.req.path), error: String((err as Error)?.message ?? err).slice(0, 300) });
     return c.json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }, e.status);
   });
@@ -94,25 +96,30 @@ export function createApp(deps: AppDeps) {
   app.use(authContext(deps));
   app.route('/api', authRoutes(deps));
   app.route('/api', auditRoutes(deps));
+  app.route('/api', assignmentRoutes(deps));
   app.route('/api', registriesRoutes(deps));
   app.route('/api', triageRoutes(deps));
   app.route('/api', statsRoutes(deps));
   app.route('/tiles/staff', staffTilesRoutes(deps));
   app.route('/api', crewRoutes(deps));
+  app.route('/api', networksRoutes(deps));
+  app.route('/api', publicOutagesRoutes(deps));
   app.route('/api', riskZonesRoutes(deps));
   app.route('/api', alertsRoutes(deps));
   app.route('/cap', capRoutes(deps));
   app.route('/api', subscriptionsRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', openapiRoutes(deps));
-  app.route('/api', layersRoutes(deps));
+  // Public read paths that tolerate replica lag read from DATABASE_READ_URL when it is set.
+  const readDeps: AppDeps = { ...deps, sql: deps.readSql ?? deps.sql };
+  app.route('/api', layersRoutes(readDeps));
   app.route('/api', importsRoutes(deps));
   app.route('/api', siteRoutes(deps));
   app.route('/api', categoriesRoutes(deps));
   app.route('/api', incidentsRoutes(deps));
   app.route('/open311/v2', open311Routes(deps));
   app.route('/tiles', tilesRoutes(deps));
-  app.route('/ogc', openDataRoutes(deps));
+  app.route('/ogc', openDataRoutes(readDeps));
   app.route('/', webRoutes(deps));
   return app;
 }

@@ -1,9 +1,15 @@
 /** Configuration, parsed once from the environment into a frozen typed object. See .env.example. */
 import { resolve } from 'node:path';
+import { parseTrustProxy, type TrustProxy } from './http/client-ip.ts';
 
 export interface Config {
-  /** PostgreSQL URL of the platform database. */
+  /** PostgreSQL URL of the platform database (the primary: every write and every stream). */
   databaseUrl: string;
+  /**
+   * Optional read replica for the heavy public reads (vector tiles, OGC API and downloads, layer
+   * catalogue). Null reads everything from the primary.
+   */
+  databaseReadUrl: string | null;
   /** @default 8080 */
   port: number;
   /** @default '127.0.0.1' */
@@ -22,6 +28,11 @@ export interface Config {
   smtpUrl: string | null;
   /** From address of platform emails. @default 'Δήμος Πειραιώς <noreply@localhost>' */
   mailFrom: string;
+  /**
+   * Proxies whose X-Forwarded-For is believed (TRUST_PROXY: hop count or CIDR list); the client
+   * address keys every rate limit and the audit log. @default none (the socket peer only)
+   */
+  trustProxy: TrustProxy;
   /** CAP <sender> of our alerts and the prefix of their identifiers (see alerts module). */
   capSender: string;
   /** @default 'GR-PIRAEUS' */
@@ -39,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`LOG_LEVEL must be debug|info|warn|error, got ${level}`);
   const config: Config = {
     databaseUrl: env.DATABASE_URL ?? '',
+    databaseReadUrl: env.DATABASE_READ_URL || null,
     port,
     host: env.HOST ?? '127.0.0.1',
     dataDir: resolve(projectRoot, env.DATA_DIR ?? '.data/files'),
@@ -48,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxPageSize: Number(env.MAX_PAGE_SIZE ?? 5000),
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM ?? 'Δήμος Πειραιώς <noreply@localhost>',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     capSender: env.CAP_SENDER ?? 'civil-protection@piraeus.gov.gr',
     capIdentifierPrefix: env.CAP_IDENTIFIER_PREFIX ?? 'GR-PIRAEUS',
     vapid: env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: env.VAPID_SUBJECT ?? 'mailto:civil-protection@piraeus.gov.gr' } : null,

@@ -31,11 +31,22 @@ const SQLSTATE_TO_HTTP: Record<string, [ContentfulStatusCode, string]> = {
   '23503': [422, 'foreign_key_violation'],
   '23514': [422, 'check_violation'],
   '23502': [422, 'not_null_violation'],
-  XX000: [422, 'geometry_error'],
   '57014': [503, 'query_timeout'],
+  '55P03': [503, 'lock_timeout'],
+  '25P03': [503, 'transaction_timeout'],
+  '40P01': [503, 'deadlock_detected'],
+  '40001': [503, 'serialization_failure'],
   '53300': [503, 'too_many_connections'],
   '57P01': [503, 'database_restarting'],
+  '57P02': [503, 'database_restarting'],
+  '57P03': [503, 'database_starting'],
 };
+
+/** postgres.js and socket errors meaning the database cannot be reached right now. */
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
+
+/** PostGIS raises its geometry errors as XX000 (internal_error); only those are the caller's fault. */
+const GEOMETRY_MESSAGE = /geometr|GEOS|lwgeom|polygon|ring|coordinate|self-intersection|SRID|ST_/i;
 
 export function toHttpError(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -44,9 +55,11 @@ export function toHttpError(err: unknown): AppError {
     const [status, code] = SQLSTATE_TO_HTTP[e.code];
     return new AppError(status, code, code.replace(/_/g, ' '));
   }
-  if (e?.code === 'ECONNREFUSED' || e?.code === 'CONNECT_TIMEOUT' || e?.code === 'CONNECTION_CLOSED') {
+  // Class 08 (connection exception) and socket errors: the client may retry, nothing was done.
+  if (typeof e?.code === 'string' && (CONNECTION_ERRORS.has(e.code) || /^08[0-9A-Z]{3}$/.test(e.code))) {
     return new AppError(503, 'database_unavailable', 'the database is unavailable, try again shortly');
   }
+  if (e?.code === 'XX000' && GEOMETRY_MESSAGE.test(String((err as Error)?.message ?? ''))) return new AppError(422, 'geometry_error', 'geometry error');
   // hono's HTTPException (body limit, bad JSON) carries a status.
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     const status = e.status as ContentfulStatusCode;

@@ -1,11 +1,12 @@
 /**
- * Forward-only migrations: numbered SQL files in migrations/, each applied once in its own
- * transaction, recorded in schema_migrations, under an advisory lock so two processes starting
+ * Forward-only migrations: numbered SQL files in migrations/ (`NNNN_verb_object.sql`), each applied
+ * once, in order, all pending ones in one transaction (a failing file leaves the schema as it was),
+ * recorded by number in schema_migrations, under an advisory lock so two processes starting
  * together cannot both apply the same file.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Db } from './db.ts';
+import type { Pool } from './db.ts';
 
 export const migrationsDir = resolve(import.meta.dirname, '../../migrations');
 const LOCK_KEY = 7_311_2026;
@@ -26,7 +27,7 @@ export function readMigrations(dir = migrationsDir): Migration[] {
 }
 
 /** Applies pending migrations; returns the names applied. */
-export async function migrate(sql: Db, dir = migrationsDir): Promise<string[]> {
+export async function migrate(sql: Pool, dir = migrationsDir): Promise<string[]> {
   const applied: string[] = [];
   await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${LOCK_KEY})`;

@@ -20,12 +20,13 @@ export interface Platform {
 export async function startPlatform(config: Config, options: { workers?: boolean; logger?: Logger } = {}): Promise<Platform> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const sql = createSql(config.databaseUrl, { max: 10 });
+  const readSql = config.databaseReadUrl ? createSql(config.databaseReadUrl, { max: 10, applicationName: 'municipal-gis-read' }) : undefined;
   await migrate(sql);
   const boss = new PgBoss({ connectionString: config.databaseUrl, max: 4, application_name: 'municipal-gis-jobs' });
   boss.on('error', (err) => logger.error('pg-boss', { error: String(err?.message ?? err) }));
   await boss.start();
   if (options.workers !== false) await createWorker({ sql, boss, config, logger });
-  const app = createApp({ sql, config, logger, boss });
+  const app = createApp({ sql, readSql, config, logger, boss });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
@@ -39,6 +40,7 @@ export async function startPlatform(config: Config, options: { workers?: boolean
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await boss.stop({ graceful: true, timeout: 10_000 });
       await sql.end({ timeout: 5 });
+      await readSql?.end({ timeout: 5 });
     },
   };
 }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { createSql, type Db } from '../src/db.ts';
+import { createSql, type Pool } from '../src/db.ts';
 import { withDatabase } from '../../scripts/local-cluster.ts';
 
 declare module 'vitest' {
@@ -13,7 +13,7 @@ declare module 'vitest' {
 }
 
 export interface TestDb {
-  sql: Db;
+  sql: Pool;
   url: string;
   name: string;
   drop(): Promise<void>;

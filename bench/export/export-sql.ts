@@ -2,7 +2,7 @@
  * The export contract the benchmarks need: the endpoint path, the rows and columns it streams (so
  * that GDAL and COPY are given the same work), and an N/4 copy of a layer for the RSS comparison.
  */
-import type { Db } from '../../api/src/db.ts';
+import type { Pool } from '../../api/src/db.ts';
 import { ITEM_FIXED_COLUMNS, listAttributeColumns } from '../../api/src/modules/open-data/open-data.sql.ts';
 
 export type ExportFormat = 'fgb' | 'geojson';
@@ -20,7 +20,7 @@ const quoteLiteral = (s: string) => `'${s.replaceAll("'", "''")}'`;
  * columns, then each public attribute key as its own typed column (the same list and types the
  * endpoint reads through listAttributeColumns), then the geometry; in id order.
  */
-export async function exportColumnsSql(sql: Db, layer: string): Promise<string> {
+export async function exportColumnsSql(sql: Pool, layer: string): Promise<string> {
   const attributes = (await listAttributeColumns(sql, layer)).map((c) => {
     const v = `properties -> ${quoteLiteral(c.key)}`;
     const text = `properties ->> ${quoteLiteral(c.key)}`;
@@ -35,7 +35,7 @@ export async function exportColumnsSql(sql: Db, layer: string): Promise<string> 
  * A layer holding every `every`-th feature of `source` (created once, kept with the bench data).
  * Same catalogue fields, so the export treats it exactly like its source.
  */
-export async function ensureSubsetLayer(sql: Db, source: string, every: number): Promise<{ id: string; count: number; sourceCount: number }> {
+export async function ensureSubsetLayer(sql: Pool, source: string, every: number): Promise<{ id: string; count: number; sourceCount: number }> {
   const id = `${source}_1of${every}`;
   const [{ n: sourceCount }] = await sql<{ n: number }[]>`select count(*)::int as n from assets where layer_id = ${source}`;
   const expected = Math.ceil(sourceCount / every);

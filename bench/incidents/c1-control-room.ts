@@ -4,7 +4,7 @@
  * each against the same SQL through `pgbench -M prepared -c 50`; then the report-to-screen
  * latency: citizen POST /api/incidents start to the `incident` event on the staff SSE stream.
  */
-import type { Db } from '../../api/src/db.ts';
+import type { Pool } from '../../api/src/db.ts';
 import { FAST_ARGON2 } from '../../api/src/modules/auth/auth.test-helpers.ts';
 import { hashPassword } from '../../api/src/modules/auth/password.ts';
 import type { BenchContext, Benchmark } from '../lib/context.ts';
@@ -33,7 +33,7 @@ const GEOJSON_SQL = `select '{"type":"FeatureCollection","features":[' || coales
     from incidents i
     where true`;
 
-async function ensureBoundary(sql: Db): Promise<void> {
+async function ensureBoundary(sql: Pool): Promise<void> {
   const [row] = await sql<{ n: number }[]>`select count(*)::int as n from districts where level = 'municipality'`;
   if (row!.n > 0) return;
   const [w, s, e, n] = PIRAEUS_BBOX;
@@ -87,7 +87,7 @@ async function seedIncidents(ctx: BenchContext): Promise<{ seeded: number; secon
   return { seeded: missing, seconds: (performance.now() - started) / 1000 };
 }
 
-async function staffCookie(sql: Db, baseUrl: string): Promise<string> {
+async function staffCookie(sql: Pool, baseUrl: string): Promise<string> {
   const hash = await hashPassword(PASSWORD, FAST_ARGON2);
   await sql`
     insert into users (email, name, role, department_id, password_hash) values (${EMAIL}, 'C1 bench', 'admin', null, ${hash})

@@ -22,7 +22,7 @@ import { loadConfig } from '../../api/src/config.ts';
 import { createSql } from '../../api/src/db.ts';
 import { silentLogger } from '../../api/src/logger.ts';
 import { migrate } from '../../api/src/migrate.ts';
-import { makeDerivatives } from '../../workers/src/handlers/photo-process.ts';
+import { makeDerivatives } from '../../api/src/modules/incidents/photos.ts';
 import { adminUrl, withDatabase } from '../../scripts/local-cluster.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, lights: { type: 'string', default: '50000' } } });

@@ -1,5 +1,5 @@
 /** What every benchmark receives, and the shape of a benchmark. */
-import type { Db } from '../../api/src/db.ts';
+import type { Pool } from '../../api/src/db.ts';
 import type { Reporter } from './report.ts';
 import type { BenchServer } from './server.ts';
 import type { RunProfile } from './sizes.ts';
@@ -9,7 +9,7 @@ export interface BenchContext {
   /** URL of bench_<profile>, for pgbench, psql, ogr2ogr and child processes. */
   databaseUrl: string;
   /** A small pool on the bench database without a statement timeout (set-up and floors). */
-  sql: Db;
+  sql: Pool;
   /** The app under test, started on first use and shared by the benchmarks of one run. */
   server(): Promise<BenchServer>;
   /** Scratch folder for this profile: pgbench scripts, exported and import files (git-ignored). */

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { dropDatabase, ensureDatabase } from '../../scripts/database.ts';
-import { createSql, type Db } from '../../api/src/db.ts';
+import { createSql, type Pool } from '../../api/src/db.ts';
 import { migrate, readMigrations } from '../../api/src/migrate.ts';
 import { generateBenchLayers } from '../../gis-data/src/generate/bench.ts';
 import { BENCH_LAYERS, BENCH_SEED, type RunProfile } from './sizes.ts';
@@ -17,7 +17,7 @@ function migrationsHash(): string {
   return h.digest('hex');
 }
 
-export async function openBenchDatabase(profile: RunProfile, options: { fresh?: boolean; log?: (m: string) => void } = {}): Promise<{ url: string; sql: Db }> {
+export async function openBenchDatabase(profile: RunProfile, options: { fresh?: boolean; log?: (m: string) => void } = {}): Promise<{ url: string; sql: Pool }> {
   const name = `bench_${profile.name}`;
   const hash = migrationsHash();
   let url = await ensureDatabase(name);
@@ -39,7 +39,7 @@ export async function openBenchDatabase(profile: RunProfile, options: { fresh?: 
   return { url, sql };
 }
 
-export async function layerCounts(sql: Db): Promise<Record<string, number>> {
+export async function layerCounts(sql: Pool): Promise<Record<string, number>> {
   const ids = Object.values(BENCH_LAYERS);
   const rows = await sql<{ layer_id: string; n: number }[]>`
     select layer_id, count(*)::int as n from assets where layer_id = any(${ids}) group by layer_id`;
@@ -47,7 +47,7 @@ export async function layerCounts(sql: Db): Promise<Record<string, number>> {
 }
 
 /** Generates the bench layers unless they already hold exactly the profile's counts. */
-export async function ensureBenchData(sql: Db, profile: RunProfile, log: (m: string) => void): Promise<{ generated: boolean; seconds: number }> {
+export async function ensureBenchData(sql: Pool, profile: RunProfile, log: (m: string) => void): Promise<{ generated: boolean; seconds: number }> {
   const want: Record<string, number> = {
     [BENCH_LAYERS.points]: profile.sizes.points,
     [BENCH_LAYERS.lines]: profile.sizes.lines,

@@ -65,7 +65,3 @@ export async function sampleTiles(sql: Db, z: number, count: number): Promise<Ti
   }
   return picked;
 }
-
-export async function dropBins(sql: Db): Promise<void> {
-  await sql`drop table if exists bench_bins`;
-}

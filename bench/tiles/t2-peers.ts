@@ -4,7 +4,7 @@
  * peer tps / our tps. Target <= 1.0x (aim 0.5x).
  */
 import type { Db } from '../../api/src/db.ts';
-import type { BenchContext, Benchmark } from '../lib/context.ts';
+import type { Benchmark } from '../lib/context.ts';
 import { pgbench, tileScript } from '../lib/pgbench.ts';
 import { fmt } from '../lib/report.ts';
 import type { TileCoord } from '../lib/tile-grid.ts';

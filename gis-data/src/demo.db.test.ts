@@ -72,9 +72,24 @@ describe('loadDemoMunicipality', () => {
     expect(piraeus).toMatchObject({ level: 'municipality', name_el: 'Δήμος Πειραιώς', population: 168151 });
     expect(piraeus!.area_km2).toBeGreaterThan(10);
     expect(piraeus!.area_km2).toBeLessThan(12.5);
-    const units = districts.filter((d) => d.level === 'district');
-    expect(units.length).toBeGreaterThanOrEqual(3);
-    expect(units.every((d) => d.population! > 0)).toBe(true);
+    // The sector's other units are neighbouring municipalities: named, never districts of Piraeus.
+    const neighbours = districts.filter((d) => d.level === 'neighbour');
+    expect(neighbours.length).toBeGreaterThanOrEqual(3);
+    expect(neighbours.every((d) => d.population! > 0)).toBe(true);
+    // The districts are Piraeus's five municipal communities, generated inside the boundary.
+    const communities = districts.filter((d) => d.level === 'district');
+    expect(communities.map((d) => d.name_el)).toEqual([1, 2, 3, 4, 5].map((n) => `${n}η Δημοτική Κοινότητα Πειραιά`));
+    const total = communities.reduce((s, d) => s + d.area_km2, 0);
+    expect(total).toBeCloseTo(piraeus!.area_km2, 1);
+    // Compact and comparable in size: none under a tenth of the municipality.
+    expect(Math.min(...communities.map((d) => d.area_km2))).toBeGreaterThan(piraeus!.area_km2 / 10);
+    const [cover] = await db.sql<{ outside: number; overlap: number; synthetic: number }[]>`
+      select (select st_area(st_difference(u.g, m.geom)) from (select st_union(geom) as g from districts where level = 'district') u, districts m where m.code = '9205') * 1e8 as outside,
+             (select coalesce(sum(st_area(st_intersection(a.geom, b.geom))), 0) from districts a join districts b on a.code < b.code where a.level = 'district' and b.level = 'district') * 1e8 as overlap,
+             (select count(*)::int from districts where level = 'district' and synthetic) as synthetic`;
+    expect(cover!.outside).toBeLessThan(1);
+    expect(cover!.overlap).toBeLessThan(1);
+    expect(cover!.synthetic).toBe(5);
   });
 
   it('keeps every synthetic asset inside the municipality, with valid geometry', async () => {

@@ -4,22 +4,24 @@ import type { Db } from '../../api/src/db.ts';
 
 export interface DistrictInput {
   code: string;
-  level: 'municipality' | 'district';
+  level: 'municipality' | 'district' | 'neighbour';
   nameEl: string;
   nameEn: string;
   population: number | null;
   geometry: Geometry;
+  /** Generated, not from an official source (flagged on the map and in the API). */
+  synthetic?: boolean;
 }
 
 /** Creates or updates a district by code (re-running the demo load is harmless). */
 export async function upsertDistrict(sql: Db, d: DistrictInput): Promise<void> {
   await sql`
-    insert into districts (code, level, name_el, name_en, population, geom)
-    values (${d.code}, ${d.level}, ${d.nameEl}, ${d.nameEn}, ${d.population},
+    insert into districts (code, level, name_el, name_en, population, synthetic, geom)
+    values (${d.code}, ${d.level}, ${d.nameEl}, ${d.nameEn}, ${d.population}, ${d.synthetic ?? false},
             st_multi(st_collectionextract(st_makevalid(st_setsrid(st_geomfromgeojson(${JSON.stringify(d.geometry)}), 4326)), 3)))
     on conflict (code) do update set
       level = excluded.level, name_el = excluded.name_el, name_en = excluded.name_en,
-      population = excluded.population, geom = excluded.geom`;
+      population = excluded.population, synthetic = excluded.synthetic, geom = excluded.geom`;
 }
 
 /** Removes every asset of a layer (before a synthetic layer is generated again). */

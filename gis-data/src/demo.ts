@@ -9,13 +9,14 @@
 import { readFile } from 'node:fs/promises';
 import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
 import type { Geometry } from 'geojson';
-import type { Db } from '../../api/src/db.ts';
-import { refreshLayerExtent, upsertLayer } from '../../api/src/modules/layers/layers.sql.ts';
+import type { Pool } from '../../api/src/db.ts';
+import { refreshLayerExtent, upsertLayer } from './import/catalogue.sql.ts';
 import { deleteLayerAssets, setLayerSource, upsertDistrict, type DistrictInput } from './demo.sql.ts';
 import { fingerprintRows, generateLayer, loadGenerated, readBoundary } from './generate/index.ts';
 import { transliterate } from './generate/names.ts';
 import { importLayerFile } from './import/import-file.ts';
 import { loadDemoRiskZones } from './risk-zones-demo.ts';
+import { loadCommunities } from './communities.ts';
 import { loadManifest, sourcePath, toLayerInput, type Manifest, type ManifestLayer } from './manifest.ts';
 
 export interface LoadDemoOptions {
@@ -24,7 +25,7 @@ export interface LoadDemoOptions {
   scale?: number;
 }
 
-export async function loadDemoMunicipality(sql: Db, opts: LoadDemoOptions = {}): Promise<void> {
+export async function loadDemoMunicipality(sql: Pool, opts: LoadDemoOptions = {}): Promise<void> {
   const log = opts.log ?? (() => {});
   const manifest = loadManifest();
   const started = performance.now();
@@ -43,7 +44,8 @@ export async function loadDemoMunicipality(sql: Db, opts: LoadDemoOptions = {}):
   log(`catalogue: ${manifest.layers.length} layers`);
 
   const districts = await loadDistricts(sql, manifest);
-  log(`districts: ${districts}`);
+  const communities = await loadCommunities(sql, manifest.municipality);
+  log(`districts: ${districts} boundaries, ${communities} municipal communities (generated)`);
 
   for (const layer of manifest.layers) {
     const t0 = performance.now();
@@ -70,7 +72,7 @@ export async function loadDemoMunicipality(sql: Db, opts: LoadDemoOptions = {}):
       }
       const n = await sql.begin(async (t) => {
         // postgres.js types a transaction apart from the pool; the query functions accept either.
-        const tx = t as unknown as Db;
+        const tx = t as unknown as Pool;
         await deleteLayerAssets(tx, layer.id);
         const count = await loadGenerated(tx, layer.id, rows);
         await refreshLayerExtent(tx, layer.id);
@@ -80,6 +82,11 @@ export async function loadDemoMunicipality(sql: Db, opts: LoadDemoOptions = {}):
       log(`${layer.id}: ${n} generated (${ms(t0)})`);
     }
   }
+  // Network topology (valves, tanks, service connections) for the traces; only networks whose
+  // layers changed are rebuilt, so a second load still changes nothing.
+  // network_build() is the topology's one home (migrations); the API and the import job call it too.
+  const built = await sql<{ id: string }[]>`select id, network_build(id) from networks where stale order by id`;
+  if (built.length) log(`network topology rebuilt: ${built.map((n) => n.id).join(', ')}`);
   // Civil protection's zones are drawn from the boundary and layers loaded above.
   await loadDemoRiskZones(sql, { municipalityCode: manifest.municipality.code, log });
   log(`done in ${ms(started)}`);
@@ -124,7 +131,7 @@ const titleCase = (s: string) => s.toLowerCase().replace(/(^|\s)\p{L}/gu, (m) =>
  * regional sector that touch it, as `district` rows. The sector file's own polygon of the
  * Municipality of Piraeus only lends its 2021 population: its outline duplicates the boundary.
  */
-async function loadDistricts(sql: Db, manifest: Manifest): Promise<number> {
+async function loadDistricts(sql: Pool, manifest: Manifest): Promise<number> {
   const m = manifest.municipality;
   const [boundary] = await readFeatures(sourcePath(m.boundaryFile));
   const units = await readFeatures(sourcePath(m.districtsFile));
@@ -143,20 +150,23 @@ async function loadDistricts(sql: Db, manifest: Manifest): Promise<number> {
   for (const u of units) {
     if (u === own) continue;
     const name = String(u.properties.name);
-    const level = u.properties.level === 'municipality' ? 'municipality' : 'district';
+    // The sector's other units belong to neighbouring municipalities: named on the map, never a
+    // district of this one (communities.ts makes those).
+    const level = 'neighbour' as const;
+    const isMunicipality = u.properties.level === 'municipality';
     const stem = name.replace(/^ΔΗΜΟΤΙΚΗ ΕΝΟΤΗΤΑ |^ΔΗΜΟΣ /, '');
     rows.push({
       code: String(u.properties.code),
       level,
       // Greek capitals carry no accents, so the source's upper case is kept as written.
       nameEl: name,
-      nameEn: `${level === 'municipality' ? 'Municipality' : 'Municipal unit'} of ${titleCase(transliterate(stem))}`,
+      nameEn: `${isMunicipality ? 'Municipality' : 'Municipal unit'} of ${titleCase(transliterate(stem))}`,
       population: typeof u.properties.population_2021 === 'number' ? u.properties.population_2021 : null,
       geometry: u.geometry,
     });
   }
   await sql.begin(async (t) => {
-    const tx = t as unknown as Db;
+    const tx = t as unknown as Pool;
     for (const r of rows) await upsertDistrict(tx, r);
   });
   return rows.length;

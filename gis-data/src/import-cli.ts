@@ -1,7 +1,8 @@
 /**
  * `npm run import -- <file> --layer <id> [--name-el .. --name-en .. --group .. --srid N]`
  *
- * Imports a FlatGeobuf or GeoJSON file (any CRS PostGIS knows) into one layer of the platform
+ * Imports a vector file (FlatGeobuf, GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, GML, DXF,
+ * CSV with coordinate columns; any CRS PostGIS knows; the non-native formats through GDAL) into one layer of the platform
  * database (DATABASE_URL, or the local cluster), with a progress bar on stderr and the report
  * as JSON on stdout. Exit status: 0 imported or unchanged, 1 the import failed (nothing
  * changed), 2 bad arguments.
@@ -12,12 +13,14 @@ import { migrate } from '../../api/src/migrate.ts';
 import { platformDatabaseUrl } from '../../scripts/database.ts';
 import { ImportError, importLayerFile, type ImportOptions, type ImportProgress } from './import/import-file.ts';
 
-const USAGE = `usage: npm run import -- <file.fgb|file.geojson> --layer <id>
+const USAGE = `usage: npm run import -- <file> --layer <id> [--source-layer <layer in the file>]
          [--name-el <Greek name> --name-en <English name> --group network|building|space|boundary|risk|reference]
          [--srid <EPSG code>] [--name-property <attr>] [--external-id-property <attr>]
          [--max-reject-ratio 0.01] [--private] [--synthetic]
   The names and group create the layer (or update its catalogue entry); without them the layer must exist.
-  --srid overrides the CRS the file declares. Progress goes to stderr, the report (JSON) to stdout.`;
+  Files: FlatGeobuf, GeoJSON, GeoPackage, zipped Shapefile, KML, KMZ, GML, DXF, CSV (x/y, lon/lat or WKT columns).
+  --source-layer picks one layer of a GeoPackage (or a zip of Shapefiles, KML folders, GML); a file with several asks.
+  --srid overrides the CRS the file declares (DXF and CSV declare none: EPSG:4326 unless given). Progress goes to stderr, the report (JSON) to stdout.`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -34,6 +37,7 @@ function parse() {
       'name-en': { type: 'string' },
       group: { type: 'string' },
       srid: { type: 'string' },
+      'source-layer': { type: 'string' },
       'name-property': { type: 'string' },
       'external-id-property': { type: 'string' },
       'max-reject-ratio': { type: 'string' },
@@ -74,6 +78,7 @@ const opts: ImportOptions = {
   ...(srid !== undefined ? { sourceSrid: srid } : {}),
   ...(maxRejectRatio !== undefined ? { maxRejectRatio } : {}),
   ...(v['name-property'] ? { nameProperty: v['name-property'] } : {}),
+  ...(v['source-layer'] ? { sourceLayer: v['source-layer'] } : {}),
   ...(v['external-id-property'] ? { externalIdProperty: v['external-id-property'] } : {}),
   ...(layerGiven === 3
     ? { layer: { nameEl: v['name-el']!, nameEn: v['name-en']!, group: v.group!, isPublic: !v.private, synthetic: Boolean(v.synthetic) } }
@@ -128,6 +133,7 @@ try {
 } catch (err) {
   if (err instanceof ImportError) {
     process.stderr.write(`\nimport failed (${err.code}): ${err.message}\nthe layer was not changed.\n`);
+    if (err.report.sourceLayers?.length) process.stderr.write(`give one with --source-layer: ${err.report.sourceLayers.join(', ')}\n`);
     if (err.report.rejections?.length) process.stdout.write(`${JSON.stringify(err.report, null, 2)}\n`);
   } else process.stderr.write(`\nimport failed: ${(err as Error)?.message ?? String(err)}\n`);
   process.exitCode = 1;

@@ -133,22 +133,12 @@ export function loadManifest(): Manifest {
   return cached;
 }
 
-/** A manifest layer by id, or undefined. */
-export function manifestLayer(id: string): ManifestLayer | undefined {
-  return loadManifest().layers.find((l) => l.id === id);
-}
-
-/** Layer ids in draw/list order. */
-export function manifestLayerIds(): string[] {
-  return [...loadManifest().layers].sort((a, b) => a.sortOrder - b.sortOrder).map((l) => l.id);
-}
-
 /** Absolute path of a manifest file source (e.g. `demo/piraeus_bus_stops.fgb`). */
 export function sourcePath(source: string): string {
   return resolve(GIS_DATA_DIR, source);
 }
 
-/** The catalogue row for a manifest layer, in the shape of upsertLayer (api/src/modules/layers/layers.sql.ts). */
+/** The catalogue row for a manifest layer, in the shape of upsertLayer (gis-data/src/import/catalogue.sql.ts). */
 export function toLayerInput(l: ManifestLayer) {
   return {
     id: l.id,

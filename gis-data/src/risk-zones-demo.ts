@@ -11,7 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
-import type { Db } from '../../api/src/db.ts';
+import type { Db, Pool } from '../../api/src/db.ts';
 import { sourcePath } from './manifest.ts';
 
 interface DemoZone {
@@ -39,7 +39,7 @@ const ZONES: DemoZone[] = [
   { key: 'heat-centre', hazard: 'heat', level: 'medium', nameEl: 'Αστική θερμική νησίδα κέντρου', nameEn: 'Central urban heat island', source: 'Synthetic demo zone: 900 m around the centre of Piraeus', synthetic: true },
 ];
 
-export async function loadDemoRiskZones(sql: Db, opts: { municipalityCode: string; log?: (m: string) => void }): Promise<number> {
+export async function loadDemoRiskZones(sql: Pool, opts: { municipalityCode: string; log?: (m: string) => void }): Promise<number> {
   const lines: unknown[] = [];
   for await (const f of deserialize(new Uint8Array(await readFile(sourcePath(COASTLINE_FILE))))) lines.push(f.geometry);
   if (lines.length === 0) throw new Error(`${COASTLINE_FILE} holds no feature`);

@@ -1,17 +1,17 @@
 /**
  * createWorker({ sql, boss, config, logger }) registers every pg-boss handler. It runs inside the
  * platform process by default (one port, one command) and scales out as separate processes
- * (`node workers/src/main.ts`), since pg-boss hands each job to one worker at a time.
+ * (`npm run worker`, scripts/worker.ts), since pg-boss hands each job to one worker at a time.
  */
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../../api/src/config.ts';
-import type { Db } from '../../api/src/db.ts';
+import type { Pool } from '../../api/src/db.ts';
 import type { Logger } from '../../api/src/logger.ts';
 import { DEAD_LETTER_QUEUES, JOB_NAMES, QUEUE_OPTIONS } from '../../lib/jobs.ts';
 import { handlers } from './handlers/index.ts';
 
 export interface WorkerDeps {
-  sql: Db;
+  sql: Pool;
   boss: PgBoss;
   config: Config;
   logger: Logger;

@@ -21,7 +21,8 @@ import type { Role } from '../modules/auth/roles.ts';
 import { readSessionToken, sessionCookieSpec, SESSION_IDLE_SECONDS, SESSION_TOUCH_SECONDS, tokenHash } from '../modules/auth/sessions.ts';
 import { recordAudit } from '../modules/audit/audit.ts';
 
-export { clientIp, readJson } from '../modules/auth/request.ts';
+export { clientIp } from '../http/client-ip.ts';
+export { readJson } from '../http/request.ts';
 export type { Role } from '../modules/auth/roles.ts';
 
 /** The signed-in staff member, as handlers see it. */

@@ -2,8 +2,8 @@
  * Bench-scale layers (PERFORMANCE.md: 2 M points, 500 k lines, 500 k polygons) inside the
  * municipality's bbox. Rows are generated lazily and COPYed, so memory stays flat in N.
  */
-import type { Db } from '../../../api/src/db.ts';
-import { upsertLayer, refreshLayerExtent } from '../../../api/src/modules/layers/layers.sql.ts';
+import type { Pool } from '../../../api/src/db.ts';
+import { upsertLayer, refreshLayerExtent } from '../import/catalogue.sql.ts';
 import { loadManifest } from '../manifest.ts';
 import { loadGenerated, type AssetRow, type Condition } from './copy.ts';
 import { round7 } from './geometry.ts';
@@ -148,7 +148,7 @@ const BENCH_LAYERS: { id: BenchKind; geometry: 'point' | 'line' | 'polygon'; el:
  * per row per index, while PostGIS's sorted GiST build is an order of magnitude cheaper. The
  * transaction holds an exclusive lock on `assets` meanwhile: meant for a benchmark database.
  */
-export async function generateBenchLayers(sql: Db, opts: BenchOptions): Promise<BenchReport> {
+export async function generateBenchLayers(sql: Pool, opts: BenchOptions): Promise<BenchReport> {
   const seed = opts.seed ?? 'bench';
   const bbox = opts.bbox ?? loadManifest().municipality.bbox;
   const counts: Record<BenchKind, number> = { bench_points: opts.points, bench_lines: opts.lines, bench_polygons: opts.polygons };
@@ -172,7 +172,7 @@ export async function generateBenchLayers(sql: Db, opts: BenchOptions): Promise<
 
   await sql.begin(async (t) => {
     // postgres.js types a transaction apart from the pool; the query functions accept either.
-    const tx = t as unknown as Db;
+    const tx = t as unknown as Pool;
     await tx`set local statement_timeout = 0`;
     const gist = deferIndexes ? await gistIndexesOfAssets(tx) : [];
     for (const ix of gist) await tx`drop index ${tx(ix.indexname)}`;
@@ -207,7 +207,7 @@ export async function generateBenchLayers(sql: Db, opts: BenchOptions): Promise<
   return report;
 }
 
-async function gistIndexesOfAssets(sql: Db): Promise<{ indexname: string; indexdef: string }[]> {
+async function gistIndexesOfAssets(sql: Pool): Promise<{ indexname: string; indexdef: string }[]> {
   return sql<{ indexname: string; indexdef: string }[]>`
     select indexname, indexdef
       from pg_indexes

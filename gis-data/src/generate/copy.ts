@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Geometry, Position } from 'geojson';
-import type { Db } from '../../../api/src/db.ts';
+import type { Pool } from '../../../api/src/db.ts';
 
 export type Condition = 'good' | 'fair' | 'poor' | 'critical' | 'unknown';
 
@@ -95,13 +95,13 @@ async function* chunks(layerId: string, rows: Iterable<AssetRow> | AsyncIterable
  * CopyDone (porsager/postgres#1173), so a constraint violation in a direct COPY into `assets` would
  * hang forever. Text columns cannot violate anything; the INSERT reports errors normally.
  */
-export async function loadGenerated(sql: Db, layerId: string, rows: Iterable<AssetRow> | AsyncIterable<AssetRow>): Promise<number> {
+export async function loadGenerated(sql: Pool, layerId: string, rows: Iterable<AssetRow> | AsyncIterable<AssetRow>): Promise<number> {
   // A transaction handle has savepoint(); a pool does not, and temp tables need one connection.
   if ('savepoint' in sql) return stageAndInsert(sql, layerId, rows);
-  return sql.begin((tx) => stageAndInsert(tx as unknown as Db, layerId, rows)) as Promise<number>;
+  return sql.begin((tx) => stageAndInsert(tx as unknown as Pool, layerId, rows)) as Promise<number>;
 }
 
-async function stageAndInsert(tx: Db, layerId: string, rows: Iterable<AssetRow> | AsyncIterable<AssetRow>): Promise<number> {
+async function stageAndInsert(tx: Pool, layerId: string, rows: Iterable<AssetRow> | AsyncIterable<AssetRow>): Promise<number> {
   await tx`
     create temp table if not exists generated_stage (
       layer_id text, external_id text, name text, properties text, condition text, criticality text, install_date text, geom text

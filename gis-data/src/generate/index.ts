@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
 import type { Geometry } from 'geojson';
-import { GENERATOR_KINDS, type GeneratorKind, loadManifest, sourcePath } from '../manifest.ts';
+import { type GeneratorKind, loadManifest, sourcePath } from '../manifest.ts';
 import type { AssetRow } from './copy.ts';
 import type { LandGeometry } from './geometry.ts';
 import { GENERATORS } from './layers.ts';
@@ -30,10 +30,6 @@ export interface GenerateOptions {
    * Piraeus); 4 halves the block size and gives about four times as many features. @default 1
    */
   scale?: number;
-}
-
-export function isGeneratorKind(kind: string): kind is GeneratorKind {
-  return (GENERATOR_KINDS as readonly string[]).includes(kind);
 }
 
 /** Rows of one synthetic layer; lazy, so a caller can stream them without holding them all. */

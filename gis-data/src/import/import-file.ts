@@ -1,5 +1,7 @@
 /**
- * Layer import: a FlatGeobuf or GeoJSON file (any CRS PostGIS knows) into one catalogue layer.
+ * Layer import: a vector file (any CRS PostGIS knows) into one catalogue layer. FlatGeobuf and
+ * GeoJSON are streamed as they are; GeoPackage, zipped Shapefile, KML/KMZ, GML, DXF and CSV are
+ * first converted to FlatGeobuf by GDAL's ogr2ogr (gdal.ts), one layer of the source, then:
  *
  *   parse (streaming, Node)  →  COPY into a staging table in the source SRID
  *   → reproject / range / family / validity checks in PostGIS → policy threshold
@@ -11,12 +13,12 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Db } from '../../../api/src/db.ts';
-import { getLayer, refreshLayerExtent, upsertLayer, type LayerRow } from '../../../api/src/modules/layers/layers.sql.ts';
+import type { Pool } from '../../../api/src/db.ts';
+import { getLayer, refreshLayerExtent, upsertLayer, type LayerRow } from './catalogue.sql.ts';
 import {
   finishImport,
   getImport,
@@ -28,9 +30,12 @@ import {
   updateImportProgress,
   type ImportOutcome,
   type ImportRow,
-} from '../../../api/src/modules/imports/imports.sql.ts';
+} from './imports.sql.ts';
 import { sridFromFgbCrs, sridFromGeoJsonCrs, type CrsResult } from './crs.ts';
-import { FgbFormatError, hasFgbMagic, openFlatGeobuf } from './flatgeobuf-stream.ts';
+import { FORMATS_SENTENCE, isNativeFormat, type GdalFormat, type ImportFormat, type NativeFormat } from './formats.ts';
+import { convertToFlatGeobuf, GdalError, stageSource } from './gdal.ts';
+import { sniffFile } from './sniff.ts';
+import { FgbFormatError, openFlatGeobuf } from './flatgeobuf-stream.ts';
 import { GeoJsonFormatError, GeoJsonScanner, readGeoJsonFeatures } from './geojson-stream.ts';
 import { encodeGeometry, MAX_VERTICES, type Family } from './geometry.ts';
 import { cleanProperties, guessNameProperty, scalarText, type CleanStats } from './properties.ts';
@@ -51,7 +56,7 @@ import {
   summariseStage,
 } from './staging.sql.ts';
 
-export type ImportFormat = 'flatgeobuf' | 'geojson';
+export type { ImportFormat };
 
 export interface ImportProgress {
   read: number;
@@ -64,7 +69,10 @@ export interface ImportProgress {
 export interface ImportOptions {
   layerId: string;
   filePath: string;
+  /** As recognised where the file arrived; sniffed from its bytes when absent. */
   format?: ImportFormat;
+  /** The layer of a multi-layer source (GeoPackage, a zip of Shapefiles, KML folders, GML). */
+  sourceLayer?: string;
   /** Overrides the file's declared CRS. */
   sourceSrid?: number;
   /** Creates/updates the catalogue entry; without it the layer must already exist. */
@@ -103,6 +111,10 @@ export interface ImportReport {
   skipped?: boolean;
   importId?: string;
   format?: ImportFormat;
+  /** The source layer GDAL read (non-native formats). */
+  sourceLayer?: string;
+  /** The layers of a multi-layer source, when the import failed because none was picked. */
+  sourceLayers?: string[];
   /** Features kept after ST_MakeValid repair. */
   repaired?: number;
   warningCounts?: Record<string, number>;
@@ -115,6 +127,12 @@ export interface ImportReport {
 export type ImportErrorCode =
   | 'file_not_found'
   | 'unknown_format'
+  | 'no_coordinates'
+  | 'gdal_missing'
+  | 'source_layer_required'
+  | 'unknown_source_layer'
+  | 'no_layers'
+  | 'conversion_failed'
   | 'bad_magic'
   | 'unsupported_version'
   | 'truncated'
@@ -158,26 +176,13 @@ export async function hashFile(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** By magic bytes, not by name: `fgb` + version, or a JSON object (after an optional BOM). */
+/** By its bytes, not by its name (formats.ts): FlatGeobuf, GeoJSON, or a format GDAL converts. */
 export async function detectFormat(path: string): Promise<ImportFormat> {
-  const fh = await open(path, 'r').catch(() => {
+  const found = await sniffFile(path).catch(() => {
     throw new ImportError('file_not_found', `cannot open ${basename(path)}`);
   });
-  try {
-    const head = Buffer.alloc(1024);
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    return detectFormatFromBytes(head.subarray(0, bytesRead));
-  } finally {
-    await fh.close();
-  }
-}
-
-export function detectFormatFromBytes(head: Uint8Array): ImportFormat {
-  if (hasFgbMagic(head)) return 'flatgeobuf';
-  let i = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-  if (i < head.length && head[i] === 0x7b) return 'geojson';
-  throw new ImportError('unknown_format', 'unrecognised file: neither FlatGeobuf (magic bytes "fgb") nor GeoJSON (a JSON object)');
+  if ('format' in found) return found.format;
+  throw new ImportError(found.error === 'no_coordinates' ? 'no_coordinates' : 'unknown_format', found.error === 'no_coordinates' ? found.message : `unrecognised file; accepted formats: ${FORMATS_SENTENCE}`);
 }
 
 /** One feature as both readers deliver it. */
@@ -207,7 +212,7 @@ export interface FeatureReader {
  * Opens a file as a stream of features without touching the database: the parse half of an
  * import, exported for benchmarks and tools.
  */
-export async function readFeatures(path: string, format: ImportFormat, maxVertices = MAX_VERTICES): Promise<FeatureReader> {
+export async function readFeatures(path: string, format: NativeFormat, maxVertices = MAX_VERTICES): Promise<FeatureReader> {
   if (format === 'flatgeobuf') {
     const src = await openFlatGeobuf(path, maxVertices);
     const crs = sridFromFgbCrs(src.header.crs);
@@ -318,6 +323,7 @@ async function* copyRows(reader: FeatureReader, opts: ImportOptions, t: ParseTal
 function asImportError(err: unknown): ImportError {
   if (err instanceof ImportError) return err;
   if (err instanceof FgbFormatError || err instanceof GeoJsonFormatError) return new ImportError(err.code, err.message);
+  if (err instanceof GdalError) return new ImportError(err.code, err.message, err.layers.length ? { sourceLayers: err.layers } : {});
   const e = err as { code?: string; message?: string };
   if (e?.code === 'ENOENT') return new ImportError('file_not_found', 'the file does not exist');
   return new ImportError('internal', `import failed: ${String(e?.message ?? err).slice(0, 300)}`);
@@ -346,7 +352,7 @@ function skippedReport(row: ImportRow): ImportReport {
 }
 
 /** Imports one file into one layer; see the module comment. Throws ImportError on failure. */
-export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<ImportReport> {
+export async function importLayerFile(sql: Pool, opts: ImportOptions): Promise<ImportReport> {
   const started = performance.now();
   if (!LAYER_ID.test(opts.layerId)) throw new ImportError('invalid_layer', 'layer id must match ^[a-z][a-z0-9_]{1,62}$');
   if (opts.layer && !LAYER_GROUPS.includes(opts.layer.group)) {
@@ -356,7 +362,7 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
   if (opts.sourceSrid !== undefined && !(Number.isInteger(opts.sourceSrid) && opts.sourceSrid > 0 && (await sridExists(sql, opts.sourceSrid)))) {
     throw new ImportError('unknown_crs', `EPSG:${opts.sourceSrid} is not a CRS PostGIS knows`);
   }
-  const bytesTotal = (await stat(opts.filePath).catch(() => null))?.size;
+  let bytesTotal = (await stat(opts.filePath).catch(() => null))?.size;
   if (bytesTotal === undefined) throw new ImportError('file_not_found', `cannot open ${basename(opts.filePath)}`);
 
   // The import row: given (job path) or found/created by file hash (CLI, tools).
@@ -391,6 +397,7 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
   await markImportRunning(sql, row.id, format);
   const conn = await sql.reserve();
   let reader: FeatureReader | undefined;
+  let converted: Converted | undefined;
   try {
     const existing = await getLayer(sql, opts.layerId);
     if (!existing && !opts.layer) throw new ImportError('layer_not_found', `layer ${opts.layerId} does not exist; give its names and group to create it`);
@@ -399,7 +406,16 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
     await conn`set statement_timeout = 0`;
     await createStage(conn);
 
-    const rd = await readFeatures(opts.filePath, format, opts.maxVertices ?? MAX_VERTICES);
+    let readPath = opts.filePath;
+    let readFormat: NativeFormat;
+    if (isNativeFormat(format)) readFormat = format;
+    else {
+      converted = await timed('convert', () => convertSource(sql, opts, format as GdalFormat));
+      readPath = converted.path;
+      readFormat = 'flatgeobuf';
+    }
+    if (converted) bytesTotal = (await stat(readPath)).size;
+    const rd = await readFeatures(readPath, readFormat, opts.maxVertices ?? MAX_VERTICES);
     reader = rd;
     const declared = rd.crs();
     if (opts.sourceSrid === undefined && declared && 'unknown' in declared) throw new ImportError('unknown_crs', `unknown CRS: ${declared.unknown}`);
@@ -503,6 +519,7 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
       warnings: outcome.warnings,
       importId: row.id,
       format,
+      ...(converted ? { sourceLayer: converted.layer } : {}),
       ms: Math.round(performance.now() - started),
       timings,
     };
@@ -513,6 +530,7 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
     throw e;
   } finally {
     reader?.close();
+    await converted?.cleanup().catch(() => {});
     await dropStage(conn).catch(() => {});
     await conn`reset statement_timeout`.catch(() => {});
     conn.release();
@@ -521,11 +539,43 @@ export async function importLayerFile(sql: Db, opts: ImportOptions): Promise<Imp
 
 /** The options that change what a file turns into; part of the idempotency check with the hash. */
 function importKeyOptions(opts: ImportOptions): Record<string, unknown> {
-  return { sourceSrid: opts.sourceSrid ?? null, nameProperty: opts.nameProperty ?? null, externalIdProperty: opts.externalIdProperty ?? null };
+  return { sourceSrid: opts.sourceSrid ?? null, nameProperty: opts.nameProperty ?? null, externalIdProperty: opts.externalIdProperty ?? null, sourceLayer: opts.sourceLayer ?? null };
 }
 
 function sameKeyOptions(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   return Object.keys(b).every((k) => (a[k] ?? null) === b[k]);
+}
+
+interface Converted {
+  path: string;
+  layer: string;
+  cleanup: () => Promise<void>;
+}
+
+/**
+ * GDAL turns one layer of the source into FlatGeobuf in a private folder. When the source CRS
+ * has no EPSG code PostGIS knows (a hand-written .prj) and none was given, GDAL reprojects it to
+ * EPSG:4326 itself, so the file is never stored mislabelled.
+ */
+async function convertSource(sql: Pool, opts: ImportOptions, format: GdalFormat): Promise<Converted> {
+  const staged = await stageSource(opts.filePath, format);
+  try {
+    const first = await convertToFlatGeobuf(staged.source, staged.dir, { format, sourceLayer: opts.sourceLayer });
+    if (opts.sourceSrid === undefined) {
+      const probe = await readFeatures(first.path, 'flatgeobuf');
+      probe.close();
+      const crs = probe.crs();
+      const known = crs && 'srid' in crs ? await sridExists(sql, crs.srid) : crs === null;
+      if (!known) {
+        const again = await convertToFlatGeobuf(staged.source, staged.dir, { format, sourceLayer: first.layer, toWgs84: true });
+        return { ...again, cleanup: staged.cleanup };
+      }
+    }
+    return { ...first, cleanup: staged.cleanup };
+  } catch (err) {
+    await staged.cleanup();
+    throw err;
+  }
 }
 
 function firstReasons(o: ImportOutcome): string {

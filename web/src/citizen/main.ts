@@ -17,6 +17,7 @@ import { legendSwatch } from '../map/swatch.ts';
 import { getCategories, type IncidentFeature } from './api.ts';
 import { uiIcon } from './category-icons.ts';
 import { IncidentsLayer, POINTS_LAYER } from './incidents-layer.ts';
+import { OutagesLayer } from './outages-layer.ts';
 import { relabel } from './labels.ts';
 import { openLiveFeed } from './live.ts';
 import { MapPanels } from './map-panels.ts';
@@ -236,6 +237,8 @@ async function main() {
   // MapLibre opens the compact attribution at start; on a phone it would cover a third of the
   // map. Collapsed, it stays one tap away (ⓘ).
   map.once('idle', () => document.querySelector('.maplibregl-ctrl-attrib.maplibregl-compact-show')?.classList.remove('maplibregl-compact-show'));
+  // Outage areas below the report points, so a report inside an outage stays clickable.
+  void new OutagesLayer(map).install();
   incidents.install();
   window.__incidentsReady = incidents.firstLoad;
   await incidents.firstLoad;

@@ -5,7 +5,7 @@
  * upload the photos with the private token, and show the protocol number and the private link.
  */
 import { Marker, type Map as MapLibreMap, type MapMouseEvent } from 'maplibre-gl';
-import { containsContactDetails, IncidentCreateSchema, validateAnswers, type ExtraQuestion } from '../../../api/src/modules/incidents/incidents.schema.ts';
+import { containsContactDetails, IncidentCreateSchema, validateAnswers, type ExtraQuestion } from '../../../lib/incidents.schema.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { getLang } from '../i18n.ts';
 import { createReport, errorCode, nearbyReports, supportReport, uploadPhoto, type Category, type CategoryQuestion, type CreatedReport, type IncidentFeature, type PublicIncident, type ReportBody } from './api.ts';

@@ -158,6 +158,13 @@ export function renderIncidentDetail(root: HTMLElement, d: Dispatch, opts: Detai
 
     // ---- actions ----
     const actions = writable ? drawActions(dt, meta) : null;
+    // The crew is done and the category needs the desk's check before the citizen is told.
+    let ready: HTMLElement | null = null;
+    if (inc.readyToClose && inc.open) {
+      const resolve = writable ? h('button', { type: 'button', class: 'btn btn-small btn-status', id: 'ready-resolve' }, tr('resolve_now')) : null;
+      resolve?.addEventListener('click', () => act(resolve, () => moveStatus(inc.id, 'resolved')));
+      ready = h('div', { class: 'ready-to-close', role: 'note', id: 'ready-to-close' }, h('strong', null, tr('ready_to_close')), h('p', null, tr('ready_to_close_hint').replace('{id}', String(inc.readyToClose.workOrderId ?? ''))), resolve);
+    }
 
     // ---- photos ----
     const photos = section(
@@ -274,7 +281,7 @@ export function renderIncidentDetail(root: HTMLElement, d: Dispatch, opts: Detai
         : h('p', { class: 'empty' }, '—'),
     );
 
-    replaceChildren(root, header, status, description, answers.length ? h('dl', { class: 'answers' }, ...answers.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, Array.isArray(v) ? v.join(', ') : String(v))])) : null, contact, actions, photos, timeline, asset, duplicates, wos);
+    replaceChildren(root, header, status, ready, description, answers.length ? h('dl', { class: 'answers' }, ...answers.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, Array.isArray(v) ? v.join(', ') : String(v))])) : null, contact, actions, photos, timeline, asset, duplicates, wos);
   }
 
   function historyList(a: NonNullable<IncidentDetail['asset']>): HTMLElement {

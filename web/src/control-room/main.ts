@@ -18,6 +18,7 @@ import { mountDispatcher } from './dispatcher.ts';
 import { tr } from './strings.ts';
 import { renderImportPanel } from './import-panel.ts';
 import { renderLayerTree } from './layer-tree.ts';
+import { mountTracePanel } from './trace-panel.ts';
 import { initialVisibility, rememberVisibility } from './visibility.ts';
 import { mountRiskPanel } from './risk-panel.ts';
 
@@ -111,6 +112,8 @@ async function main() {
   // Civil protection: risk zones, exposure and early-warning alerts.
   mountRiskPanel(pmap);
 
+  const trace = mountTracePanel(document.getElementById('trace-panel')!, pmap);
+
   // Click: popup for the topmost asset under the pointer (a few pixels of tolerance for lines).
   const popup = new Popup({ closeButton: true, maxWidth: '360px', className: 'asset-popup' });
   pmap.map.on('click', (e) => {
@@ -136,6 +139,15 @@ async function main() {
         dispatcher.openAssetWorkOrder({ id: assetId, name, layerId });
       });
       content.appendChild(h('div', { class: 'popup-actions' }, b));
+      // Pipes of a traced network: trace from here.
+      for (const kind of trace.tracesFor(layerId)) {
+        const tb = h('button', { type: 'button', class: 'btn btn-small popup-trace', 'data-trace': kind }, trace.label(kind));
+        tb.addEventListener('click', () => {
+          popup.remove();
+          void trace.tracePipe(assetId, kind, [e.lngLat.lng, e.lngLat.lat]);
+        });
+        content.querySelector('.popup-actions')!.appendChild(tb);
+      }
     }
     popup.setLngLat(e.lngLat).setDOMContent(content).addTo(pmap.map);
   });

@@ -34,11 +34,6 @@ export function currentUser(): Promise<StaffUser | null> {
   return loading;
 }
 
-/** Already known user, without a request (undefined while the first check runs). */
-export function knownUser(): StaffUser | null | undefined {
-  return user;
-}
-
 /** Called with the user now and after every sign-in or sign-out. */
 export function onSession(fn: Listener): void {
   listeners.add(fn);

@@ -178,6 +178,7 @@ export interface IncidentDetail {
     anonymous: boolean;
     contact: { name: string | null; email: string | null; phone: string | null } | null;
     mergedDuplicates: { id: number; number: string }[];
+    readyToClose?: { at: string; workOrderId: number | null } | null;
   };
   photos: (StaffPhoto & { createdAt: string })[];
   timeline: TimelineEntry[];
@@ -273,8 +274,8 @@ export const getRegistryMeta = () => staffJson<RegistryMeta>('/api/registries/me
 export const listWorkOrders = (q: { kind?: string; status?: string; asset?: number; limit?: number; before?: number }) =>
   staffJson<{ workOrders: WorkOrder[]; next: number | null }>(`/api/registries/work-orders${qs(q)}`);
 export const getWorkOrder = async (id: number) => (await staffJson<{ workOrder: WorkOrder }>(`/api/registries/work-orders/${id}`)).workOrder;
-export const transitionWorkOrder = async (id: number, to: string, reason?: string, version?: number) =>
-  (await staffJson<{ workOrder: WorkOrder }>(`/api/registries/work-orders/${id}/transitions`, { method: 'POST', json: { to, ...(reason ? { reason } : {}), ...(version ? { version } : {}) } })).workOrder;
+export const transitionWorkOrder = async (id: number, to: string, reason?: string, version?: number, publicNote?: string) =>
+  (await staffJson<{ workOrder: WorkOrder }>(`/api/registries/work-orders/${id}/transitions`, { method: 'POST', json: { to, ...(reason ? { reason } : {}), ...(version ? { version } : {}), ...(publicNote ? { publicNote } : {}) } })).workOrder;
 export const patchWorkOrder = async (id: number, body: Record<string, unknown>) =>
   (await staffJson<{ workOrder: WorkOrder }>(`/api/registries/work-orders/${id}`, { method: 'PATCH', json: body })).workOrder;
 
@@ -289,6 +290,7 @@ export interface NewWorkOrder {
   plannedEnd?: string;
   estimatedCost?: number;
   incidentIds?: number[];
+  crew?: number[];
 }
 
 export const createWorkOrder = async (body: NewWorkOrder) => (await staffJson<{ workOrder: WorkOrder }>('/api/registries/work-orders', { method: 'POST', json: body })).workOrder;
@@ -334,6 +336,7 @@ export interface TriageWorkOrder {
   plannedStart?: string;
   plannedEnd?: string;
   startIncidents?: boolean;
+  crew?: number[];
 }
 export const createWorkOrderFromIncidents = async (body: TriageWorkOrder) =>
   (await staffJson<{ workOrder: { id: number; kind: string; title: string; status: string; department: string; asset: number | null; incidentIds: number[] } }>('/api/triage/work-orders', { method: 'POST', json: body })).workOrder;

@@ -11,6 +11,7 @@ import { bilingual, t } from '../i18n.ts';
 import type { Dispatch } from './dispatch.ts';
 import { createWorkOrder, createWorkOrderFromIncidents, patchWorkOrder } from './staff-api.ts';
 import { tr, trOr } from './strings.ts';
+import { crewPicker, deriveKind, kindReasonText } from './assignment.ts';
 
 export const KINDS = ['school', 'kindergarten', 'playground', 'sports_ground', 'network', 'building', 'road'];
 
@@ -22,7 +23,11 @@ export function openWorkOrderDialog(d: Dispatch, source: WorkOrderSource, onCrea
   const defaultTitle = fromIncidents ? source.title : `${tr('work_order')}: ${source.asset.name ?? `#${source.asset.id}`}`;
   const title = h('input', { type: 'text', name: 'title', required: true, maxlength: 200, value: defaultTitle });
   const description = h('textarea', { name: 'description', rows: 3, maxlength: 5000 });
-  const kind = h('select', { name: 'kind' }, h('option', { value: '' }, tr('auto_kind')), ...KINDS.map((k) => h('option', { value: k }, trOr('k_', k))));
+  // From reports the registry is derived (asset layer, else category) and the reason shown;
+  // from an asset the asset's layer decides unless the dispatcher picks another.
+  const kind = h('select', { name: 'kind', id: 'wo-kind', 'aria-describedby': 'wo-kind-why' }, h('option', { value: '' }, fromIncidents ? tr('choose') : tr('auto_kind')), ...KINDS.map((k) => h('option', { value: k }, trOr('k_', k))));
+  const kindWhy = h('p', { class: 'field-hint', id: 'wo-kind-why' });
+  const crew = crewPicker();
   const department = h(
     'select',
     { name: 'department' },
@@ -46,6 +51,8 @@ export function openWorkOrderDialog(d: Dispatch, source: WorkOrderSource, onCrea
     h('p', { class: 'dialog-sub' }, fromIncidents ? `${source.incidentIds.length} × ${tr('from_selection')}` : `${tr('on_asset')} #${source.asset.id} · ${source.asset.layerId}`),
     field(tr('title'), title),
     h('div', { class: 'field-row' }, field(tr('kind'), kind), field(tr('department'), department)),
+    kindWhy,
+    crew.el,
     h('div', { class: 'field-row' }, field(tr('status'), status), field(tr('estimated_cost'), cost)),
     h('div', { class: 'field-row' }, field(tr('planned_start'), start), field(tr('planned_end'), end)),
     field(tr('description'), description),
@@ -69,6 +76,7 @@ export function openWorkOrderDialog(d: Dispatch, source: WorkOrderSource, onCrea
       status: status.value as 'planned' | 'scheduled',
       ...(start.value ? { plannedStart: start.value } : {}),
       ...(end.value ? { plannedEnd: end.value } : {}),
+      crew: crew.selected(),
     };
     const estimated = cost.value ? Number(cost.value) : undefined;
     try {
@@ -94,6 +102,21 @@ export function openWorkOrderDialog(d: Dispatch, source: WorkOrderSource, onCrea
       submit.disabled = false;
     }
   });
+  department.addEventListener('change', () => void crew.load(department.value || null));
+  if (fromIncidents) {
+    kind.required = true;
+    void deriveKind(source.incidentIds)
+      .then((dk) => {
+        if (dk.kind && !kind.value) kind.value = dk.kind;
+        kindWhy.textContent = kindReasonText(dk);
+        if (!department.value && dk.departmentId) department.value = dk.departmentId;
+        dialog.dataset.kindSource = dk.reason.source;
+      })
+      .catch(() => {})
+      .finally(() => void crew.load(department.value || null));
+  } else {
+    void crew.load(department.value || null);
+  }
   document.body.appendChild(dialog);
   dialog.showModal();
   title.focus();

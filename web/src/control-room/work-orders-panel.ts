@@ -25,6 +25,7 @@ import {
 } from './staff-api.ts';
 import { tr, trOr } from './strings.ts';
 import { KINDS } from './work-order-dialog.ts';
+import { openAssignDialog } from './assignment.ts';
 
 export interface RegistriesView {
   show(opts?: { kind?: string; highlight?: number }): Promise<void>;
@@ -134,9 +135,15 @@ export function renderRegistries(root: HTMLElement, d: Dispatch, role: () => str
         list.length === 0 ? h('span', { class: 'muted' }, '0') : null,
       );
     const moves = nextStates(w);
+    // "Done" on work that answers citizen reports resolves them: these words are their update.
+    const publicNote =
+      moves.includes('done') && w.incidentIds.length
+        ? h('input', { type: 'text', class: 'wo-public-note', maxlength: 2000, placeholder: tr('public_update_optional'), 'aria-label': tr('public_update_optional') })
+        : null;
     const actions = h(
       'div',
       { class: 'wo-actions' },
+      publicNote,
       ...moves.map((to) => {
         const b = h('button', { type: 'button', class: `btn btn-small${to === 'cancelled' ? ' btn-ghost' : ''}`, 'data-to': to }, `→ ${trOr('wo_', to)}`);
         b.addEventListener('click', async () => {
@@ -147,7 +154,7 @@ export function renderRegistries(root: HTMLElement, d: Dispatch, role: () => str
           }
           b.disabled = true;
           try {
-            await transitionWorkOrder(w.id, to, reason, w.version);
+            await transitionWorkOrder(w.id, to, reason, w.version, to === 'done' ? publicNote?.value.trim() || undefined : undefined);
             msg.textContent = `#${w.id} → ${trOr('wo_', to)}`;
             highlight = w.id;
             await load();
@@ -193,7 +200,7 @@ export function renderRegistries(root: HTMLElement, d: Dispatch, role: () => str
         ),
       ),
       h('td', null, woStatusBadge(w.status)),
-      h('td', { class: 'wo-crew' }, w.crew.length ? w.crew.map((c) => c.name).join(', ') : '—'),
+      h('td', { class: 'wo-crew' }, w.crew.length ? w.crew.map((c) => c.name).join(', ') : '—', assignButton(w)),
       h(
         'td',
         null,
@@ -210,6 +217,20 @@ export function renderRegistries(root: HTMLElement, d: Dispatch, role: () => str
       h('td', { class: 'wo-incidents' }, w.incidentIds.length ? formatCount(w.incidentIds.length) : '—'),
       h('td', null, actions),
     );
+  }
+
+  /** Planners (re)assign the crew of work that is not finished yet. */
+  function assignButton(w: WorkOrder): HTMLElement | null {
+    if (!['admin', 'dispatcher', 'technician'].includes(role()) || !['planned', 'scheduled', 'in_progress'].includes(w.status)) return null;
+    const b = h('button', { type: 'button', class: 'btn btn-small btn-secondary wo-assign', 'data-id': String(w.id) }, tr('assign'));
+    b.addEventListener('click', () =>
+      openAssignDialog(w, async (crew) => {
+        await patchWorkOrder(w.id, { crew, version: w.version });
+        highlight = w.id;
+        await load();
+      }),
+    );
+    return b;
   }
 
   function inspectionsSection(list: Awaited<ReturnType<typeof listInspections>>['inspections'], due: Awaited<ReturnType<typeof listDueInspections>>['due']): HTMLElement {

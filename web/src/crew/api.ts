@@ -39,6 +39,20 @@ export interface CrewOrder {
   updatedAt: string;
   notes: CrewNote[];
   photos: CrewPhoto[];
+  /** geo: URI of the site, opened by the phone's maps / navigation app. */
+  navigateUri: string;
+  /** The citizen reports the work answers: what was reported, and its processed photos. */
+  reports: CrewReport[];
+}
+
+export interface CrewReport {
+  id: number;
+  number: string;
+  status: string;
+  category: Names;
+  description: string | null;
+  createdAt: string;
+  photos: { url: string; thumbUrl: string }[];
 }
 
 export interface Transition {
@@ -58,7 +72,7 @@ export const getToday = () => fetchJson<Today>('/api/crew/today', { cache: 'no-s
 
 /** A change made on the phone, waiting in the outbox (IndexedDB) until the server has it. */
 export type Op =
-  | { seq?: number; opId: string; userId: number; workOrderId: number; createdAt: string; kind: 'transition'; from: string; to: string; version: number }
+  | { seq?: number; opId: string; userId: number; workOrderId: number; createdAt: string; kind: 'transition'; from: string; to: string; version: number; publicNote?: string }
   | { seq?: number; opId: string; userId: number; workOrderId: number; createdAt: string; kind: 'note'; body: string }
   | { seq?: number; opId: string; userId: number; workOrderId: number; createdAt: string; kind: 'photo'; phase: 'before' | 'after'; blob: Blob };
 
@@ -109,7 +123,7 @@ export async function sendOp(op: Op): Promise<SendOutcome> {
   try {
     let r: { workOrder: CrewOrder; replayed: boolean };
     if (op.kind === 'transition') {
-      r = await request(`${base}/transitions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ opId: op.opId, from: op.from, to: op.to, version: op.version }) });
+      r = await request(`${base}/transitions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ opId: op.opId, from: op.from, to: op.to, version: op.version, ...(op.publicNote ? { publicNote: op.publicNote } : {}) }) });
     } else if (op.kind === 'note') {
       r = await request(`${base}/notes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ opId: op.opId, body: op.body }) });
     } else {

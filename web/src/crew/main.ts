@@ -304,6 +304,19 @@ function renderDetail(): void {
     }
   });
 
+  // The crew's words for the citizen, sent with "done" as the public update on the reports.
+  const publicNote = h('textarea', { id: 'public-note', rows: 2, maxlength: 2000, placeholder: tr('public_note_placeholder') });
+  const reports = v.reports.map((r) =>
+    h(
+      'li',
+      { class: 'report', 'data-number': r.number },
+      h('div', { class: 'report-head' }, h('strong', null, r.number), h('span', { class: 'muted' }, ` · ${bilingual(r.category)[0]} · ${fmtDate(r.createdAt.slice(0, 10))}`)),
+      r.description ? h('p', { class: 'report-desc' }, r.description) : h('p', { class: 'muted' }, tr('no_description')),
+      r.photos.length
+        ? h('ul', { class: 'photo-grid' }, ...r.photos.map((p, i) => h('li', { class: 'photo' }, h('a', { href: p.url, target: '_blank', rel: 'noopener' }, h('img', { src: p.thumbUrl, alt: `${tr('citizen_photo')} ${i + 1} · ${r.number}`, loading: 'lazy' })))))
+        : null,
+    ),
+  );
   const photos = [
     ...v.photos.map((p) => h('li', { class: 'photo', 'data-phase': p.phase }, h('img', { src: p.thumbUrl, alt: tr(p.phase), loading: 'lazy' }), h('span', { class: 'photo-phase' }, tr(p.phase)))),
     ...v.pendingPhotos.map((p) =>
@@ -338,10 +351,15 @@ function renderDetail(): void {
         v.plannedStart ? h('div', null, h('dt', null, icon('calendar'), tr('planned')), h('dd', null, fmtDate(v.plannedStart), v.plannedEnd && v.plannedEnd !== v.plannedStart ? ` – ${fmtDate(v.plannedEnd)}` : '')) : null,
       ),
       v.description ? h('p', { class: 'detail-desc' }, v.description) : null,
+      h('a', { class: 'btn btn-secondary navigate', href: v.navigateUri, 'aria-label': tr('navigate_label') }, icon('pin'), tr('navigate')),
+      reports.length
+        ? h('section', { class: 'detail-section', 'aria-labelledby': 'reports-h' }, h('h3', { id: 'reports-h' }, tr('citizen_reports'), h('span', { class: 'count' }, String(reports.length))), h('ul', { class: 'reports' }, ...reports))
+        : null,
       h(
         'section',
         { class: 'detail-section', 'aria-labelledby': 'status-h' },
         h('h3', { id: 'status-h' }, tr('update_status')),
+        next.includes('done') && v.reports.length ? h('div', { class: 'public-note' }, h('label', { for: 'public-note' }, tr('public_note')), publicNote) : null,
         next.length
           ? h(
               'div',
@@ -353,7 +371,7 @@ function renderDetail(): void {
                     type: 'button',
                     class: `btn ${to === 'cancelled' ? 'btn-danger' : 'btn-primary'}`,
                     'data-to': to,
-                    onclick: () => queue({ ...baseOp(v), kind: 'transition', from: v.status, to, version: v.baseVersion }),
+                    onclick: () => queue({ ...baseOp(v), kind: 'transition', from: v.status, to, version: v.baseVersion, ...(to === 'done' && publicNote.value.trim() ? { publicNote: publicNote.value.trim() } : {}) }),
                   },
                   label('action', to),
                 ),

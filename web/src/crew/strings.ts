@@ -73,6 +73,13 @@ const S = {
   priority: { el: 'Προτεραιότητα', en: 'Priority' },
   install: { el: 'Εγκατάσταση', en: 'Install' },
   error: { el: 'Σφάλμα', en: 'Error' },
+  navigate: { el: 'Πλοήγηση', en: 'Navigate' },
+  navigate_label: { el: 'Πλοήγηση στο σημείο με την εφαρμογή χαρτών', en: 'Navigate to the site with your maps app' },
+  citizen_reports: { el: 'Αναφορές πολιτών', en: 'Citizen reports' },
+  no_description: { el: 'Η περιγραφή δεν εμφανίζεται (περιέχει προσωπικά στοιχεία).', en: 'The description is not shown (it contains personal data).' },
+  citizen_photo: { el: 'Φωτογραφία πολίτη', en: 'Citizen photo' },
+  public_note: { el: 'Τι έγινε (το διαβάζει ο πολίτης)', en: 'What was done (the citizen reads this)' },
+  public_note_placeholder: { el: 'π.χ. Αντικαταστάθηκε η λάμπα.', en: 'e.g. The lamp was replaced.' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type CrewKey = keyof typeof S;

@@ -14,6 +14,8 @@ const order = (id: number, status: string): CrewOrder => ({
   address: null,
   asset: { id: 1, name: 'A', layerId: 'playgrounds', layerName: { el: 'Π', en: 'P' }, geometry: { type: 'Polygon', coordinates: [[[23.6, 37.9], [23.7, 37.9], [23.7, 38.0], [23.6, 37.9]]] } },
   location: { type: 'Point', coordinates: [23.65, 37.95] },
+  navigateUri: 'geo:37.95,23.65?q=37.95,23.65',
+  reports: [],
   plannedStart: null,
   plannedEnd: null,
   startedAt: null,

@@ -206,12 +206,10 @@ export class IncidentsOverlay {
   private pointsData: object | null = null;
   private pointsVersion = -1;
   private readonly map: MapLibreMap;
-  private readonly opts: IncidentsOverlayOptions;
   private readonly filterExt = new DataFilterExtension({ filterSize: 2 });
 
   constructor(map: MapLibreMap, opts: IncidentsOverlayOptions) {
     this.map = map;
-    this.opts = opts;
     this.overlay = new MapboxOverlay({
       interleaved: false,
       layers: [],
@@ -283,7 +281,6 @@ export class IncidentsOverlay {
   private layers(): DeckLayer[] {
     if (!this.visible) return [];
     const s = this.store;
-    const n = s.size;
     if (this.mode !== 'points') {
       const key = `${s.version}:${this.range[0]}:${this.range[1]}`;
       if (key !== this.aggregatedKey) {

@@ -106,7 +106,7 @@ export interface StyleLayerOptions {
 
 /**
  * A dense line or polygon tile keeps its largest features and replaces the rest by grid points
- * with a `count` (migrations/0004_tiles.sql): a faint dot says "more here, zoom in".
+ * with a `count` (migrations/0004_create_tile_functions.sql): a faint dot says "more here, zoom in".
  */
 function aggregateLayer(id: string, sw: Swatch, common: object): LayerSpecification {
   return {

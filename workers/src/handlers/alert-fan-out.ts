@@ -5,7 +5,7 @@
  * adds no second copy of a chunk (pg-boss ignores a repeated id).
  */
 import { pendingChunks } from '../../../api/src/modules/alerts/alerts.sql.ts';
-import { stableUuid } from '../../../api/src/modules/incidents/incidents.service.ts';
+import { stableUuid } from '../../../api/src/jobs.ts';
 import type { WorkerDeps } from '../worker.ts';
 
 /** Deliveries per chunk job. @default 1000 */

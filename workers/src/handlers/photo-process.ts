@@ -7,33 +7,10 @@
  * Idempotent: a row that is no longer pending is left alone, and the content address makes a
  * second run write the same files.
  */
-import { createHash } from 'node:crypto';
 import { access, readFile, unlink } from 'node:fs/promises';
-import sharp from 'sharp';
-import { photoPaths, PHOTO_MAX_EDGE, PHOTO_MAX_PIXELS, THUMB_MAX_EDGE, writeFileDurably } from '../../../api/src/modules/incidents/photos.ts';
+import { type Derivatives, makeDerivatives, photoPaths, writeFileDurably } from '../../../api/src/modules/incidents/photos.ts';
+import { sha256Hex as hex } from '../../../api/src/hash.ts';
 import type { WorkerDeps } from '../worker.ts';
-
-export interface Derivatives {
-  image: Buffer;
-  thumb: Buffer;
-  width: number;
-  height: number;
-}
-
-/** The pure image step, also used by the I2 benchmark. */
-export async function makeDerivatives(input: Buffer): Promise<Derivatives> {
-  const { data, info } = await sharp(input, { limitInputPixels: PHOTO_MAX_PIXELS, failOn: 'truncated', pages: 1 })
-    .rotate()
-    .resize(PHOTO_MAX_EDGE, PHOTO_MAX_EDGE, { fit: 'inside', withoutEnlargement: true })
-    .flatten({ background: '#ffffff' })
-    // libjpeg-turbo, not mozjpeg: mozjpeg saves ~10 % of bytes for 2-3x the CPU per photo (I2).
-    .jpeg({ quality: 82 })
-    .toBuffer({ resolveWithObject: true });
-  const thumb = await sharp(data).resize(THUMB_MAX_EDGE, THUMB_MAX_EDGE, { fit: 'inside' }).jpeg({ quality: 75 }).toBuffer();
-  return { image: data, thumb, width: info.width, height: info.height };
-}
-
-const hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function storeOnce(path: string, bytes: Buffer) {
   try {

@@ -9,7 +9,7 @@ import type { Db } from '../../db.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../errors.ts';
 import type { Staff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { enqueueInTx, stableUuid } from '../incidents/incidents.service.ts';
+import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import { checkedArea } from '../risk-zones/risk-zones.routes.ts';
 import type { AlertContent } from './alerts.schema.ts';
 import { insertAlertDraft, insertLedger, lockAlert, replaceContent, setAlertState, updateAlertHeader } from './alerts.sql.ts';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { notFound, unprocessable } from '../../errors.ts';
 import { readJson } from '../../middleware/auth.ts';
-import { enqueueInTx, stableUuid } from '../incidents/incidents.service.ts';
+import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import { checkedArea } from '../risk-zones/risk-zones.routes.ts';
 
 const SubscribeSchema = z

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
 import { call, createStaffUser, signIn, testApp, type TestApp } from '../auth/auth.test-helpers.ts';
 import postgres from 'postgres';
-import type { Db } from '../../db.ts';
+import type { Pool } from '../../db.ts';
 import { insertAuditEvent, verifyAuditChain } from './audit.sql.ts';
 
 let db: TestDb;
@@ -124,7 +124,7 @@ describe('the platform running as municipal_app', () => {
       onnotice: () => {},
       connection: { role: 'municipal_app' } as Record<string, string>,
       types: { bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) } },
-    }) as unknown as Db;
+    }) as unknown as Pool;
     try {
       const [who] = await appSql<{ u: string }[]>`select current_user as u`;
       expect(who!.u).toBe('municipal_app');

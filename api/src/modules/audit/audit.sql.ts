@@ -1,7 +1,6 @@
-import type postgres from 'postgres';
 
 /** A client or a transaction: query functions run inside sql.begin() as well. */
-type Db = postgres.ISql;
+import type { Db } from '../../db.ts';
 
 export interface AuditInput {
   actorUserId: number | null;

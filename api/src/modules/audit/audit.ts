@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono';
 import type postgres from 'postgres';
-import { clientIp } from '../auth/request.ts';
+import { clientIp } from '../../http/client-ip.ts';
 import { insertAuditEvent } from './audit.sql.ts';
 
 export interface AuditEvent {

@@ -6,7 +6,6 @@
  * verified against a dummy argon2id hash. Failures are throttled per username and per IP over a
  * sliding window (rule 9, A2); rows age out, so nobody is locked out for good.
  */
-import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from '../../deps.ts';
@@ -21,6 +20,7 @@ import {
   departmentExists,
   findUserForLogin,
   getUser,
+  deleteLoginFailure,
   insertLoginFailure,
   insertSession,
   insertUser,
@@ -32,7 +32,9 @@ import {
 } from './auth.sql.ts';
 import { ChangePasswordSchema, CreateUserSchema, LoginSchema, normaliseEmail, PatchUserSchema } from './auth.schema.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
-import { clientIp, readJson } from './request.ts';
+import { clientIp } from '../../http/client-ip.ts';
+import { parseId, readJson } from '../../http/request.ts';
+import { sha256 } from '../../hash.ts';
 import {
   clearSessionCookie,
   newSessionToken,
@@ -69,12 +71,6 @@ function auditUser(u: UserRow) {
   return { role: u.role, departmentId: u.department_id, disabled: u.disabled_at !== null };
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
-
-function parseId(text: string): number {
-  if (!/^\d{1,15}$/.test(text)) throw new AppError(400, 'invalid_id', 'id must be a positive integer');
-  return Number(text);
-}
 
 export function authRoutes(deps: AppDeps) {
   const { sql, config, logger } = deps;
@@ -100,19 +96,34 @@ export function authRoutes(deps: AppDeps) {
     const usernameKey = sha256(email);
     const ip = clientIp(c);
 
+    // Record the attempt first, then count: concurrent guesses each see the others, so no burst
+    // gets more than the limit past the password check (a count-then-insert race would).
+    const attemptId = await insertLoginFailure(sql, usernameKey, ip);
     const counts = await countRecentFailures(sql, usernameKey, ip, THROTTLE_WINDOW_SECONDS);
-    if (counts.by_username >= USERNAME_FAILURE_LIMIT || counts.by_ip >= IP_FAILURE_LIMIT) {
-      // Not audited row by row: a spraying attacker would otherwise write the audit log at will.
-      logger.warn('login throttled', { reqId: c.get('requestId' as never), byUsername: counts.by_username >= USERNAME_FAILURE_LIMIT });
+    const throttled = () => {
       c.header('Retry-After', String(Math.max(1, counts.retry_after)));
-      throw new AppError(429, 'too_many_attempts', 'too many failed sign-ins; try again later');
+      return new AppError(429, 'too_many_attempts', 'too many failed sign-ins; try again later');
+    };
+    if (counts.by_username > USERNAME_FAILURE_LIMIT) {
+      // A refused attempt guessed nothing, so it does not extend the lock. Not audited row by
+      // row: a spraying attacker would otherwise write the audit log at will.
+      await deleteLoginFailure(sql, attemptId);
+      logger.warn('login throttled', { reqId: c.get('requestId' as never), byUsername: true });
+      throw throttled();
     }
+    // The IP counter alone never blocks a correct password: staff behind one NAT or proxy must
+    // not lock each other out. It only turns a wrong password into a 429.
+    const ipOver = counts.by_ip > IP_FAILURE_LIMIT;
 
     const user = await findUserForLogin(sql, email);
     // Same argon2id work whether or not the user exists.
     const passwordOk = await verifyPassword(body.password, user?.password_hash ?? (await dummyHash()));
     if (!user || !passwordOk || user.disabled_at !== null) {
-      await insertLoginFailure(sql, usernameKey, ip);
+      if (ipOver) {
+        await deleteLoginFailure(sql, attemptId);
+        logger.warn('login throttled', { reqId: c.get('requestId' as never), byUsername: false });
+        throw throttled();
+      }
       await recordAudit(sql, c, { action: 'auth.login_failed', objectType: 'user', objectId: null, actor: { id: null, role: null } });
       throw invalidCredentials();
     }
@@ -130,6 +141,7 @@ export function authRoutes(deps: AppDeps) {
         ip,
         userAgent: (c.req.header('user-agent') ?? '').slice(0, 300) || null,
       });
+      await deleteLoginFailure(tx, attemptId);
       await clearUsernameFailures(tx, usernameKey);
       await markLogin(tx, user.id);
       await recordAudit(tx, c, { action: 'auth.login', objectType: 'user', objectId: user.id, actor: { id: user.id, role: user.role } });

@@ -1,7 +1,6 @@
-import type postgres from 'postgres';
 
 /** A client or a transaction: query functions run inside sql.begin() as well. */
-type Db = postgres.ISql;
+import type { Db } from '../../db.ts';
 import type { Role } from './roles.ts';
 
 export interface UserRow {
@@ -175,8 +174,15 @@ export async function countRecentFailures(
   return row!;
 }
 
-export async function insertLoginFailure(sql: Db, usernameSha256: Buffer, ip: string | null): Promise<void> {
-  await sql`insert into login_failures (username_sha256, ip) values (${usernameSha256}, ${ip}::inet)`;
+/** Records a sign-in attempt as a failure until it succeeds; returns its id. */
+export async function insertLoginFailure(sql: Db, usernameSha256: Buffer, ip: string | null): Promise<number> {
+  const [row] = await sql<{ id: number }[]>`insert into login_failures (username_sha256, ip) values (${usernameSha256}, ${ip}::inet) returning id`;
+  return row!.id;
+}
+
+/** Withdraws one recorded attempt (it succeeded, or it was refused before any password check). */
+export async function deleteLoginFailure(sql: Db, id: number): Promise<void> {
+  await sql`delete from login_failures where id = ${id}`;
 }
 
 /** A successful login clears that username's failures (not the IP's: one good account must not reset an IP spraying others). */

@@ -5,7 +5,7 @@
  */
 import { createApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
-import type { Db } from '../../db.ts';
+import type { Pool } from '../../db.ts';
 import { silentLogger } from '../../logger.ts';
 import { hashPassword, type Argon2Params } from './password.ts';
 import type { Role } from './roles.ts';
@@ -14,14 +14,14 @@ export const ORIGIN = 'http://localhost';
 /** Cheap argon2id parameters for fixture users; the format and the check are the real ones. */
 export const FAST_ARGON2: Argon2Params = { memory: 1024, passes: 1, parallelism: 1 };
 
-export function testApp(sql: Db, url: string) {
+export function testApp(sql: Pool, url: string) {
   const config = loadConfig({}, { databaseUrl: url, publicUrl: 'http://localhost:8080' });
   return createApp({ sql, config, logger: silentLogger, boss: null });
 }
 export type TestApp = ReturnType<typeof testApp>;
 
 export async function createStaffUser(
-  sql: Db,
+  sql: Pool,
   u: { email: string; role: Role; departmentId?: string | null; password?: string; name?: string; params?: Argon2Params },
 ): Promise<{ id: number; email: string; password: string }> {
   const password = u.password ?? 'correct horse battery staple';

@@ -3,11 +3,9 @@
  * exist for them (404, as rule 2 says for the public); an object they may read but not change
  * answers 403. Both are audited as `authz.denied`.
  */
-import type { Context } from 'hono';
-import type postgres from 'postgres';
-import { AppError, notFound } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import type { Staff } from '../../middleware/auth.ts';
-import { recordAudit } from '../audit/audit.ts';
+import type { AuditEvent } from '../audit/audit.ts';
 import { ROLE_POLICY } from './roles.ts';
 
 /** Rows a caller may see, as a filter a query can apply. */
@@ -45,10 +43,21 @@ export const canRead = (staff: Staff, obj: OwnedObject) => allows(rowScope(staff
 export const canWrite = (staff: Staff, obj: OwnedObject) => allows(rowScope(staff, 'write'), obj);
 
 /**
- * Writes the `authz.denied` audit row and returns the error to throw: 404 when the caller may not
- * even read the object, 403 when they may read but not change it.
+ * A refusal that must be audited. The `authz.denied` row is written by the app's error funnel
+ * after the request's transaction has rolled back (app.ts), never from inside it: a denial
+ * inside `sql.begin` writing through the pool would hold two connections, and ten concurrent
+ * denials would deadlock a pool of ten.
  */
-export async function denied(sql: postgres.ISql, c: Context, objectType: string, objectId: string | number, readable: boolean, reason?: string): Promise<AppError> {
-  await recordAudit(sql, c, { action: 'authz.denied', objectType, objectId, reason: reason ?? (readable ? 'write outside scope' : 'read outside scope') });
-  return readable ? new AppError(403, 'forbidden', reason ?? 'you cannot change this object') : notFound();
+export class AccessDenied extends AppError {
+  readonly audit: AuditEvent;
+  constructor(status: 403 | 404, code: string, message: string, audit: AuditEvent) {
+    super(status, code, message);
+    this.audit = audit;
+  }
+}
+
+/** The error to throw: 404 when the caller may not even read the object, 403 when they may read but not change it. */
+export function denied(objectType: string, objectId: string | number, readable: boolean, reason?: string): AccessDenied {
+  const audit: AuditEvent = { action: 'authz.denied', objectType, objectId, reason: reason ?? (readable ? 'write outside scope' : 'read outside scope') };
+  return readable ? new AccessDenied(403, 'forbidden', reason ?? 'you cannot change this object', audit) : new AccessDenied(404, 'not_found', 'not found', audit);
 }

@@ -28,7 +28,3 @@ export const ROLE_POLICY: Record<Role, RolePolicy> = {
   approver: { read: 'all', write: 'none' },
   viewer: { read: 'all', write: 'none' },
 };
-
-export function isRole(x: unknown): x is Role {
-  return typeof x === 'string' && (ROLES as readonly string[]).includes(x);
-}

@@ -9,7 +9,8 @@
  * `session; HttpOnly; SameSite=Lax; Path=/` without Secure, because a browser would silently drop
  * the Secure cookie there; an https PUBLIC_URL always gets the `__Host-` cookie.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../../hash.ts';
 import type { Config } from '../../config.ts';
 
 /** ASVS 7.3.1 / 7.3.2: idle and absolute limits. A control-room shift is up to 12 hours. */
@@ -38,7 +39,7 @@ export function newSessionToken(): string {
 /** Only well-formed tokens are hashed and looked up: 43 base64url characters. */
 export function tokenHash(token: string | undefined): Buffer | null {
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  return createHash('sha256').update(token).digest();
+  return sha256(token);
 }
 
 export function sessionCookie(spec: CookieSpec, token: string, maxAgeSeconds = SESSION_LIFETIME_SECONDS): string {

@@ -14,17 +14,17 @@
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { createHash } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import type postgres from 'postgres';
-import { makeDerivatives } from '../../../../workers/src/handlers/photo-process.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.ts';
+import { parseId } from '../../http/request.ts';
 import { readJson, requireStaff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { canRead, canWrite, denied } from '../auth/authz.ts';
-import { checkUpload, photoPaths, PHOTO_MAX_BYTES, writeFileDurably } from '../incidents/photos.ts';
+import { checkUpload, makeDerivatives, photoPaths, PHOTO_MAX_BYTES, writeFileDurably } from '../incidents/photos.ts';
 import { addPhoto, setWorkOrderStatus, transitionRoles } from '../registries/registries.sql.ts';
+import { followWorkOrder } from '../registries/report-follow-up.ts';
 import { CrewNoteSchema, CrewTransitionSchema, OpId, PHOTO_PHASES } from './crew.schema.ts';
 import {
   claimOp,
@@ -46,7 +46,7 @@ const CREW_ROLES = ['crew', 'technician', 'dispatcher'] as const;
 export const PHOTOS_PER_WORK_ORDER = 20;
 const HASH_FILE = /^([0-9a-f]{64})\.jpg$/;
 
-const hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+import { sha256Hex as hex } from '../../hash.ts';
 const photoUrl = (sha: string) => `/api/crew/photos/${sha}.jpg`;
 
 export function crewOrderJson(w: CrewOrderRow) {
@@ -70,20 +70,26 @@ export function crewOrderJson(w: CrewOrderRow) {
     finishedAt: w.finished_at,
     updatedAt: w.updated_at,
     notes: w.notes,
+    /** Where to go: a geo: URI opens the phone's own maps / navigation app at the site. */
+    navigateUri: `geo:${w.lat.toFixed(6)},${w.lon.toFixed(6)}?q=${w.lat.toFixed(6)},${w.lon.toFixed(6)}`,
+    reports: w.reports.map((r) => ({
+      id: r.id,
+      number: r.number,
+      status: r.status,
+      category: r.category,
+      description: r.description,
+      createdAt: r.createdAt,
+      photos: r.photos.map((p) => ({ url: photoUrl(p.sha256), thumbUrl: photoUrl(p.thumbSha256) })),
+    })),
     photos: w.photos.map((p) => ({ id: p.id, phase: p.phase, url: photoUrl(p.sha256), thumbUrl: photoUrl(p.thumbSha256 ?? p.sha256), addedAt: p.addedAt })),
   };
 }
 
 const ownedBy = (w: { department_id: string; crew: number[] }) => ({ departmentId: w.department_id, assignees: w.crew });
 
-function parseId(text: string | undefined): number {
-  if (text === undefined || !/^\d{1,15}$/.test(text) || Number(text) < 1) throw badRequest('invalid_id', 'id must be a positive integer');
-  return Number(text);
-}
-
 const opMismatch = () => unprocessable('op_id_reused', 'this operation id was already used for a different change');
 
-export function crewRoutes({ sql, config }: AppDeps) {
+export function crewRoutes({ sql, config, boss }: AppDeps) {
   const app = new Hono();
 
   /** The work order for a change by the caller: 404 outside their read scope, 403 outside write. */
@@ -92,8 +98,8 @@ export function crewRoutes({ sql, config }: AppDeps) {
     await db`select id from work_orders where id = ${id} for update`;
     const w = await getCrewOrder(db, id);
     if (!w) throw notFound(`no work order ${id}`);
-    if (!canRead(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, false);
-    if (!canWrite(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, true);
+    if (!canRead(staff, ownedBy(w))) throw denied('work_order', id, false);
+    if (!canWrite(staff, ownedBy(w))) throw denied('work_order', id, true);
     return w;
   }
 
@@ -119,7 +125,7 @@ export function crewRoutes({ sql, config }: AppDeps) {
     const id = parseId(c.req.param('id'));
     const w = await getCrewOrder(sql, id);
     if (!w) throw notFound(`no work order ${id}`);
-    if (!canRead(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, false);
+    if (!canRead(staff, ownedBy(w))) throw denied('work_order', id, false);
     return c.json({ workOrder: crewOrderJson(w) });
   });
 
@@ -144,9 +150,10 @@ export function crewRoutes({ sql, config }: AppDeps) {
       }
       const roles = await transitionRoles(tx, w.status, body.to);
       if (!roles) throw new AppError(409, 'invalid_transition', `a work order cannot go from ${w.status} to ${body.to}`);
-      if (staff.role !== 'admin' && !roles.includes(staff.role)) throw await denied(sql, c, 'work_order', id, true, `your role cannot move work from ${w.status} to ${body.to}`);
+      if (staff.role !== 'admin' && !roles.includes(staff.role)) throw denied('work_order', id, true, `your role cannot move work from ${w.status} to ${body.to}`);
       await setWorkOrderStatus(tx, id, body.to, staff.id, null);
-      await setOpResult(tx, body.opId, { from: w.status, to: body.to });
+      const followUp = await followWorkOrder(tx, { c, boss, actorUserId: staff.id }, { workOrderId: id, from: w.status, to: body.to, publicNote: body.publicNote ?? null });
+      await setOpResult(tx, body.opId, { from: w.status, to: body.to, reportsMoved: followUp.moved.length, readyToClose: followUp.readyToClose.length });
       // Same action as the registries' own transition route: one history whichever screen moved it.
       await recordAudit(tx, c, {
         action: 'work_order.transition',
@@ -219,8 +226,8 @@ export function crewRoutes({ sql, config }: AppDeps) {
       // Scope before the (costly) decode, so a stranger's upload is refused cheaply.
       const current = await getCrewOrder(sql, id);
       if (!current) throw notFound(`no work order ${id}`);
-      if (!canRead(staff, ownedBy(current))) throw await denied(sql, c, 'work_order', id, false);
-      if (!canWrite(staff, ownedBy(current))) throw await denied(sql, c, 'work_order', id, true);
+      if (!canRead(staff, ownedBy(current))) throw denied('work_order', id, false);
+      if (!canWrite(staff, ownedBy(current))) throw denied('work_order', id, true);
 
       const bytes = Buffer.from(await c.req.arrayBuffer());
       await checkUpload(bytes);

@@ -12,6 +12,8 @@ export const CrewTransitionSchema = z.strictObject({
   to: z.enum(WORK_ORDER_STATUSES),
   /** The version they saw; informational (the conflict rule is the status, see crew.routes.ts). */
   version: z.number().int().positive().optional(),
+  /** What was done, in words for the citizen (on done): the public update on the linked reports. */
+  publicNote: z.string().trim().min(1).max(2000).optional(),
 });
 
 export const CrewNoteSchema = z.strictObject({

@@ -3,9 +3,8 @@
  * offline (asset geometry, an address, a priority, notes and photos), notes, and the operation
  * ledger that makes replays of queued changes harmless (migrations/0040).
  */
-import type postgres from 'postgres';
 
-type Db = postgres.ISql;
+import type { Db } from '../../db.ts';
 
 /** "Today" is the municipality's calendar day, not the server's or UTC's. */
 export const CREW_TIME_ZONE = 'Europe/Athens';
@@ -36,6 +35,7 @@ export interface CrewOrderRow {
   address: string | null;
   crew: number[];
   notes: { id: number; body: string; author: string | null; authorId: number | null; addedAt: string }[];
+  reports: { id: number; number: string; status: string; category: { el: string; en: string }; description: string | null; createdAt: string; photos: { sha256: string; thumbSha256: string }[] }[];
   photos: { id: number; phase: 'before' | 'after'; sha256: string; thumbSha256: string | null; addedAt: string }[];
 }
 
@@ -72,6 +72,22 @@ function crewOrderSelect(sql: Db) {
         from work_order_notes n left join users u on u.id = n.added_by
         where n.work_order_id = w.id
       ), '[]') as notes,
+      -- The citizen reports the work answers, as the crew needs them on site: what was reported
+      -- and the re-encoded photos. A description held back for personal data (contact details
+      -- typed into it) is not shown; the reporter's name and contact never are.
+      coalesce((
+        select json_agg(json_build_object(
+          'id', i.id, 'number', i.protocol_number, 'status', i.status,
+          'category', json_build_object('el', cat.name_el, 'en', cat.name_en),
+          'description', case when i.needs_moderation then null else i.description end,
+          'createdAt', i.created_at,
+          'photos', coalesce((
+            select json_agg(json_build_object('sha256', at.sha256, 'thumbSha256', at.thumb_sha256) order by at.id)
+            from attachments at where at.incident_id = i.id and at.status = 'ready'
+          ), '[]')) order by i.id)
+        from work_order_incidents wi join incidents i on i.id = wi.incident_id join categories cat on cat.id = i.category_id
+        where wi.work_order_id = w.id
+      ), '[]') as reports,
       coalesce((
         select json_agg(json_build_object('id', p.id, 'phase', p.phase, 'sha256', p.sha256, 'thumbSha256', p.thumb_sha256, 'addedAt', p.added_at) order by p.id)
         from work_order_photos p where p.work_order_id = w.id
@@ -177,11 +193,19 @@ export async function setPhotoThumb(sql: Db, workOrderId: number, sha256: string
   return row?.id;
 }
 
-/** The work orders a stored photo file (image or thumbnail) belongs to. */
+/**
+ * The work orders a stored photo file (image or thumbnail) belongs to: the work order's own
+ * photos, and the processed photos of the citizen reports it answers.
+ */
 export async function photoOwners(sql: Db, sha256: string): Promise<{ department_id: string; crew: number[] }[]> {
   return sql<{ department_id: string; crew: number[] }[]>`
     select w.department_id,
            coalesce((select json_agg(c.user_id) from work_order_crew c where c.work_order_id = w.id), '[]') as crew
-    from work_order_photos p join work_orders w on w.id = p.work_order_id
-    where p.sha256 = ${sha256} or p.thumb_sha256 = ${sha256}`;
+    from work_orders w
+    where w.id in (
+      select p.work_order_id from work_order_photos p where p.sha256 = ${sha256} or p.thumb_sha256 = ${sha256}
+      union
+      select wi.work_order_id from attachments at join work_order_incidents wi on wi.incident_id = at.incident_id
+      where at.status = 'ready' and (at.sha256 = ${sha256} or at.thumb_sha256 = ${sha256})
+    )`;
 }

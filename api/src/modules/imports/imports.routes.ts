@@ -1,6 +1,7 @@
 /**
- * Layer imports over HTTP: an admin uploads a FlatGeobuf or GeoJSON file (multipart), the file
- * is stored under DATA_DIR/imports/<sha256>.<ext> and a `layer-import` job is enqueued in the
+ * Layer imports over HTTP: an admin uploads a vector file (multipart: FlatGeobuf, GeoJSON,
+ * GeoPackage, zipped Shapefile, KML/KMZ, GML, DXF, CSV), recognised here once by its bytes and
+ * stored under DATA_DIR/imports/<sha256>.<ext> and a `layer-import` job is enqueued in the
  * same transaction as its layer_imports row, so a row never waits for a job that was not sent.
  * The control room polls GET /api/imports/:id for progress and the rejection report.
  */
@@ -8,23 +9,22 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import type { PgBoss } from 'pg-boss';
-import type postgres from 'postgres';
+import { Hono, type Context } from 'hono';
+import { multipartBoundary, readMultipart } from '../../http/multipart.ts';
+import { enqueueInTx } from '../../jobs.ts';
 import { requireStaff } from '../../middleware/auth.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../../errors.ts';
 import { getLayer } from '../layers/layers.sql.ts';
-import { getImport, insertImport, isCurrentImport, listImports, requeueImport, type ImportFormat, type ImportRow } from './imports.sql.ts';
+import { getImport, insertImport, isCurrentImport, listImports, requeueImport, type ImportFormat, type ImportRow } from '../../../../gis-data/src/import/imports.sql.ts';
+import { FORMAT_EXTENSION, isNativeFormat } from '../../../../gis-data/src/import/formats.ts';
+import { GdalError, resolveSourceLayer } from '../../../../gis-data/src/import/gdal.ts';
+import { sniffFile } from '../../../../gis-data/src/import/sniff.ts';
 
-/** Largest accepted upload. The multipart body is buffered by the Fetch API parser. @default 256 MiB */
-export const IMPORT_MAX_BYTES = 256 * 1024 * 1024;
 const LAYER_ID = /^[a-z][a-z0-9_]{1,62}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const LAYER_GROUPS = ['network', 'building', 'space', 'boundary', 'risk', 'reference'];
 const ATTRIBUTE_NAME = /^[^\u0000-\u001f]{1,200}$/;
-const EXT: Record<ImportFormat, string> = { flatgeobuf: 'fgb', geojson: 'geojson' };
 
 /** The public shape of an import (no file path: that is server-internal). */
 export function importJson(r: ImportRow) {
@@ -51,14 +51,6 @@ export function importJson(r: ImportRow) {
   };
 }
 
-/** By magic bytes, never by the client's file name or Content-Type. */
-function sniffFormat(head: Buffer): ImportFormat | null {
-  if (head.length >= 3 && head[0] === 0x66 && head[1] === 0x67 && head[2] === 0x62) return 'flatgeobuf';
-  let i = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-  return i < head.length && head[i] === 0x7b ? 'geojson' : null;
-}
-
 /** A display name from the client's file name: base name only, no control characters, capped. */
 function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
@@ -66,53 +58,87 @@ function safeFileName(name: string): string {
   return clean || 'upload';
 }
 
-function field(form: FormData, ...names: string[]): string | undefined {
+/** A form field: trimmed, empty means absent. */
+function field(form: Map<string, string>, ...names: string[]): string | undefined {
   for (const n of names) {
-    const v = form.get(n);
-    if (typeof v === 'string' && v.trim() !== '') return v.trim();
+    const v = form.get(n)?.trim();
+    if (v) return v;
   }
   return undefined;
 }
 
-/** Streams the upload to a temporary file while hashing it; returns its digest and format. */
-async function storeUpload(file: File, dir: string): Promise<{ path: string; sha256: string; format: ImportFormat; size: number }> {
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.upload-${randomBytes(8).toString('hex')}`);
-  const hash = createHash('sha256');
-  let head: Buffer | null = null;
-  let size = 0;
-  const out = createWriteStream(tmp, { flags: 'wx' });
-  try {
-    for await (const chunk of file.stream() as unknown as AsyncIterable<Uint8Array>) {
-      const b = Buffer.from(chunk);
-      if (!head) head = b.subarray(0, 1024);
-      hash.update(b);
-      size += b.length;
-      if (!out.write(b)) await new Promise((r) => out.once('drain', r));
-    }
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  } catch (err) {
-    out.destroy();
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  const format = head ? sniffFormat(head) : null;
-  if (!format) {
-    await rm(tmp, { force: true });
-    throw unprocessable('unsupported_format', 'the file is neither FlatGeobuf (magic bytes "fgb") nor GeoJSON (a JSON object)');
-  }
-  const sha256 = hash.digest('hex');
-  const path = join(dir, `${sha256}.${EXT[format]}`);
-  // Content-addressed: a second upload of the same bytes lands on the same name.
-  await rename(tmp, path);
-  return { path, sha256, format, size };
+interface StoredUpload {
+  path: string;
+  sha256: string;
+  format: ImportFormat;
+  size: number;
+  fileName: string;
 }
 
-/** pg-boss send on our transaction's connection: the job exists iff the row commits. */
-async function enqueueImport(boss: PgBoss | null, tx: postgres.TransactionSql, importId: string): Promise<void> {
-  if (!boss) return;
-  const db = { executeSql: async (text: string, values: unknown[] = []) => ({ rows: await tx.unsafe(text, values as never[]) }) };
-  await boss.send('layer-import', { importId }, { db });
+/**
+ * Reads the multipart body as it arrives: short text fields into a map, the `file` part straight
+ * into a temporary file while hashing it, then renamed to its content address. Memory stays at a
+ * few chunks whatever the file size; any failure removes the temporary file.
+ */
+async function receiveUpload(body: ReadableStream<Uint8Array>, boundary: string, dir: string): Promise<{ fields: Map<string, string>; file: StoredUpload | null }> {
+  await mkdir(dir, { recursive: true });
+  const fields = new Map<string, string>();
+  let file: StoredUpload | null = null;
+  let tmp: string | null = null;
+  try {
+    let part: { name: string; filename: string | null } | null = null;
+    let text: Buffer[] = [];
+    let textBytes = 0;
+    let out: ReturnType<typeof createWriteStream> | null = null;
+    let hash: ReturnType<typeof createHash> | null = null;
+    let size = 0;
+    for await (const e of readMultipart(body as unknown as AsyncIterable<Uint8Array>, boundary)) {
+      if (e.kind === 'part') {
+        part = e;
+        if (e.name === 'file' && e.filename !== null) {
+          if (file || out) throw unprocessable('one_file_per_request', 'send one file per request');
+          tmp = join(dir, `.upload-${randomBytes(8).toString('hex')}`);
+          out = createWriteStream(tmp, { flags: 'wx' });
+          hash = createHash('sha256');
+          size = 0;
+        } else {
+          text = [];
+          textBytes = 0;
+        }
+      } else if (e.kind === 'data') {
+        if (out && hash) {
+          hash.update(e.chunk);
+          size += e.chunk.length;
+          if (!out.write(e.chunk)) await new Promise((r) => out!.once('drain', r));
+        } else {
+          textBytes += e.chunk.length;
+          if (textBytes > 4096) throw unprocessable('field_too_long', `form field ${part?.name.slice(0, 40)} is over 4096 bytes`);
+          text.push(Buffer.from(e.chunk));
+        }
+      } else if (out && hash && part) {
+        const w = out;
+        out = null;
+        await new Promise<void>((resolve, reject) => w.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        if (size === 0) throw unprocessable('empty_file', 'the file is empty');
+        // By its bytes (and a zip's entry names), never by the client's file name or Content-Type.
+        const sniffed = await sniffFile(tmp!);
+        if (!('format' in sniffed)) throw unprocessable(sniffed.error, sniffed.message);
+        const format = sniffed.format;
+        const sha256 = hash.digest('hex');
+        const path = join(dir, `${sha256}.${FORMAT_EXTENSION[format]}`);
+        // Content-addressed: a second upload of the same bytes lands on the same name.
+        await rename(tmp!, path);
+        tmp = null;
+        file = { path, sha256, format, size, fileName: safeFileName(part.filename ?? '') };
+      } else if (part && !fields.has(part.name)) {
+        fields.set(part.name, Buffer.concat(text).toString('utf8'));
+      }
+    }
+    return { fields, file };
+  } catch (err) {
+    if (tmp) await rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 export function importsRoutes({ sql, boss, config }: AppDeps) {
@@ -122,81 +148,94 @@ export function importsRoutes({ sql, boss, config }: AppDeps) {
   app.post(
     '/imports',
     requireStaff(['admin']),
-    bodyLimit({
-      maxSize: IMPORT_MAX_BYTES,
-      onError: (c) => c.json({ error: { code: 'payload_too_large', message: `upload over ${IMPORT_MAX_BYTES} bytes` } }, 413),
-    }),
+    // The body cap (256 MiB, http/body-limit.ts) is applied as the stream is read.
     async (c) => {
       if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
         throw new AppError(415, 'unsupported_media_type', 'send multipart/form-data with a file field');
       }
-      let form: FormData;
+      const boundary = multipartBoundary(c.req.header('content-type'));
+      if (!boundary || !c.req.raw.body) throw badRequest('invalid_multipart', 'the multipart body has no boundary');
+      const { fields: form, file: stored } = await receiveUpload(c.req.raw.body, boundary, dir);
+      if (!stored) throw badRequest('file_required', 'a file field is required');
       try {
-        form = await c.req.formData();
-      } catch {
-        throw badRequest('invalid_multipart', 'the multipart body cannot be parsed');
+        return await registerImport(c, form, stored);
+      } catch (err) {
+        // A refused upload leaves no file behind, unless an earlier import holds the same bytes.
+        if (!(await sql`select 1 from layer_imports where file_path = ${stored.path}`).length) await rm(stored.path, { force: true });
+        throw err;
       }
-      const file = form.get('file');
-      if (!(file instanceof File)) throw badRequest('file_required', 'a file field is required');
-      if (file.size === 0) throw unprocessable('empty_file', 'the file is empty');
-
-      const layerId = field(form, 'layer') ?? '';
-      if (!LAYER_ID.test(layerId)) throw unprocessable('invalid_layer', 'layer must match ^[a-z][a-z0-9_]{1,62}$');
-      const nameEl = field(form, 'name_el', 'nameEl');
-      const nameEn = field(form, 'name_en', 'nameEn');
-      const group = field(form, 'group');
-      const sridText = field(form, 'srid');
-      const nameProperty = field(form, 'name_property', 'nameProperty');
-      const externalIdProperty = field(form, 'external_id_property', 'externalIdProperty');
-      const existing = await getLayer(sql, layerId);
-      const givesLayer = nameEl !== undefined || nameEn !== undefined || group !== undefined;
-      if (givesLayer && !(nameEl && nameEn && group)) throw unprocessable('invalid_layer', 'give name_el, name_en and group together');
-      if (!existing && !givesLayer) throw unprocessable('layer_not_found', `layer ${layerId} does not exist; give name_el, name_en and group to create it`);
-      if (group !== undefined && !LAYER_GROUPS.includes(group)) throw unprocessable('invalid_layer', `group must be one of ${LAYER_GROUPS.join(', ')}`);
-      if ((nameEl?.length ?? 0) > 200 || (nameEn?.length ?? 0) > 200) throw unprocessable('invalid_layer', 'layer names are limited to 200 characters');
-      for (const p of [nameProperty, externalIdProperty]) {
-        if (p !== undefined && !ATTRIBUTE_NAME.test(p)) throw unprocessable('invalid_attribute', 'attribute names are 1-200 printable characters');
-      }
-      let srid: number | null = null;
-      if (sridText !== undefined) {
-        srid = /^\d{1,6}$/.test(sridText) ? Number(sridText) : NaN;
-        const known = Number.isInteger(srid) && srid > 0 ? await sql`select 1 from spatial_ref_sys where srid = ${srid}` : [];
-        if (known.length === 0) throw unprocessable('unknown_crs', `EPSG:${sridText.slice(0, 20)} is not a CRS PostGIS knows`);
-      }
-
-      const stored = await storeUpload(file, dir);
-      const options = {
-        sourceSrid: srid,
-        nameProperty: nameProperty ?? null,
-        externalIdProperty: externalIdProperty ?? null,
-        layer: givesLayer ? { nameEl, nameEn, group } : null,
-      };
-      const result = await sql.begin(async (tx) => {
-        const { row, created } = await insertImport(tx, {
-          layerId,
-          fileName: safeFileName(file.name),
-          sha256: stored.sha256,
-          format: stored.format,
-          filePath: stored.path,
-          options,
-        });
-        if (created) {
-          await enqueueImport(boss, tx, row.id);
-          return { row, skipped: false };
-        }
-        // The same file again: a no-op while it is queued, running, or what the layer holds.
-        if (row.status === 'queued' || row.status === 'running') return { row, skipped: false };
-        if (row.status === 'succeeded' && (await isCurrentImport(tx, row.id))) return { row, skipped: true };
-        // A failed import retried, or an older file brought back: the same row runs again.
-        await tx`update layer_imports set options = ${tx.json(options as never)}, file_path = ${stored.path} where id = ${row.id}`;
-        await requeueImport(tx, row.id);
-        await enqueueImport(boss, tx, row.id);
-        return { row: { ...row, status: 'queued' as const, error: null }, skipped: false };
-      });
-      const body = { ...importJson(result.row), skipped: result.skipped, links: { self: `${config.publicUrl}/api/imports/${result.row.id}` } };
-      return c.json(body, result.skipped ? 200 : 202);
     },
   );
+
+  async function registerImport(c: Context, form: Map<string, string>, stored: StoredUpload) {
+    const layerId = field(form, 'layer') ?? '';
+    if (!LAYER_ID.test(layerId)) throw unprocessable('invalid_layer', 'layer must match ^[a-z][a-z0-9_]{1,62}$');
+    const nameEl = field(form, 'name_el', 'nameEl');
+    const nameEn = field(form, 'name_en', 'nameEn');
+    const group = field(form, 'group');
+    const sridText = field(form, 'srid');
+    const nameProperty = field(form, 'name_property', 'nameProperty');
+    const externalIdProperty = field(form, 'external_id_property', 'externalIdProperty');
+    const sourceLayer = field(form, 'source_layer', 'sourceLayer');
+    const existing = await getLayer(sql, layerId);
+    const givesLayer = nameEl !== undefined || nameEn !== undefined || group !== undefined;
+    if (givesLayer && !(nameEl && nameEn && group)) throw unprocessable('invalid_layer', 'give name_el, name_en and group together');
+    if (!existing && !givesLayer) throw unprocessable('layer_not_found', `layer ${layerId} does not exist; give name_el, name_en and group to create it`);
+    if (group !== undefined && !LAYER_GROUPS.includes(group)) throw unprocessable('invalid_layer', `group must be one of ${LAYER_GROUPS.join(', ')}`);
+    if ((nameEl?.length ?? 0) > 200 || (nameEn?.length ?? 0) > 200) throw unprocessable('invalid_layer', 'layer names are limited to 200 characters');
+    for (const p of [nameProperty, externalIdProperty, sourceLayer]) {
+      if (p !== undefined && !ATTRIBUTE_NAME.test(p)) throw unprocessable('invalid_attribute', 'attribute names are 1-200 printable characters');
+    }
+    let srid: number | null = null;
+    if (sridText !== undefined) {
+      srid = /^\d{1,6}$/.test(sridText) ? Number(sridText) : NaN;
+      const known = Number.isInteger(srid) && srid > 0 ? await sql`select 1 from spatial_ref_sys where srid = ${srid}` : [];
+      if (known.length === 0) throw unprocessable('unknown_crs', `EPSG:${sridText.slice(0, 20)} is not a CRS PostGIS knows`);
+    }
+
+    // A GeoPackage (or a zip of Shapefiles, KML folders) with several layers: ask which one now.
+    let layerToRead: string | null = null;
+    if (!isNativeFormat(stored.format)) {
+      try {
+        layerToRead = await resolveSourceLayer(stored.path, stored.format, sourceLayer);
+      } catch (err) {
+        if (!(err instanceof GdalError)) throw err;
+        if (err.code === 'gdal_missing') throw new AppError(503, err.code, err.message);
+        throw unprocessable(err.code, err.message, err.layers.length ? { layers: err.layers } : undefined);
+      }
+    }
+    const options = {
+      sourceSrid: srid,
+      sourceLayer: layerToRead,
+      nameProperty: nameProperty ?? null,
+      externalIdProperty: externalIdProperty ?? null,
+      layer: givesLayer ? { nameEl, nameEn, group } : null,
+    };
+    const result = await sql.begin(async (tx) => {
+      const { row, created } = await insertImport(tx, {
+        layerId,
+        fileName: stored.fileName,
+        sha256: stored.sha256,
+        format: stored.format,
+        filePath: stored.path,
+        options,
+      });
+      if (created) {
+        await enqueueInTx(boss, tx, 'layer-import', { importId: row.id });
+        return { row, skipped: false };
+      }
+      // The same file again: a no-op while it is queued, running, or what the layer holds.
+      if (row.status === 'queued' || row.status === 'running') return { row, skipped: false };
+      if (row.status === 'succeeded' && (await isCurrentImport(tx, row.id))) return { row, skipped: true };
+      // A failed import retried, or an older file brought back: the same row runs again.
+      await tx`update layer_imports set options = ${tx.json(options as never)}, file_path = ${stored.path} where id = ${row.id}`;
+      await requeueImport(tx, row.id);
+      await enqueueInTx(boss, tx, 'layer-import', { importId: row.id });
+      return { row: { ...row, status: 'queued' as const, error: null }, skipped: false };
+    });
+    const body = { ...importJson(result.row), skipped: result.skipped, links: { self: `${config.publicUrl}/api/imports/${result.row.id}` } };
+    return c.json(body, result.skipped ? 200 : 202);
+  }
 
   app.get('/imports', requireStaff(), async (c) => {
     const layer = c.req.query('layer');

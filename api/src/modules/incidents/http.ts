@@ -1,13 +1,7 @@
-/** Small request helpers of the incidents and Open311 routes (headers, JSON body, client keys). */
+/** Request helpers of the incidents and Open311 routes (device and idempotency keys, query lists). */
 import type { Context } from 'hono';
-import { AppError, badRequest } from '../../errors.ts';
+import { badRequest } from '../../errors.ts';
 import { RateLimited } from './incidents.service.ts';
-
-/** The socket peer address (hono node-server puts the IncomingMessage in env); no proxy header is trusted. */
-export function clientIp(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
-}
 
 /** Optional `X-Device-Id` (a random id the app keeps): a second rate-limit and support key. */
 export function deviceId(c: Context): string | undefined {
@@ -22,18 +16,6 @@ export function idempotencyKey(c: Context): string | undefined {
   if (k === undefined) return undefined;
   if (!/^[\x21-\x7e]{8,200}$/.test(k)) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 8-200 visible ASCII characters');
   return k;
-}
-
-/** JSON only (a cross-site form post cannot send it without a preflight), parse errors → 400. */
-export async function readJson(c: Context): Promise<unknown> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(type)) throw new AppError(415, 'unsupported_media_type', 'send Content-Type: application/json');
-  const text = await c.req.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw badRequest('invalid_json', 'the body is not valid JSON');
-  }
 }
 
 /** Lets a 429 carry Retry-After through the shared error funnel. */

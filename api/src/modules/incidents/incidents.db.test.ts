@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
 import { INSIDE, IN_NOTCH, makeStaff, makeTestApp, report, seedPlace, type TestApp } from './incidents.fixtures.ts';
-import { sha256 } from './incidents.service.ts';
+import { sha256 } from '../../hash.ts';
 
 let db: TestDb;
 let t: TestApp;
@@ -333,7 +333,7 @@ describe('staff entry, status lifecycle and category change', () => {
 describe('categories', () => {
   it('lists the seeded categories with names, departments, layers and questions', async () => {
     const body = await (await t.req('/api/categories')).json();
-    expect(body.categories.length).toBe(16);
+    expect(body.categories.length).toBe(17);
     const lighting = body.categories.find((c: { id: string }) => c.id === 'street_lighting');
     expect(lighting).toMatchObject({ serviceCode: 'PIR-001', name: { el: 'Οδοφωτισμός', en: 'Street lighting' }, snapLayers: ['street_lights'], department: { id: 'lighting' } });
     expect(lighting.questions[0].values.map((v: { key: string }) => v.key)).toContain('off');

@@ -10,9 +10,9 @@ import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { createApp } from '../../app.ts';
 import { loadConfig, type Config } from '../../config.ts';
-import type { Db } from '../../db.ts';
+import type { Pool } from '../../db.ts';
 import { createLogger, type Logger } from '../../logger.ts';
-import { sha256 } from './incidents.service.ts';
+import { sha256 } from '../../hash.ts';
 import { insertOpen311Key } from '../open311/open311.sql.ts';
 import { createStaffUser, sessionCookieOf } from '../auth/auth.test-helpers.ts';
 import type { Role } from '../auth/roles.ts';
@@ -26,7 +26,7 @@ export const MUNICIPALITY_WKT = 'MULTIPOLYGON(((23.60 37.93, 23.66 37.93, 23.66 
 export const INSIDE: [number, number] = [23.62, 37.94];
 export const IN_NOTCH: [number, number] = [23.65, 37.96];
 
-export async function seedPlace(sql: Db): Promise<{ lightNear: number; lightFar: number; pipe: number; road: number }> {
+export async function seedPlace(sql: Pool): Promise<{ lightNear: number; lightFar: number; pipe: number; road: number }> {
   await sql`insert into districts (code, level, name_el, name_en, geom) values ('9205', 'municipality', 'Δήμος Πειραιώς', 'Municipality of Piraeus', st_geomfromtext(${MUNICIPALITY_WKT}, 4326))`;
   for (const [id, type, group] of [['street_lights', 'point', 'network'], ['roads', 'line', 'network'], ['water_pipes', 'line', 'network']] as const) {
     await sql`insert into layers (id, name_el, name_en, layer_group, geometry_type) values (${id}, ${id}, ${id}, ${group}, ${type}) on conflict do nothing`;
@@ -48,7 +48,7 @@ let staffSerial = 0;
  * A staff account signed in through the real login route: `headers` carry its session cookie.
  * @default role dispatcher (every department), no department
  */
-export async function makeStaff(sql: Db, t: TestApp, o: { role?: Role; departmentId?: string | null; email?: string; name?: string } = {}): Promise<{ id: number; email: string; password: string; cookie: string; headers: Record<string, string> }> {
+export async function makeStaff(sql: Pool, t: TestApp, o: { role?: Role; departmentId?: string | null; email?: string; name?: string } = {}): Promise<{ id: number; email: string; password: string; cookie: string; headers: Record<string, string> }> {
   const email = o.email ?? `staff${++staffSerial}.${randomBytes(3).toString('hex')}@piraeus.example`;
   const user = await createStaffUser(sql, { email, role: o.role ?? 'dispatcher', departmentId: o.departmentId ?? null, name: o.name });
   const res = await t.post('/api/auth/login', { email, password: user.password });
@@ -58,7 +58,7 @@ export async function makeStaff(sql: Db, t: TestApp, o: { role?: Role; departmen
   return { ...user, cookie, headers: { cookie } };
 }
 
-export async function makeOpen311Key(sql: Db, name = 'City app'): Promise<string> {
+export async function makeOpen311Key(sql: Pool, name = 'City app'): Promise<string> {
   const key = randomBytes(32).toString('base64url');
   await insertOpen311Key(sql, name, sha256(key));
   return key;
@@ -73,7 +73,7 @@ export interface TestApp {
   post(path: string, body: unknown, headers?: Record<string, string>, ip?: string): Promise<Response>;
 }
 
-export function makeTestApp(sql: Db, opts: { boss?: PgBoss | null; smtpUrl?: string | null } = {}): TestApp {
+export function makeTestApp(sql: Pool, opts: { boss?: PgBoss | null; smtpUrl?: string | null } = {}): TestApp {
   const dataDir = mkdtempSync(join(tmpdir(), 'incidents-'));
   const config = loadConfig({}, { dataDir, publicUrl: 'http://test.local', smtpUrl: opts.smtpUrl ?? null });
   const logs: string[] = [];

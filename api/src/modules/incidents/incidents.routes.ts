@@ -12,7 +12,9 @@ import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../../errors.ts';
 import { csrfGuard, optionalStaff, requireStaff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { clientIp, deviceId, idempotencyKey, queryList, queryNumber, readJson, withRetryAfter } from './http.ts';
+import { clientIp } from '../../http/client-ip.ts';
+import { readJsonBody as readJson } from '../../http/request.ts';
+import { deviceId, idempotencyKey, queryList, queryNumber, withRetryAfter } from './http.ts';
 import { photoList, publicFeature, publicProperties, publicTimeline } from './incidents.public.ts';
 import {
   CategoryChangeSchema,
@@ -23,17 +25,17 @@ import {
   formatProtocolNumber,
   parseProtocolNumber,
   zodDetails,
-} from './incidents.schema.ts';
+} from '../../../../lib/incidents.schema.ts';
 import {
   assertPointPlausible,
   createIncident,
   enforceRateLimits,
-  enqueueInTx,
   recategoriseIncident,
-  sha256,
-  stableUuid,
   writableIncident,
 } from './incidents.service.ts';
+import { sha256 } from '../../hash.ts';
+import { isPayloadTooLarge } from '../../http/body-limit.ts';
+import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import {
   addSupport,
   changeStatus,
@@ -49,7 +51,7 @@ import {
   listPublicEvents,
   setModeration,
 } from './incidents.sql.ts';
-import { lastEventId, serveFeed } from './feed-hub.ts';
+import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
 import { incidentStreamHub } from './incidents.stream.ts';
 import { checkUpload, photoPaths, PHOTO_MAX_BYTES, PHOTO_MAX_PER_REPORT, writeFileDurably } from './photos.ts';
 
@@ -216,7 +218,8 @@ export function incidentsRoutes(deps: AppDeps) {
         let form: Record<string, unknown>;
         try {
           form = await c.req.parseBody({ all: true });
-        } catch {
+        } catch (err) {
+          if (isPayloadTooLarge(err)) throw err;
           throw badRequest('invalid_multipart', 'the multipart body cannot be read');
         }
         const field = form.photo;
@@ -347,7 +350,7 @@ export function incidentsRoutes(deps: AppDeps) {
     }
     if (status === 'rejected' && !note) throw unprocessable('reason_required', 'a rejection needs a note: the reason the citizen will read');
     const result = await sql.begin(async (tx) => {
-      const incident = await writableIncident(tx, sql, c, id, { forUpdate: true });
+      const incident = await writableIncident(tx, c, id, { forUpdate: true });
       if (!(await isTransitionAllowed(tx, incident.status, status))) throw unprocessable('invalid_transition', `${incident.status} → ${status} is not allowed`);
       const r = await changeStatus(tx, { id, status, note: note ?? null, actorUserId: staff.id, duplicateOf: duplicateId });
       await recordAudit(tx, c, { action: 'incident.status', objectType: 'incident', objectId: id, before: { status: r.from_status }, after: { status, duplicateOf: duplicateId }, reason: note ?? null });
@@ -367,7 +370,7 @@ export function incidentsRoutes(deps: AppDeps) {
     const category = await getCategory(sql, parsed.data.category);
     if (!category || !category.active) throw unprocessable('unknown_category', `no category ${parsed.data.category}`);
     const place = await sql.begin(async (tx) => {
-      const incident = await writableIncident(tx, sql, c, id, { forUpdate: true });
+      const incident = await writableIncident(tx, c, id, { forUpdate: true });
       const p = await recategoriseIncident(tx, { id, lon: incident.lon, lat: incident.lat, category, note: parsed.data.note ?? null, actorUserId: staff.id });
       await recordAudit(tx, c, {
         action: 'incident.category',
@@ -395,7 +398,7 @@ export function incidentsRoutes(deps: AppDeps) {
     const publish = body.publish;
     const { id } = await incidentIdFromPath(c, sql);
     await sql.begin(async (tx) => {
-      const incident = await writableIncident(tx, sql, c, id, { forUpdate: true });
+      const incident = await writableIncident(tx, c, id, { forUpdate: true });
       await setModeration(tx, { id, publish, actorUserId: staff.id });
       await recordAudit(tx, c, {
         action: 'incident.moderation',

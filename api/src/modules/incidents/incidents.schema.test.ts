@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { containsContactDetails, formatProtocolNumber, IncidentCreateSchema, insideBbox, parseProtocolNumber, validateAnswers, type ExtraQuestion } from './incidents.schema.ts';
+import { containsContactDetails, formatProtocolNumber, IncidentCreateSchema, insideBbox, parseProtocolNumber, validateAnswers, type ExtraQuestion } from '../../../../lib/incidents.schema.ts';
 import { sniffFormat, structureProblem } from './photos.ts';
 import { escapeXml, toXml } from '../open311/open311.xml.ts';
-import { stableUuid } from './incidents.service.ts';
+import { stableUuid } from '../../jobs.ts';
 
 const base = { category: 'street_lighting', description: 'x', location: { type: 'Point', coordinates: [23.62, 37.94] } };
 

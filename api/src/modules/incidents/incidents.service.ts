@@ -3,13 +3,12 @@
  * Idempotency-Key, counts the rate limits, checks the boundary, takes the next protocol number,
  * links the asset and inserts the report, so a refusal at any step leaves nothing behind.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
-import type { PgBoss } from 'pg-boss';
-import type { Db as BaseDb } from '../../db.ts';
+import type { Pool } from '../../db.ts';
 import { AppError, notFound, unprocessable } from '../../errors.ts';
 import type { Staff } from '../../middleware/auth.ts';
-import type { JobName, JobPayloads } from '../../../../lib/jobs.ts';
+import { sha256 } from '../../hash.ts';
 import { canRead, canWrite, denied } from '../auth/authz.ts';
 import {
   changeCategory,
@@ -29,9 +28,8 @@ import {
   type PlaceContext,
   type RateHit,
 } from './incidents.sql.ts';
-import { containsContactDetails, insideBbox, validateAnswers, type Channel } from './incidents.schema.ts';
+import { containsContactDetails, insideBbox, validateAnswers, type Channel } from '../../../../lib/incidents.schema.ts';
 
-export const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest();
 
 /** A fresh 256-bit tracking token (base64url, 43 characters). */
 export const newTrackingToken = () => randomBytes(32).toString('base64url');
@@ -76,22 +74,6 @@ export async function assertPointPlausible(sql: Db, lon: number, lat: number): P
   if (!insideBbox(lon, lat, bbox)) throw unprocessable('out_of_bounds', 'the point is outside the municipality');
 }
 
-/** Deterministic UUID (v5 layout) from a name, so a job sent twice for one event is one job. */
-export function stableUuid(name: string): string {
-  const h = createHash('sha1').update('municipal-gis:').update(name).digest();
-  h[6] = (h[6] & 0x0f) | 0x50;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
-}
-
-/** pg-boss send inside our postgres.js transaction (RELIABILITY rule 6): the job exists iff the write commits. */
-export async function enqueueInTx<N extends JobName>(boss: PgBoss | null, tx: Db, name: N, data: JobPayloads[N], id: string): Promise<void> {
-  if (!boss) return;
-  const db = { executeSql: async (text: string, values: unknown[] = []) => ({ rows: await tx.unsafe(text, values as never[]) }) };
-  await boss.send(name, data as object, { id, db });
-}
-
 /**
  * The staff member behind a request (session cookie, api/src/middleware/auth.ts). Staff entry
  * (phone, counter, email channels) and every staff action name a real account, never a typed name.
@@ -104,13 +86,13 @@ export type StaffActor = Staff;
  * Outside read scope → 404 (the report does not exist for them); readable but not writable →
  * 403. Both are audited as `authz.denied`. Pass a transaction and `forUpdate` to lock the row.
  */
-export async function writableIncident(sql: Db, auditSql: Db, c: Context, id: number, opts: { forUpdate?: boolean } = {}): Promise<IncidentOwnerRow> {
+export async function writableIncident(sql: Db, c: Context, id: number, opts: { forUpdate?: boolean } = {}): Promise<IncidentOwnerRow> {
   const staff = c.get('staff');
   const row = await findIncidentOwner(sql, id, opts);
   if (!row) throw notFound('no such report');
   const owned = { departmentId: row.department_id, assignees: row.assigned_to === null ? [] : [row.assigned_to] };
-  if (!canRead(staff, owned)) throw await denied(auditSql, c, 'incident', id, false);
-  if (!canWrite(staff, owned)) throw await denied(auditSql, c, 'incident', id, true);
+  if (!canRead(staff, owned)) throw denied('incident', id, false);
+  if (!canWrite(staff, owned)) throw denied('incident', id, true);
   return row;
 }
 
@@ -164,7 +146,7 @@ function requestDigest(input: IntakeInput): Buffer {
   return sha256(JSON.stringify({ ...body, staff: staff?.id ?? null }));
 }
 
-export async function createIncident(sql: BaseDb, input: IntakeInput): Promise<IntakeResult> {
+export async function createIncident(sql: Pool, input: IntakeInput): Promise<IntakeResult> {
   await assertPointPlausible(sql, input.lon, input.lat);
   const category = await getCategory(sql, input.categoryId);
   if (!category || !category.active) throw unprocessable('unknown_category', `no category ${input.categoryId}`);
@@ -259,10 +241,10 @@ export async function createIncident(sql: BaseDb, input: IntakeInput): Promise<I
   return replayResult(sql, result.replay, token, category);
 }
 
-async function replayResult(sql: BaseDb, number: string, token: string, category: CategoryRow): Promise<IntakeResult> {
+async function replayResult(sql: Pool, number: string, token: string, category: CategoryRow): Promise<IntakeResult> {
   const [row] = await sql<{ public_id: string; status: string; asset_id: number | null; asset_layer_id: string | null; asset_distance_m: number | null; address: string | null; dup: string | null; needs_moderation: boolean }[]>`
-    select i.public_id, i.status, i.asset_id, i.asset_layer_id, i.asset_distance_m, i.address, d.protocol_number as dup, i.needs_moderation
-    from incidents i left join incidents d on d.id = i.possible_duplicate_of
+    select i.public_id, i.status, i.asset_id, i.asset_layer_id, i.asset_distance_m, i.address, d.number as dup, i.needs_moderation
+    from incidents i left join public_incidents d on d.id = i.possible_duplicate_of
     where i.protocol_number = ${number}`;
   if (!row) throw notFound();
   return {

@@ -2,11 +2,11 @@
  * Query functions of the incidents domain, one per statement. Private reads (tracking, staff)
  * read `incidents`; every public read goes through the `public_incidents` view (0017).
  */
-import type postgres from 'postgres';
-import type { ExtraQuestion } from './incidents.schema.ts';
+import type { ExtraQuestion } from '../../../../lib/incidents.schema.ts';
 
 /** A client or a transaction: query functions run in either. */
-export type Db = postgres.ISql;
+import type { Db } from '../../db.ts';
+export type { Db };
 
 /** Layer whose nearest feature name becomes the report's address. */
 export const ROAD_LAYER = 'roads';
@@ -117,16 +117,23 @@ export async function findPlaceContext(sql: Db, p: { lon: number; lat: number; c
       order by d
       limit 1
     ),
+    -- The duplicate offered back to the citizen, so only what the public projection shows:
+    -- never a hidden or held-back report, and distance on the public (snapped) point, so the
+    -- answer cannot be used to probe where a sensitive report really is. A report on a
+    -- different asset is not a duplicate (two street lights 30 m apart); the same asset ranks
+    -- before distance.
+    linked as (select id from asset where d <= ${c.snap_radius_m}),
     dup as (
-      select i.id, i.protocol_number
-      from incidents i, pt
+      select i.id, i.number as protocol_number
+      from public_incidents i, pt
       where i.category_id = ${c.id}
         and i.status in ('submitted', 'acknowledged', 'in_progress')
         and i.created_at > now() - make_interval(days => ${c.duplicate_days})
         and i.id <> ${p.excludeIncidentId ?? -1}
         and st_dwithin(i.geom, pt.g, ${c.duplicate_radius_m / 70000})
         and st_dwithin(i.geom::geography, pt.g::geography, ${c.duplicate_radius_m})
-      order by i.geom <-> pt.g
+        and (i.asset_id is null or not exists (select 1 from linked) or i.asset_id = (select id from linked))
+      order by (i.asset_id is not null and i.asset_id = (select id from linked)) desc, i.geom <-> pt.g
       limit 1
     )
     select

@@ -4,9 +4,9 @@
  * the feed id, so a client that reconnects with Last-Event-ID gets what it missed from the table.
  * Only rows visible in public_incidents are sent, through the same allowlist serializer.
  */
-import type { Db } from '../../db.ts';
+import type { Pool } from '../../db.ts';
 import type { Logger } from '../../logger.ts';
-import { feedHub, type FeedHub } from './feed-hub.ts';
+import { feedHub, type FeedHub } from '../../http/feed-hub.ts';
 import { publicFeature } from './incidents.public.ts';
 import type { PublicIncidentRow } from './incidents.sql.ts';
 
@@ -17,7 +17,7 @@ export interface FeedEvent {
 
 type FeedRow = PublicIncidentRow & { feed_id: number };
 
-async function feedRows(sql: Db, where: { afterId?: number; ids?: number[] }, limit: number): Promise<FeedRow[]> {
+async function feedRows(sql: Pool, where: { afterId?: number; ids?: number[] }, limit: number): Promise<FeedRow[]> {
   return sql<FeedRow[]>`
     select f.id as feed_id,
            p.id, p.public_id, p.number, p.category_id, p.service_code, p.category_name_el, p.category_name_en, p.sensitive,
@@ -35,7 +35,7 @@ const toEvent = (r: FeedRow): FeedEvent => ({ id: r.feed_id, feature: publicFeat
 
 export type IncidentStreamHub = FeedHub<FeedEvent>;
 
-export function incidentStreamHub(sql: Db, logger: Logger): IncidentStreamHub {
+export function incidentStreamHub(sql: Pool, logger: Logger): IncidentStreamHub {
   return feedHub<FeedEvent>(sql, logger, {
     channel: 'incident_feed',
     byIds: async (ids) => (await feedRows(sql, { ids }, ids.length)).map(toEvent),

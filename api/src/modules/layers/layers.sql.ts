@@ -1,83 +1,14 @@
 import type { Db } from '../../db.ts';
 import type { BBox } from '../../../../lib/geo.ts';
 
-export interface LayerRow {
-  id: string;
-  name_el: string;
-  name_en: string;
-  layer_group: string;
-  geometry_type: 'point' | 'line' | 'polygon';
-  style: Record<string, unknown>;
-  is_public: boolean;
-  synthetic: boolean;
-  source: string;
-  licence: string;
-  attribution: string;
-  attribute_schema: Record<string, unknown>;
-  sort_order: number;
-  version: number;
-  feature_count: number;
-  extent: [number, number, number, number] | null;
-  updated_at: Date;
-}
-
-const LAYER_COLUMNS = `id, name_el, name_en, layer_group, geometry_type, style, is_public, synthetic, source, licence,
-  attribution, attribute_schema, sort_order, version, feature_count, updated_at,
-  case when extent is null then null else json_build_array(st_xmin(extent), st_ymin(extent), st_xmax(extent), st_ymax(extent)) end as extent`;
+export { getLayer, refreshLayerExtent, upsertLayer, type LayerInput, type LayerRow } from '../../../../gis-data/src/import/catalogue.sql.ts';
+import { LAYER_COLUMNS, type LayerRow } from '../../../../gis-data/src/import/catalogue.sql.ts';
 
 export async function listLayers(sql: Db, opts: { publicOnly: boolean }): Promise<LayerRow[]> {
   return sql.unsafe<LayerRow[]>(
     `select ${LAYER_COLUMNS} from layers where ($1::boolean is false or is_public) order by sort_order, id`,
     [opts.publicOnly],
   );
-}
-
-export async function getLayer(sql: Db, id: string): Promise<LayerRow | undefined> {
-  const rows = await sql.unsafe<LayerRow[]>(`select ${LAYER_COLUMNS} from layers where id = $1`, [id]);
-  return rows[0];
-}
-
-export interface LayerInput {
-  id: string;
-  nameEl: string;
-  nameEn: string;
-  group: string;
-  geometryType: string;
-  style?: Record<string, unknown>;
-  isPublic?: boolean;
-  synthetic?: boolean;
-  source?: string;
-  licence?: string;
-  attribution?: string;
-  attributeSchema?: Record<string, unknown>;
-  sortOrder?: number;
-}
-
-/** Creates or updates a catalogue entry (the manifest is the source; re-running is harmless). */
-export async function upsertLayer(sql: Db, l: LayerInput): Promise<void> {
-  await sql`
-    insert into layers (id, name_el, name_en, layer_group, geometry_type, style, is_public, synthetic, source, licence, attribution, attribute_schema, sort_order)
-    values (${l.id}, ${l.nameEl}, ${l.nameEn}, ${l.group}, ${l.geometryType}, ${sql.json((l.style ?? {}) as never)},
-            ${l.isPublic ?? true}, ${l.synthetic ?? false}, ${l.source ?? ''}, ${l.licence ?? ''}, ${l.attribution ?? ''},
-            ${sql.json((l.attributeSchema ?? {}) as never)}, ${l.sortOrder ?? 0})
-    on conflict (id) do update set
-      name_el = excluded.name_el, name_en = excluded.name_en, layer_group = excluded.layer_group,
-      geometry_type = excluded.geometry_type, style = excluded.style, is_public = excluded.is_public,
-      synthetic = excluded.synthetic, source = excluded.source, licence = excluded.licence,
-      attribution = excluded.attribution, attribute_schema = excluded.attribute_schema, sort_order = excluded.sort_order,
-      updated_at = now()`;
-}
-
-/**
- * Recomputes a layer's extent after its features changed. A single point (or features on one
- * meridian) has a degenerate box that is no Polygon, so it is widened by ~1 cm to fit the column.
- */
-export async function refreshLayerExtent(sql: Db, id: string): Promise<void> {
-  await sql`
-    update layers
-       set extent = (select case when st_xmin(b) = st_xmax(b) or st_ymin(b) = st_ymax(b) then st_expand(b, 1e-7) else b end::geometry
-                       from (select st_extent(geom) as b from assets where layer_id = ${id}) e)
-     where id = ${id}`;
 }
 
 export interface AssetFeature {

@@ -79,4 +79,6 @@ export interface ExportMeta {
   description: string;
   bbox: [number, number, number, number] | null;
   columns: AttributeColumn[];
+  /** FlatGeobuf geometry type the header declares (features are Multi* to match). */
+  geometryType?: number;
 }

@@ -15,7 +15,7 @@
  * cancels the COPY (a CancelRequest), and the transaction is rolled back.
  */
 import type { Readable } from 'node:stream';
-import type { Db } from '../../db.ts';
+import type { Pool } from '../../db.ts';
 import type { BBox } from '../../../../lib/geo.ts';
 import { FgbFeatureWriter, fgbHeader, type FgbValue } from './open-data.flatgeobuf.ts';
 import { csvHeader, fgbColumns, type ExportMeta, type ItemFormat } from './open-data.encode.ts';
@@ -108,7 +108,7 @@ function attributeValue(v: unknown): FgbValue {
 }
 
 /** The fixed COPY statements: one per format, reading the export settings. */
-function copyQuery(db: Db, format: ItemFormat) {
+function copyQuery(db: Pool, format: ItemFormat) {
   const from = db`
       from assets a
       join layers l on l.id = a.layer_id and l.is_public
@@ -121,7 +121,7 @@ function copyQuery(db: Db, format: ItemFormat) {
     return db`copy (
       select a.id, a.external_id, a.name, a.condition, a.criticality::int4, a.install_date::text,
              case when cardinality(s.keys) > 0 then a.properties end,
-             st_asbinary(st_force2d(a.geom), 'NDR')
+             st_asbinary(st_multi(st_force2d(a.geom)), 'NDR')
       ${from}
     ) to stdout (format binary)`;
   }
@@ -154,7 +154,7 @@ const EXPORT_STATEMENT_TIMEOUT = '15min';
  * layer returns the generator), and always leaves the connection idle before releasing it.
  */
 export async function* exportLayer(
-  sql: Db,
+  sql: Pool,
   meta: Omit<ExportMeta, 'columns'>,
   columns: AttributeColumn[],
   format: ItemFormat,
@@ -171,13 +171,13 @@ export async function* exportLayer(
              set_config('app.export_layer', ${meta.layerId}, true),
              set_config('app.export_keys', ${columns.map((c) => c.key)}::text[]::text, true),
              set_config('app.export_bbox', ${bbox ? `{${bbox.join(',')}}` : ''}, true)`;
-    copy = copyQuery(db as unknown as Db, format);
+    copy = copyQuery(db as unknown as Pool, format);
     stream = (await copy.readable()) as unknown as Readable;
     const parser = new BinaryCopyParser();
 
     if (format === 'fgb') {
       const cols = fgbColumns(columns);
-      yield fgbHeader({ name: meta.layerId, title: meta.title, description: meta.description, columns: cols, envelope: meta.bbox });
+      yield fgbHeader({ name: meta.layerId, title: meta.title, description: meta.description, columns: cols, envelope: meta.bbox, geometryType: meta.geometryType });
       const writer = new FgbFeatureWriter(cols);
       const attrs: FgbValue[] = new Array(columns.length).fill(null);
       const onRow: RowHandler = (src, start, len) => {

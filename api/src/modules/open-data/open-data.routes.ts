@@ -1,5 +1,6 @@
 /**
- * Open data: OGC API - Features (Part 1: Core, GeoJSON) over the public layers, plus full
+ * Open data: OGC API - Features (Part 1 core, GeoJSON, HTML, OpenAPI 3.0; Part 2 CRS by
+ * reference; Part 3 queryables and CQL2 text filters) over the public layers, plus full
  * downloads. Everything here is public by construction: every query filters on layers.is_public,
  * so a non-public layer is a 404 on every route and absent from every list.
  *
@@ -12,6 +13,8 @@
  *                                                   keyset paging with next/prev links; f=json|fgb|csv
  *                                                   or the Accept header
  *   GET /ogc/collections/{id}/items/{featureId}
+ *   GET /ogc/collections/{id}/queryables            JSON Schema of what `filter` may name
+ *   GET /ogc/api                                    OpenAPI 3.0 of this API (limit default/maximum)
  *   GET /ogc/collections/{id}/download.{fgb,geojson,csv}   the whole layer, streamed
  *
  * Downloads stream from a postgres.js cursor on a reserved connection: memory is one batch, and a
@@ -34,7 +37,13 @@ import {
 import { FgbFeatureWriter, fgbHeader } from './open-data.flatgeobuf.ts';
 import { exportLayer } from './open-data.export.ts';
 import { etagMatches } from '../tiles/tiles.cache.ts';
+import { CqlError, parseCql2Text } from './open-data.cql2.ts';
+import { filterSql } from './open-data.filter.sql.ts';
+import { a, esc, linkList, page, table, wantsHtml } from './open-data.html.ts';
+import { CONFORMANCE, CRS84, DEFAULT_LIMIT, findCrs, ogcApiDocument, queryableNames, queryablesJson, SUPPORTED_CRS, type OutputCrs } from './open-data.ogc.ts';
 import {
+  bboxToCrs84,
+  FGB_GEOMETRY_TYPE,
   countItemsInBbox,
   getItemRow,
   getPublicCollection,
@@ -47,15 +56,12 @@ import {
 } from './open-data.sql.ts';
 
 const LAYER_ID = /^[a-z][a-z0-9_]{1,62}$/;
-const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
-const DEFAULT_LIMIT = 100;
+/** Features per page after the first, for clients walking `next` links. @default 1000 */
+const FOLLOW_PAGE = 1000;
 /** numberMatched is counted up to this many features when a bbox is given; above it is omitted. */
 const COUNT_CAP = 100_000;
 
-export const CONFORMANCE = [
-  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
-  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
-];
+export { CONFORMANCE };
 
 const GEOMETRY_FOR: Record<ItemFormat, GeometryEncoding> = { json: 'geojson', fgb: 'wkb', csv: 'wkt' };
 
@@ -76,7 +82,24 @@ export function pickItemFormat(f: string | undefined, accept: string | undefined
 
 function requireJsonOnly(c: Context): void {
   const f = c.req.query('f');
-  if (f !== undefined && f !== 'json') throw badRequest('invalid_format', 'this resource is available as f=json only');
+  if (f !== undefined && f !== 'json' && f !== 'html') throw badRequest('invalid_format', 'this resource is available as f=json or f=html');
+}
+
+function parseCrs(text: string | undefined, name: string): OutputCrs | null {
+  if (text === undefined) return null;
+  const crs = findCrs(text);
+  if (!crs) throw badRequest('invalid_crs', `${name} must be one of ${SUPPORTED_CRS.map((k) => k.uri).join(', ')}`);
+  return crs;
+}
+
+/** bbox in bbox-crs, as CRS84 (Part 2). EPSG:4326 is latitude first; projected CRSs are reprojected. */
+async function parseBboxInCrs(sql: AppDeps['sql'], text: string | undefined, crs: OutputCrs | null): Promise<BBox | null> {
+  if (text === undefined || !crs || crs.uri === CRS84) return parseOptionalBbox(text);
+  const nums = text.split(',').map((p) => (/^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/.test(p) ? Number(p) : NaN));
+  if (nums.length !== 4 || nums.some((n) => !Number.isFinite(n))) throw badRequest('invalid_bbox', 'bbox must be four finite numbers');
+  if (nums[0]! > nums[2]! || nums[1]! > nums[3]!) throw badRequest('invalid_bbox', 'bbox is inverted (min greater than max)');
+  if (crs.latFirst) return parseOptionalBbox([nums[1], nums[0], nums[3], nums[2]].join(','));
+  return bboxToCrs84(sql, nums as [number, number, number, number], crs.srid);
 }
 
 function parseLimit(text: string | undefined, max: number): number | 'unlimited' {
@@ -87,7 +110,7 @@ function parseLimit(text: string | undefined, max: number): number | 'unlimited'
   return Math.min(Number(text), max);
 }
 
-function parseId(text: string | undefined, name: string): number | null {
+function parseCursor(text: string | undefined, name: string): number | null {
   if (text === undefined) return null;
   if (!/^\d{1,15}$/.test(text)) throw badRequest('invalid_cursor', `${name} must be a non-negative integer`);
   return Number(text);
@@ -110,6 +133,8 @@ interface Link {
 export function openDataRoutes({ sql, config }: AppDeps) {
   const app = new Hono();
   const base = `${config.publicUrl}/ogc`;
+  const htmlLang = 'en';
+  const htmlPage = page;
 
   async function publicCollection(id: string): Promise<CollectionRow> {
     const row = LAYER_ID.test(id) ? await getPublicCollection(sql, id) : undefined;
@@ -128,6 +153,8 @@ export function openDataRoutes({ sql, config }: AppDeps) {
       { href: `${base}/collections/${l.id}/download.geojson`, rel: 'enclosure', type: CONTENT_TYPES.json, title: 'whole layer as GeoJSON' },
       { href: `${base}/collections/${l.id}/download.csv`, rel: 'enclosure', type: CONTENT_TYPES.csv, title: 'whole layer as CSV' },
       { href: `${config.publicUrl}/tiles/${l.id}.json`, rel: 'describedby', type: 'application/json', title: 'vector tiles (TileJSON)' },
+      { href: `${base}/collections/${l.id}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: 'application/schema+json', title: 'queryables' },
+      { href: `${base}/collections/${l.id}?f=html`, rel: 'alternate', type: 'text/html', title: 'this collection as HTML' },
     ];
     if (l.licence) links.push({ href: `${base}/collections/${l.id}`, rel: 'license', type: 'text/plain', title: l.licence });
     return {
@@ -138,7 +165,7 @@ export function openDataRoutes({ sql, config }: AppDeps) {
       attribution: l.attribution,
       license: l.licence,
       itemType: 'feature',
-      crs: [CRS84],
+      crs: SUPPORTED_CRS.map((k) => k.uri),
       storageCrs: CRS84,
       extent: { spatial: { bbox: [l.bbox ?? [-180, -90, 180, 90]], crs: CRS84 } },
       links,
@@ -152,6 +179,7 @@ export function openDataRoutes({ sql, config }: AppDeps) {
       description: [l.attribution, l.licence].filter(Boolean).join(' - '),
       bbox: l.bbox,
       columns,
+      geometryType: FGB_GEOMETRY_TYPE[l.geometry_type],
     };
   }
 
@@ -180,53 +208,105 @@ export function openDataRoutes({ sql, config }: AppDeps) {
 
   const landing = (c: Context) => {
     requireJsonOnly(c);
-    return c.json({
+    const doc = {
       title: 'Municipal GIS open data',
       description: 'Public layers of the municipal asset model as OGC API - Features (GeoJSON, FlatGeobuf, CSV).',
       links: [
         { href: base, rel: 'self', type: 'application/json', title: 'this document' },
-        { href: `${config.publicUrl}/openapi.json`, rel: 'service-desc', type: 'application/vnd.oai.openapi+json;version=3.1', title: 'the API definition' },
+        { href: `${base}?f=html`, rel: 'alternate', type: 'text/html', title: 'this document as HTML' },
+        { href: `${base}/api`, rel: 'service-desc', type: 'application/vnd.oai.openapi+json;version=3.0', title: 'the OGC API definition (OpenAPI 3.0)' },
+        { href: `${config.publicUrl}/openapi.json`, rel: 'service-desc', type: 'application/vnd.oai.openapi+json;version=3.1', title: 'the whole platform API definition' },
         { href: `${base}/conformance`, rel: 'conformance', type: 'application/json', title: 'conformance classes' },
         { href: `${base}/collections`, rel: 'data', type: 'application/json', title: 'collections' },
       ],
-    });
+    };
+    if (wantsHtml(c.req.query('f'), c.req.header('Accept'))) {
+      return c.html(page(doc.title, htmlLang, `<h1>${esc(doc.title)}</h1><p>${esc(doc.description)}</p>${linkList(doc.links.filter((k) => k.rel !== 'self' && k.rel !== 'alternate'))}`));
+    }
+    return c.json(doc);
   };
   app.get('/', landing);
 
+  app.get('/api', (c) => c.body(JSON.stringify(ogcApiDocument(base, config.maxPageSize)), 200, { 'Content-Type': 'application/vnd.oai.openapi+json;version=3.0' }));
+
   app.get('/conformance', (c) => {
     requireJsonOnly(c);
+    if (wantsHtml(c.req.query('f'), c.req.header('Accept'))) return c.html(page('Conformance', htmlLang, `<h1>Conformance</h1><ul>${CONFORMANCE.map((k) => `<li><code>${esc(k)}</code></li>`).join('')}</ul>`));
     return c.json({ conformsTo: CONFORMANCE });
   });
 
   app.get('/collections', async (c) => {
     requireJsonOnly(c);
     const rows = await listPublicCollections(sql);
+    if (wantsHtml(c.req.query('f'), c.req.header('Accept'))) {
+      const body = table(['collection', 'title', 'features', 'licence', 'attribution'], rows.map((l) => [a(`${base}/collections/${l.id}?f=html`, l.id), l.name_en, l.feature_count, l.licence, l.attribution]));
+      return c.html(page('Collections', htmlLang, `<h1>Collections</h1><p><a href="${esc(base)}?f=html">landing page</a></p>${body}`));
+    }
     return c.json({
-      links: [{ href: `${base}/collections`, rel: 'self', type: 'application/json', title: 'this document' }],
+      links: [
+        { href: `${base}/collections`, rel: 'self', type: 'application/json', title: 'this document' },
+        { href: `${base}/collections?f=html`, rel: 'alternate', type: 'text/html', title: 'this document as HTML' },
+      ],
       collections: rows.map(collectionJson),
     });
   });
 
   app.get('/collections/:id', async (c) => {
     requireJsonOnly(c);
-    return c.json(collectionJson(await publicCollection(c.req.param('id'))));
+    const l = await publicCollection(c.req.param('id'));
+    if (wantsHtml(c.req.query('f'), c.req.header('Accept'))) {
+      const j = collectionJson(l);
+      const body = `<h1>${esc(l.name_en)}</h1><p>${esc(j.description)}</p><p>CRS: ${j.crs.map((k) => `<code>${esc(k)}</code>`).join(', ')}</p>` +
+        `<p><a href="${esc(base)}/collections/${esc(l.id)}/items?f=html">items</a></p>${linkList(j.links.filter((k) => k.type !== 'text/html'))}`;
+      return c.html(page(l.name_en, htmlLang, body));
+    }
+    return c.json(collectionJson(l));
+  });
+
+  app.get('/collections/:id/queryables', async (c) => {
+    const l = await publicCollection(c.req.param('id'));
+    const columns = await listAttributeColumns(sql, l.id);
+    const schema = queryablesJson(`${base}/collections/${l.id}/queryables`, l.name_en, columns, l.geometry_type);
+    if (wantsHtml(c.req.query('f'), c.req.header('Accept'))) {
+      const rows = Object.entries(schema.properties).map(([k, v]) => [k, (v as { type?: string; format?: string }).type ?? (v as { format?: string }).format ?? '']);
+      return c.html(page(`${l.name_en}: queryables`, htmlLang, `<h1>${esc(l.name_en)}: queryables</h1>${table(['property', 'type'], rows)}`));
+    }
+    return c.body(JSON.stringify(schema), 200, { 'Content-Type': 'application/schema+json' });
   });
 
   app.get('/collections/:id/items', async (c) => {
     const l = await publicCollection(c.req.param('id'));
-    const format = pickItemFormat(c.req.query('f'), c.req.header('Accept'));
-    const bbox = parseOptionalBbox(c.req.query('bbox'));
+    const html = wantsHtml(c.req.query('f'), c.req.header('Accept'));
+    const format = html ? 'json' : pickItemFormat(c.req.query('f'), c.req.header('Accept'));
+    const crs = parseCrs(c.req.query('crs'), 'crs');
+    const bboxCrs = parseCrs(c.req.query('bbox-crs'), 'bbox-crs');
+    const bbox = await parseBboxInCrs(sql, c.req.query('bbox'), bboxCrs);
+    const bboxIn = bbox && bboxCrs && !bboxCrs.latFirst && bboxCrs.srid !== 4326 ? { box: c.req.query('bbox')!.split(',').map(Number) as [number, number, number, number], srid: bboxCrs.srid } : null;
+    if (crs && crs.uri !== CRS84 && format === 'fgb') throw badRequest('invalid_crs', 'FlatGeobuf pages are served in CRS84; use f=json or f=csv for other CRSs');
+    const filterText = c.req.query('filter');
+    const lang = c.req.query('filter-lang');
+    if (lang !== undefined && lang !== 'cql2-text') throw badRequest('invalid_filter_lang', 'filter-lang must be cql2-text');
     const limit = parseLimit(c.req.query('limit'), config.maxPageSize);
-    const afterId = parseId(c.req.query('after'), 'after');
-    const beforeId = parseId(c.req.query('before'), 'before');
+    const afterId = parseCursor(c.req.query('after'), 'after');
+    const beforeId = parseCursor(c.req.query('before'), 'before');
     if (afterId !== null && beforeId !== null) throw badRequest('invalid_cursor', 'use after or before, not both');
     if (limit === 'unlimited') {
       if (afterId !== null || beforeId !== null) throw badRequest('invalid_cursor', 'limit=unlimited takes no cursor');
+      if (filterText !== undefined || (crs && crs.uri !== CRS84) || html) throw badRequest('invalid_limit', 'limit=unlimited takes no filter, crs or f=html');
       return download(c, l, format, bbox);
     }
 
     const columns = await listAttributeColumns(sql, l.id);
-    const rows = (await itemsQuery(sql, { layerId: l.id, bbox, afterId, beforeId, limit: limit + 1, columns, geometry: GEOMETRY_FOR[format] }).values()) as unknown as unknown[][];
+    let filter = null;
+    if (filterText !== undefined) {
+      try {
+        filter = filterSql(sql, parseCql2Text(filterText, queryableNames(columns)));
+      } catch (err) {
+        if (err instanceof CqlError) throw badRequest('invalid_filter', err.message);
+        throw err;
+      }
+    }
+    const rows = (await itemsQuery(sql, { layerId: l.id, bbox, afterId, beforeId, limit: limit + 1, columns, geometry: GEOMETRY_FOR[format], crs: crs ?? undefined, filter, bboxIn }).values()) as unknown as unknown[][];
     const backwards = beforeId !== null;
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
@@ -236,13 +316,18 @@ export function openDataRoutes({ sql, config }: AppDeps) {
     // Forwards: a next page exists if we fetched limit+1; a previous one if we started after a cursor.
     // Backwards: the reverse.
     const hasNext = backwards ? lastId !== null : more;
-    const hasPrev = backwards ? more : afterId !== null && firstId !== null && (await hasItemsBefore(sql, l.id, bbox, firstId));
+    // With a filter the previous page is not counted: a cursor means there was one.
+    const hasPrev = backwards ? more : afterId !== null && firstId !== null && (filter !== null || (await hasItemsBefore(sql, l.id, bbox, firstId)));
 
     const query = (extra: Record<string, string>, f: ItemFormat = format) => {
       const p = new URLSearchParams();
-      if (bbox) p.set('bbox', bbox.join(','));
+      if (c.req.query('bbox') !== undefined) p.set('bbox', c.req.query('bbox')!);
+      if (bboxCrs) p.set('bbox-crs', bboxCrs.uri);
+      if (crs) p.set('crs', crs.uri);
+      if (filterText !== undefined) p.set('filter', filterText);
       p.set('limit', String(limit));
       for (const [k, v] of Object.entries(extra)) p.set(k, v);
+      if (p.get('f') === 'html') p.delete('f');
       if (f !== 'json') p.set('f', f);
       return `${base}/collections/${l.id}/items?${p}`;
     };
@@ -254,21 +339,37 @@ export function openDataRoutes({ sql, config }: AppDeps) {
         .map((f) => ({ href: query(cursor, f), rel: 'alternate', type: CONTENT_TYPES[f], title: `this page as ${f}` })),
       { href: `${base}/collections/${l.id}`, rel: 'collection', type: 'application/json', title: 'the collection' },
     ];
-    if (hasNext && lastId !== null) links.push({ href: query({ after: String(lastId) }), rel: 'next', type: CONTENT_TYPES[format], title: 'next page' });
+    // A client following `next` is reading the collection through: from the second page on it
+    // gets at least FOLLOW_PAGE features per request (GDAL's OAPIF driver asks for 10 and then
+    // only follows links; 6,000 features in 10s took ~50 s). The requested limit still bounds
+    // the page it asked for, and HTML pages keep the reader's size.
+    const nextLimit = html ? limit : Math.max(limit, Math.min(FOLLOW_PAGE, config.maxPageSize));
+    if (hasNext && lastId !== null) links.push({ href: query({ after: String(lastId), limit: String(nextLimit) }), rel: 'next', type: CONTENT_TYPES[format], title: 'next page' });
     if (hasPrev && firstId !== null) links.push({ href: query({ before: String(firstId) }), rel: 'prev', type: CONTENT_TYPES[format], title: 'previous page' });
-    const numberMatched = bbox ? await countItemsInBbox(sql, l.id, bbox, COUNT_CAP) : l.feature_count;
+    const numberMatched = filter || bboxIn ? null : bbox ? await countItemsInBbox(sql, l.id, bbox, COUNT_CAP) : l.feature_count;
 
     // Paging links travel in the Link header too, for the binary and CSV formats.
     c.header('Link', links.filter((k) => k.rel === 'next' || k.rel === 'prev').map((k) => `<${k.href}>; rel="${k.rel}"`).join(', ') || undefined);
     if (numberMatched !== null) c.header('OGC-NumberMatched', String(numberMatched));
     c.header('OGC-NumberReturned', String(page.length));
+    c.header('Content-Crs', `<${(crs ?? SUPPORTED_CRS[0]!).uri}>`);
+
+    if (html) {
+      const props = ['id', 'name', ...columns.slice(0, 8).map((k) => k.key)];
+      const rowsHtml = page.map((r) => {
+        const f = JSON.parse(geojsonFeature(r, columns)) as { id: number; properties: Record<string, unknown> };
+        return [a(`${base}/collections/${l.id}/items/${f.id}?f=html`, String(f.id)), f.properties.name, ...columns.slice(0, 8).map((k) => f.properties[k.key])];
+      });
+      const nav = links.filter((k) => k.rel === 'next' || k.rel === 'prev').map((k) => `<a href="${esc(k.href.replace(/([?&])f=[^&]*/, '$1') + (k.href.includes('?') ? '&' : '?') + 'f=html')}" rel="${k.rel}">${k.rel}</a>`).join(' ');
+      return c.html(htmlPage(`${l.name_en}: items`, htmlLang, `<h1>${esc(l.name_en)}</h1><p>${page.length} features${numberMatched !== null ? ` of ${numberMatched}` : ''}. ${nav}</p>${table(props, rowsHtml)}`));
+    }
 
     if (format === 'fgb') {
       const cols = fgbColumns(columns);
       const writer = new FgbFeatureWriter(cols);
       const geomAt = cols.length;
       for (const row of page) writer.write(row[geomAt] as Buffer, row as never);
-      const body = Buffer.concat([fgbHeader({ name: l.id, title: l.name_en, columns: cols, featuresCount: page.length, envelope: l.bbox }), writer.take()]);
+      const body = Buffer.concat([fgbHeader({ name: l.id, title: l.name_en, columns: cols, featuresCount: page.length, envelope: l.bbox, geometryType: FGB_GEOMETRY_TYPE[l.geometry_type] }), writer.take()]);
       return c.body(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length), 200, { 'Content-Type': CONTENT_TYPES.fgb });
     }
     if (format === 'csv') {
@@ -283,17 +384,27 @@ export function openDataRoutes({ sql, config }: AppDeps) {
 
   app.get('/collections/:id/items/:featureId', async (c) => {
     const l = await publicCollection(c.req.param('id'));
-    const format = pickItemFormat(c.req.query('f'), c.req.header('Accept'));
+    const html = wantsHtml(c.req.query('f'), c.req.header('Accept'));
+    const format = html ? 'json' : pickItemFormat(c.req.query('f'), c.req.header('Accept'));
+    const crs = parseCrs(c.req.query('crs'), 'crs');
+    if (crs && crs.uri !== CRS84 && format === 'fgb') throw badRequest('invalid_crs', 'FlatGeobuf is served in CRS84');
     const idText = c.req.param('featureId');
     if (!/^\d{1,15}$/.test(idText)) throw notFound(`no feature ${idText}`);
     const columns = await listAttributeColumns(sql, l.id);
-    const row = await getItemRow(sql, l.id, Number(idText), columns, GEOMETRY_FOR[format]);
+    const row = await getItemRow(sql, l.id, Number(idText), columns, GEOMETRY_FOR[format], crs ?? undefined);
     if (!row) throw notFound(`no feature ${idText} in ${l.id}`);
+    c.header('Content-Crs', `<${(crs ?? SUPPORTED_CRS[0]!).uri}>`);
+    if (html) {
+      const f = JSON.parse(geojsonFeature(row, columns)) as { properties: Record<string, unknown>; geometry: unknown };
+      const body = `<h1>${esc(l.name_en)} ${esc(idText)}</h1><p><a href="${esc(base)}/collections/${esc(l.id)}/items?f=html">all items</a></p>` +
+        table(['property', 'value'], [...Object.entries(f.properties), ['geometry', f.geometry]]);
+      return c.html(htmlPage(`${l.name_en} ${idText}`, htmlLang, body));
+    }
     if (format === 'fgb') {
       const cols = fgbColumns(columns);
       const writer = new FgbFeatureWriter(cols);
       writer.write(row[cols.length] as Buffer, row as never);
-      const body = Buffer.concat([fgbHeader({ name: l.id, columns: cols, featuresCount: 1 }), writer.take()]);
+      const body = Buffer.concat([fgbHeader({ name: l.id, columns: cols, featuresCount: 1, geometryType: FGB_GEOMETRY_TYPE[l.geometry_type] }), writer.take()]);
       return c.body(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length), 200, { 'Content-Type': CONTENT_TYPES.fgb });
     }
     if (format === 'csv') return c.body(csvHeader(columns) + csvRow(row, columns), 200, { 'Content-Type': CONTENT_TYPES.csv });

@@ -95,6 +95,12 @@ export interface ItemsFilter {
   limit: number | null;
   columns: AttributeColumn[];
   geometry: GeometryEncoding;
+  /** Output CRS (OGC API Part 2); CRS84 when absent. */
+  crs?: { srid: number; latFirst: boolean; precision: number };
+  /** A bbox given in a projected CRS: exact test in that CRS (`bbox` then holds its CRS84 cover, for the index). */
+  bboxIn?: { box: [number, number, number, number]; srid: number } | null;
+  /** A CQL2 filter as SQL on `a` (open-data.filter.sql.ts). */
+  filter?: PendingQuery<Row[]> | null;
 }
 
 /**
@@ -103,12 +109,15 @@ export interface ItemsFilter {
  * text, little-endian 2D WKB (bytea) or WKT.
  */
 export function itemsQuery(sql: Db, f: ItemsFilter): PendingQuery<Row[]> {
+  const crs = f.crs ?? { srid: 4326, latFirst: false, precision: 7 };
+  const g = crs.latFirst ? sql`st_flipcoordinates(a.geom)` : crs.srid !== 4326 ? sql`st_transform(a.geom, ${crs.srid}::int)` : sql`a.geom`;
+  // FlatGeobuf declares the layer's Multi* type in its header, so every feature is made Multi.
   const geometry =
     f.geometry === 'geojson'
-      ? sql`st_asgeojson(a.geom, 7)`
+      ? sql`st_asgeojson(${g}, ${crs.precision}::int)`
       : f.geometry === 'wkb'
-        ? sql`st_asbinary(st_force2d(a.geom), 'NDR')`
-        : sql`st_astext(a.geom, 7)`;
+        ? sql`st_asbinary(st_multi(st_force2d(${g})), 'NDR')`
+        : sql`st_astext(${g}, ${crs.precision}::int)`;
   const attributes = f.columns.map((c) => sql`, a.properties -> ${c.key}::text`);
   const env = f.bbox ? sql`st_makeenvelope(${f.bbox[0]}, ${f.bbox[1]}, ${f.bbox[2]}, ${f.bbox[3]}, 4326)` : null;
   const backwards = f.beforeId != null;
@@ -120,6 +129,8 @@ export function itemsQuery(sql: Db, f: ItemsFilter): PendingQuery<Row[]> {
       join layers l on l.id = a.layer_id and l.is_public
      where a.layer_id = ${f.layerId}
        ${env ? sql`and a.geom && ${env} and st_intersects(a.geom, ${env})` : sql``}
+       ${f.bboxIn ? sql`and st_intersects(st_transform(a.geom, ${f.bboxIn.srid}::int), st_makeenvelope(${f.bboxIn.box[0]}, ${f.bboxIn.box[1]}, ${f.bboxIn.box[2]}, ${f.bboxIn.box[3]}, ${f.bboxIn.srid}::int))` : sql``}
+       ${f.filter ? sql`and coalesce(${f.filter}, false)` : sql``}
        ${f.afterId != null ? sql`and a.id > ${f.afterId}` : sql``}
        ${backwards ? sql`and a.id < ${f.beforeId!}` : sql``}
      order by a.id ${backwards ? sql`desc` : sql``}
@@ -156,9 +167,20 @@ export async function countItemsInBbox(sql: Db, layerId: string, bbox: BBox, cap
 }
 
 /** One feature of a public layer by id, in the same row shape as itemsQuery. */
-export async function getItemRow(sql: Db, layerId: string, id: number, columns: AttributeColumn[], geometry: GeometryEncoding): Promise<unknown[] | undefined> {
-  const base = itemsQuery(sql, { layerId, bbox: null, afterId: id - 1, limit: 1, columns, geometry });
+export async function getItemRow(sql: Db, layerId: string, id: number, columns: AttributeColumn[], geometry: GeometryEncoding, crs?: ItemsFilter['crs']): Promise<unknown[] | undefined> {
+  const base = itemsQuery(sql, { layerId, bbox: null, afterId: id - 1, limit: 1, columns, geometry, crs });
   const rows = (await base.values()) as unknown as unknown[][];
   const row = rows[0];
   return row && Number(row[0]) === id ? row : undefined;
 }
+
+/** A bbox given in another CRS, as the CRS84 box that covers it (edges densified before reprojecting). */
+export async function bboxToCrs84(sql: Db, b: [number, number, number, number], srid: number): Promise<BBox> {
+  const [r] = await sql<{ b: [number, number, number, number] }[]>`
+    select json_build_array(st_xmin(e), st_ymin(e), st_xmax(e), st_ymax(e)) as b
+      from (select st_transform(st_segmentize(st_makeenvelope(${b[0]}, ${b[1]}, ${b[2]}, ${b[3]}, ${srid}::int), greatest(${b[2] - b[0]}::float8, ${b[3] - b[1]}::float8) / 16 + 1e-9), 4326)::box2d as e) s`;
+  return r!.b;
+}
+
+/** The FlatGeobuf geometry type of a layer's family: always Multi*, see itemsQuery. */
+export const FGB_GEOMETRY_TYPE: Record<CollectionRow['geometry_type'], number> = { point: 4, line: 5, polygon: 6 };

@@ -69,7 +69,7 @@ describe('Open311 GeoReport v2', () => {
     const res = await t.req('/open311/v2/services.json');
     expect(res.headers.get('content-type')).toContain('application/json');
     const list = await res.json();
-    expect(list).toHaveLength(16);
+    expect(list).toHaveLength(17);
     for (const s of list) expect(Object.keys(s).sort()).toEqual(['description', 'group', 'keywords', 'metadata', 'service_code', 'service_name', 'type']);
     expect(list.find((s: { service_code: string }) => s.service_code === 'PIR-001')).toMatchObject({ service_name: 'Οδοφωτισμός', metadata: true, type: 'realtime', group: 'Δίκτυα' });
     expect((await (await t.req('/open311/v2/services.json?locale=en')).json())[0].service_name).toBe('Street lighting');

@@ -15,9 +15,11 @@
 import { Hono, type Context } from 'hono';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, toHttpError } from '../../errors.ts';
-import { createIncident, RateLimited, sha256 } from '../incidents/incidents.service.ts';
+import { sha256 } from '../../hash.ts';
+import { isPayloadTooLarge } from '../../http/body-limit.ts';
+import { createIncident, RateLimited } from '../incidents/incidents.service.ts';
 import { findPublicIncidentByNumber, findPublicIncidentByPublicId, findPublicIncidents, listCategories, type CategoryRow, type PublicIncidentRow } from '../incidents/incidents.sql.ts';
-import { formatProtocolNumber, parseProtocolNumber } from '../incidents/incidents.schema.ts';
+import { formatProtocolNumber, parseProtocolNumber } from '../../../../lib/incidents.schema.ts';
 import { findOpen311Key, findRequestExtras, revokeOpen311Key } from './open311.sql.ts';
 import { toXml, type XmlNode } from './open311.xml.ts';
 
@@ -36,7 +38,7 @@ function splitFile(file: string): { name: string; format: Format } | null {
 /** Open311 answers: JSON arrays / objects, or XML under the spec's root elements. */
 function respond(c: Context, format: Format, status: 200 | 201, json: unknown, xmlRoot: string, xmlBody: XmlNode | XmlNode[] | Record<string, unknown>) {
   if (format === 'json') return c.json(json as object, status);
-  return c.body(toXml(xmlRoot, xmlBody as XmlNode), status, { 'Content-Type': 'text/xml; charset=utf-8' });
+  return c.body(toXml(xmlRoot, xmlBody as XmlNode), status, { 'Content-Type': 'text/xml' });
 }
 
 function errorResponse(c: Context, format: Format, err: unknown) {
@@ -45,7 +47,7 @@ function errorResponse(c: Context, format: Format, err: unknown) {
   const status = e.status;
   const description = e instanceof Open311Error ? e.message : `${e.code}: ${e.message}`;
   if (format === 'json') return c.json([{ code: status, description }], status);
-  return c.body(toXml('errors', { error: { code: status, description } }), status, { 'Content-Type': 'text/xml; charset=utf-8' });
+  return c.body(toXml('errors', { error: { code: status, description } }), status, { 'Content-Type': 'text/xml' });
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z') : null);
@@ -166,7 +168,9 @@ export function open311Routes(deps: AppDeps) {
       changeset: '2026-01-01T00:00:00Z',
       contact: 'Δήμος Πειραιώς / Municipality of Piraeus',
       key_service: 'API keys are issued by the municipality on request.',
-      endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url, changeset: '2026-01-01T00:00:00Z', type: 'production', formats: ['application/json', 'text/xml'] }],
+      // Clients look for a test endpoint before they write: it is this same server, whose
+      // requests staff can reject in triage (there is no separate sandbox to keep in step).
+      endpoints: (['production', 'test'] as const).map((type) => ({ specification: 'http://wiki.open311.org/GeoReport_v2', url, changeset: '2026-01-01T00:00:00Z', type, formats: ['application/json', 'text/xml'] })),
     };
     return respond(c, format, 200, body, 'discovery', {
       ...body,
@@ -219,7 +223,8 @@ export function open311Routes(deps: AppDeps) {
     let form: Record<string, unknown>;
     try {
       form = await c.req.parseBody({ all: true });
-    } catch {
+    } catch (err) {
+      if (isPayloadTooLarge(err)) throw err;
       throw fail(400, 'the form body cannot be read');
     }
     const apiKey = formString(form, 'api_key', 200);

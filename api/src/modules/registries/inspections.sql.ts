@@ -1,6 +1,5 @@
-import type postgres from 'postgres';
 
-type Db = postgres.ISql;
+import type { Db } from '../../db.ts';
 
 export interface InspectionRow {
   id: number;

@@ -12,6 +12,7 @@ import type postgres from 'postgres';
 import { parseBbox } from '../../../../lib/geo.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.ts';
+import { parseId } from '../../http/request.ts';
 import { readJson, requireStaff, type Staff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { canRead, canWrite, denied, rowScope } from '../auth/authz.ts';
@@ -44,6 +45,8 @@ import {
   updateWorkOrder,
   type WorkOrderRow,
 } from './registries.sql.ts';
+import { followWorkOrder } from './report-follow-up.ts';
+import { deriveKind } from './assignment.sql.ts';
 import { insertInspection, listDue, listInspections, type InspectionRow } from './inspections.sql.ts';
 
 const WRITERS = ['dispatcher', 'technician'] as const;
@@ -117,11 +120,6 @@ function inspectionJson(i: InspectionRow) {
   };
 }
 
-function parseId(text: string | undefined, name = 'id'): number {
-  if (text === undefined || !/^\d{1,15}$/.test(text) || Number(text) < 1) throw badRequest('invalid_id', `${name} must be a positive integer`);
-  return Number(text);
-}
-
 function optionalEnum<T extends string>(value: string | undefined, allowed: readonly T[], name: string): T | undefined {
   if (value === undefined || value === '') return undefined;
   if (!(allowed as readonly string[]).includes(value)) throw badRequest('invalid_parameter', `${name} must be one of ${allowed.join(', ')}`);
@@ -137,7 +135,7 @@ function limitParam(value: string | undefined, dflt: number, max: number): numbe
 
 const ownedBy = (w: WorkOrderRow) => ({ departmentId: w.department_id, assignees: w.crew.map((m) => m.id) });
 
-export function registriesRoutes({ sql }: AppDeps) {
+export function registriesRoutes({ sql, boss }: AppDeps) {
   const app = new Hono();
 
   /** Loads a work order the caller may read (else 404, audited), optionally locked for update. */
@@ -145,7 +143,7 @@ export function registriesRoutes({ sql }: AppDeps) {
     const staff = c.get('staff');
     const w = await getWorkOrder(db, id, { forUpdate });
     if (!w) throw notFound(`no work order ${id}`);
-    if (!canRead(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, false);
+    if (!canRead(staff, ownedBy(w))) throw denied('work_order', id, false);
     return w;
   }
 
@@ -214,12 +212,12 @@ export function registriesRoutes({ sql }: AppDeps) {
     const assetId = body.assetId ?? incidents.find((i) => i.asset_id !== null)?.asset_id ?? undefined;
     const asset = assetId !== undefined ? await getAssetRef(sql, assetId) : undefined;
     if (assetId !== undefined && !asset) throw unprocessable('unknown_asset', `no asset ${assetId}`);
-    const kind = body.kind ?? (asset ? kindForLayer(asset.layer_id, asset.layer_group) : null);
+    const kind = body.kind ?? (asset ? kindForLayer(asset.layer_id, asset.layer_group) : null) ?? (await deriveKind(sql, body.incidentIds)).kind;
     if (!kind) throw unprocessable('kind_required', 'give a registry kind: it cannot be derived from this asset');
     const departmentId = body.departmentId ?? incidents[0]?.department_id ?? staff.departmentId;
     if (!departmentId) throw unprocessable('department_required', 'give a departmentId');
     if (!(await departmentExists(sql, departmentId))) throw unprocessable('unknown_department', `no department ${departmentId}`);
-    if (!canWrite(staff, { departmentId })) throw await denied(sql, c, 'department', departmentId, true, 'cannot open work for another department');
+    if (!canWrite(staff, { departmentId })) throw denied('department', departmentId, true, 'cannot open work for another department');
     await checkCrew(body.crew);
     const point = body.location ?? (asset ? { lon: asset.lon, lat: asset.lat } : { lon: incidents[0]!.lon, lat: incidents[0]!.lat });
     const created = await sql.begin(async (tx) => {
@@ -260,9 +258,9 @@ export function registriesRoutes({ sql }: AppDeps) {
     if (body.departmentId && !(await departmentExists(sql, body.departmentId))) throw unprocessable('unknown_department', `no department ${body.departmentId}`);
     const updated = await sql.begin(async (tx) => {
       const w = await readable(tx, c, id, true);
-      if (!canWrite(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, true);
+      if (!canWrite(staff, ownedBy(w))) throw denied('work_order', id, true);
       if (body.departmentId && body.departmentId !== w.department_id && !canWrite(staff, { departmentId: body.departmentId })) {
-        throw await denied(sql, c, 'work_order', id, true, 'cannot move work to another department');
+        throw denied('work_order', id, true, 'cannot move work to another department');
       }
       if (body.version !== undefined && body.version !== w.version) throw conflict('version_conflict', `the work order changed (version ${w.version}); reload and retry`, { version: w.version });
       const { crew, incidentIds, version: _v, ...fields } = body;
@@ -288,8 +286,9 @@ export function registriesRoutes({ sql }: AppDeps) {
       if (body.version !== undefined && body.version !== w.version) throw conflict('version_conflict', `the work order changed (version ${w.version}); reload and retry`, { version: w.version });
       const roles = await transitionRoles(tx, w.status, body.to);
       if (!roles) throw new AppError(409, 'invalid_transition', `a work order cannot go from ${w.status} to ${body.to}`);
-      if (staff.role !== 'admin' && !roles.includes(staff.role)) throw await denied(sql, c, 'work_order', id, true, `your role cannot move work from ${w.status} to ${body.to}`);
+      if (staff.role !== 'admin' && !roles.includes(staff.role)) throw denied('work_order', id, true, `your role cannot move work from ${w.status} to ${body.to}`);
       await setWorkOrderStatus(tx, id, body.to, staff.id, body.reason ?? null);
+      const followUp = await followWorkOrder(tx, { c, boss, actorUserId: staff.id }, { workOrderId: id, from: w.status, to: body.to, publicNote: body.publicNote ?? null });
       const after = (await getWorkOrder(tx, id))!;
       await recordAudit(tx, c, {
         action: 'work_order.transition',
@@ -299,9 +298,9 @@ export function registriesRoutes({ sql }: AppDeps) {
         after: { status: after.status },
         reason: body.reason ?? null,
       });
-      return after;
+      return { after, followUp };
     });
-    return c.json({ workOrder: workOrderJson(updated) });
+    return c.json({ workOrder: workOrderJson(updated.after), reports: updated.followUp });
   });
 
   app.post('/registries/work-orders/:id/photos', requireStaff(['dispatcher', 'technician', 'crew']), async (c) => {
@@ -310,7 +309,7 @@ export function registriesRoutes({ sql }: AppDeps) {
     const body = await readJson(c, PhotoSchema);
     const { w, added } = await sql.begin(async (tx) => {
       const w = await readable(tx, c, id, true);
-      if (!canWrite(staff, ownedBy(w))) throw await denied(sql, c, 'work_order', id, true);
+      if (!canWrite(staff, ownedBy(w))) throw denied('work_order', id, true);
       const added = await addPhoto(tx, id, { phase: body.phase, sha256: body.sha256, caption: body.caption ?? null, addedBy: staff.id });
       if (added) await recordAudit(tx, c, { action: 'work_order.photo_add', objectType: 'work_order', objectId: id, after: { phase: body.phase, sha256: body.sha256 } });
       return { w: (await getWorkOrder(tx, id))!, added };
@@ -332,7 +331,7 @@ export function registriesRoutes({ sql }: AppDeps) {
     // Inspections are recorded by the department's own people (crew included: routine visual checks).
     const scope = rowScope(staff, 'write');
     const allowed = 'all' in scope || ('assignedTo' in scope ? staff.departmentId === departmentId : canWrite(staff, { departmentId }));
-    if (!allowed) throw await denied(sql, c, 'department', departmentId, true, 'cannot record inspections for another department');
+    if (!allowed) throw denied('department', departmentId, true, 'cannot record inspections for another department');
     if (body.inspectedOn > new Date().toISOString().slice(0, 10)) throw unprocessable('future_date', 'inspectedOn is in the future');
     if (body.workOrderId !== undefined) {
       const w = await getWorkOrder(sql, body.workOrderId);

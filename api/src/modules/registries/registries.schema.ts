@@ -78,6 +78,8 @@ export const TransitionSchema = z
     to: z.enum(WORK_ORDER_STATUSES),
     reason: text(2000).min(1).optional(),
     version: z.number().int().positive().optional(),
+    /** What was done, in words for the citizen: the public update on the linked reports. */
+    publicNote: text(2000).min(1).optional(),
   })
   .refine((b) => b.to !== 'cancelled' || !!b.reason, { message: 'a cancellation needs a reason', path: ['reason'] });
 

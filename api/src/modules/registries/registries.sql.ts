@@ -1,9 +1,8 @@
-import type postgres from 'postgres';
 import type { BBox } from '../../../../lib/geo.ts';
 import type { RowScope } from '../auth/authz.ts';
 
 /** A client or a transaction. */
-type Db = postgres.ISql;
+import type { Db } from '../../db.ts';
 
 
 export interface WorkOrderRow {

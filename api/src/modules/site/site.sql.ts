@@ -56,7 +56,7 @@ export async function districtsGeoJson(sql: Db): Promise<unknown[]> {
   return sql<{ type: 'Feature'; id: number; geometry: unknown; properties: Record<string, unknown> }[]>`
     select 'Feature' as type, id,
            st_asgeojson(st_simplifypreservetopology(geom, 0.00001), 6)::json as geometry,
-           json_build_object('code', code, 'level', level, 'name_el', name_el, 'name_en', name_en, 'population', population) as properties
+           json_build_object('code', code, 'level', level, 'name_el', name_el, 'name_en', name_en, 'population', population, 'synthetic', synthetic) as properties
       from districts
      order by level = 'municipality' desc, code`;
 }

@@ -8,11 +8,10 @@
  *     Compliance = met / (met + breached). Rejected and duplicate reports are not counted in SLA.
  * Medians and 90th percentiles are percentile_cont (linear interpolation), in seconds.
  */
-import type postgres from 'postgres';
 import type { RowScope } from '../auth/authz.ts';
 import { incidentScope } from '../triage/triage.sql.ts';
 
-type Db = postgres.ISql;
+import type { Db } from '../../db.ts';
 
 export interface StatsFilter {
   from: Date;

@@ -2,12 +2,12 @@
  * Two small in-process caches for the tile path:
  * - LayerVersions: each layer's version and visibility, so a revalidation (If-None-Match) is
  *   answered with a 304 without running any tile SQL. Entries are dropped when the database
- *   notifies `layer_changed` (trigger in migrations/0004_tiles.sql) and expire after `ttlMs`
+ *   notifies `layer_changed` (trigger in migrations/0004_create_tile_functions.sql) and expire after `ttlMs`
  *   anyway, so a lost notification costs at most that long of staleness.
  * - TileCache: rendered tiles that were expensive (low zoom, dense data) keyed by layer version, so
  *   the same z10 tile is built once per layer version and process. A changed layer changes the key.
  */
-import type { Db } from '../../db.ts';
+import type { Pool } from '../../db.ts';
 import type { Logger } from '../../logger.ts';
 import { getLayerVersion, type LayerVersionRow } from './tiles.sql.ts';
 
@@ -37,14 +37,14 @@ export interface LayerVersionsOptions {
 
 export class LayerVersions {
   private readonly entries = new Map<string, VersionEntry>();
-  private readonly sql: Db;
+  private readonly sql: Pool;
   private readonly logger: Logger;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly onChange: ((layerId: string) => void) | undefined;
   private listening: Promise<void> | null = null;
 
-  constructor(sql: Db, logger: Logger, options: LayerVersionsOptions = {}) {
+  constructor(sql: Pool, logger: Logger, options: LayerVersionsOptions = {}) {
     this.sql = sql;
     this.logger = logger;
     this.ttlMs = options.ttlMs ?? 5000;

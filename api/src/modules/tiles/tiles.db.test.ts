@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
 import { createApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
-import type { Db } from '../../db.ts';
+import type { Pool } from '../../db.ts';
 import { silentLogger } from '../../logger.ts';
 import { MVT_CONTENT_TYPE } from './tiles.routes.ts';
 
@@ -37,7 +37,7 @@ const LAT = 37.9425;
 const SPAN = 0.005;
 
 let db: TestDb;
-let appSql: Db;
+let appSql: Pool;
 let app: ReturnType<typeof createApp>;
 /** Every statement the app's client sends (postgres.js debug hook), to prove a 304 runs no tile SQL. */
 const statements: string[] = [];
@@ -102,7 +102,7 @@ beforeAll(async () => {
     debug: (_conn, query) => {
       statements.push(query);
     },
-  }) as unknown as Db;
+  }) as unknown as Pool;
   const config = loadConfig({}, { publicUrl: 'http://tiles.test' });
   app = createApp({ sql: appSql, config, logger: silentLogger, boss: null });
 }, 180_000);

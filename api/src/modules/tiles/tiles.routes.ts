@@ -47,8 +47,12 @@ export function parseTileAddress(zText: string, xText: string, yText: string): {
   return { z, x, y };
 }
 
-export function tilesRoutes({ sql, config, logger }: AppDeps) {
+export function tilesRoutes({ sql, readSql, config, logger }: AppDeps) {
   const app = new Hono();
+  // Versions come from the primary (it notifies changes; a standby cannot LISTEN); tiles are built
+  // on the replica when there is one. A tile carries the version it was built from, so a lagging
+  // replica yields an older tile under its older ETag, never new ETag with old bytes.
+  const read = readSql ?? sql;
   const cache = new TileCache();
   const versions = new LayerVersions(sql, logger, { onChange: (id) => cache.dropLayer(id) });
 
@@ -57,7 +61,7 @@ export function tilesRoutes({ sql, config, logger }: AppDeps) {
   const keysFor = async (layer: string, version: number): Promise<string[] | null> => {
     const hit = keysByLayer.get(layer);
     if (hit && hit.version === version) return hit.keys;
-    const row = await layerTileKeys(sql, layer);
+    const row = await layerTileKeys(read, layer);
     if (!row) return null;
     if (keysByLayer.size > 2000) keysByLayer.clear();
     keysByLayer.set(layer, row);
@@ -91,7 +95,7 @@ export function tilesRoutes({ sql, config, logger }: AppDeps) {
     if (hit) return sendTile(c, hit, cachedEtag);
 
     const started = performance.now();
-    const row = await renderTile(sql, layer, z, x, y, await keysFor(layer, meta.version));
+    const row = await renderTile(read, layer, z, x, y, await keysFor(layer, meta.version));
     if (!row) {
       versions.drop(layer);
       throw notFound(`no layer ${layer}`);
@@ -106,7 +110,7 @@ export function tilesRoutes({ sql, config, logger }: AppDeps) {
     const file = c.req.param('file');
     if (!file.endsWith('.json')) throw notFound();
     const id = file.slice(0, -'.json'.length);
-    const layer = LAYER_ID.test(id) ? await getTileLayer(sql, id) : undefined;
+    const layer = LAYER_ID.test(id) ? await getTileLayer(read, id) : undefined;
     if (!layer) throw notFound(`no layer ${id}`);
     // The asset id is the MVT feature id (MapLibre feature.id), not an attribute.
     const fields: Record<string, string> = {

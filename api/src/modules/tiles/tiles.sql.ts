@@ -1,5 +1,5 @@
 /**
- * Tile queries. The tile itself is built by the SQL function mvt_tile() (migrations/0004_tiles.sql);
+ * Tile queries. The tile itself is built by the SQL function mvt_tile() (migrations/0004_create_tile_functions.sql);
  * these functions only call it, read the layer version that tile ETags key on, and describe a
  * layer for TileJSON. postgres.js prepares every statement, so a tile costs one Bind/Execute.
  */

@@ -16,17 +16,20 @@ import { Hono, type Context } from 'hono';
 import { parseBbox } from '../../../../lib/geo.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../../errors.ts';
+import { parseId } from '../../http/request.ts';
 import { readJson, requireStaff, type Staff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { allows, canRead, canWrite, denied, rowScope, type RowScope } from '../auth/authz.ts';
 import { departmentExists } from '../auth/auth.sql.ts';
-import { lastEventId, serveFeed } from '../incidents/feed-hub.ts';
-import { INCIDENT_STATUSES, OPEN_STATUSES } from '../incidents/incidents.schema.ts';
-import { enqueueInTx, stableUuid, writableIncident } from '../incidents/incidents.service.ts';
+import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
+import { INCIDENT_STATUSES, OPEN_STATUSES } from '../../../../lib/incidents.schema.ts';
+import { enqueueInTx, stableUuid } from '../../jobs.ts';
+import { writableIncident } from '../incidents/incidents.service.ts';
 import { changeStatus, isTransitionAllowed, setModeration, type IncidentOwnerRow } from '../incidents/incidents.sql.ts';
 import { photoPaths } from '../incidents/photos.ts';
 import { kindForLayer } from '../registries/registries.schema.ts';
-import { getAssetRef, getWorkOrder, insertWorkOrder, listWorkOrders, setIncidents } from '../registries/registries.sql.ts';
+import { getAssetRef, getWorkOrder, insertWorkOrder, invalidCrew, listWorkOrders, setCrew, setIncidents } from '../registries/registries.sql.ts';
+import { deriveKind } from '../registries/assignment.sql.ts';
 import { listInspections } from '../registries/inspections.sql.ts';
 import {
   BulkSchema,
@@ -75,11 +78,6 @@ const GEOJSON_TTL_MS = 5_000;
 const WRITERS = ['dispatcher', 'technician'] as const;
 const ID = /^[a-z][a-z0-9_]{1,62}$/;
 const HASH_FILE = /^([0-9a-f]{64})\.jpg$/;
-
-function parseId(text: string | undefined, name = 'id'): number {
-  if (text === undefined || !/^\d{1,15}$/.test(text) || Number(text) < 1) throw badRequest('invalid_id', `${name} must be a positive integer`);
-  return Number(text);
-}
 
 function list(c: Context, name: string, allowed?: readonly string[], pattern = ID): string[] | undefined {
   const v = c.req.query(name);
@@ -287,7 +285,7 @@ export function triageRoutes(deps: AppDeps) {
     const row = await getStaffIncident(sql, rowScope(staff, 'read'), id);
     if (!row) {
       const [exists] = await sql`select 1 from incidents where id = ${id}`;
-      if (exists) throw await denied(sql, c, 'incident', id, false);
+      if (exists) throw denied('incident', id, false);
       throw notFound('no such report');
     }
     return row;
@@ -332,7 +330,9 @@ export function triageRoutes(deps: AppDeps) {
         },
       };
     }
-    const photoBase = `${config.publicUrl}/api/triage/photos`;
+    // Relative: the control room may be opened under another host name than PUBLIC_URL, and its
+    // content security policy only allows images from the page's own origin.
+    const photoBase = '/api/triage/photos';
     return c.json({
       incident: {
         ...queueItem(row),
@@ -345,6 +345,8 @@ export function triageRoutes(deps: AppDeps) {
         // The reporter's contact is for the people who act on the report, not for read-only roles.
         contact: writable ? { name: row.reporter_name, email: row.reporter_email, phone: row.reporter_phone } : null,
         mergedDuplicates: merged,
+        // The crew finished the work answering this report and its category needs a check first.
+        readyToClose: row.ready_to_close_at === null ? null : { at: row.ready_to_close_at, workOrderId: row.ready_to_close_work_order },
       },
       photos: photos.map((p) => ({
         id: p.id,
@@ -395,7 +397,7 @@ export function triageRoutes(deps: AppDeps) {
     const id = parseId(c.req.param('id'));
     const changes = await readJson(c, PatchIncidentSchema);
     const result = await sql.begin(async (tx) => {
-      const inc = await writableIncident(tx, sql, c, id, { forUpdate: true });
+      const inc = await writableIncident(tx, c, id, { forUpdate: true });
       return applyChanges(tx, { c, staff, boss }, inc, changes);
     });
     const row = await getStaffIncident(sql, { all: true }, id);
@@ -408,7 +410,7 @@ export function triageRoutes(deps: AppDeps) {
     const id = parseId(c.req.param('id'));
     const move = await readJson(c, StatusMoveSchema);
     const result = await sql.begin(async (tx) => {
-      const inc = await writableIncident(tx, sql, c, id, { forUpdate: true });
+      const inc = await writableIncident(tx, c, id, { forUpdate: true });
       return applyChanges(tx, { c, staff, boss }, inc, { status: move });
     });
     const row = await getStaffIncident(sql, { all: true }, id);
@@ -429,7 +431,7 @@ export function triageRoutes(deps: AppDeps) {
       // Every report is checked before anything changes: a refusal is audited outside this
       // transaction, which must not yet hold the audit chain's lock (it would wait on itself).
       const incidents: IncidentOwnerRow[] = [];
-      for (const id of ids) incidents.push(await writableIncident(tx, sql, c, id));
+      for (const id of ids) incidents.push(await writableIncident(tx, c, id));
       const events: number[] = [];
       for (const inc of incidents) {
         const r = await applyChanges(tx, { c, staff, boss }, inc, body.set);
@@ -450,8 +452,8 @@ export function triageRoutes(deps: AppDeps) {
     const out = await sql.begin(async (tx) => {
       // Lock in id order, like incident_merge does, so crossing merges cannot deadlock.
       const [first, second] = id < body.into ? [id, body.into] : [body.into, id];
-      const a = await writableIncident(tx, sql, c, first, { forUpdate: true });
-      const b = await writableIncident(tx, sql, c, second, { forUpdate: true });
+      const a = await writableIncident(tx, c, first, { forUpdate: true });
+      const b = await writableIncident(tx, c, second, { forUpdate: true });
       const [dup, master] = a.id === id ? [a, b] : [b, a];
       if (master.status === 'duplicate') throw unprocessable('invalid_merge', `report ${master.number} is itself a duplicate; merge into its master`);
       if (!(await isTransitionAllowed(tx, dup.status, 'duplicate'))) throw unprocessable('invalid_transition', `report ${dup.number}: ${dup.status} → duplicate is not allowed`);
@@ -477,7 +479,7 @@ export function triageRoutes(deps: AppDeps) {
     const id = parseId(c.req.param('id'));
     const body = await readJson(c, NoteSchema);
     const eventId = await sql.begin(async (tx) => {
-      await writableIncident(tx, sql, c, id, { forUpdate: true });
+      await writableIncident(tx, c, id, { forUpdate: true });
       const ev = await insertEvent(tx, { incidentId: id, kind: 'note', note: body.text, public: body.public, actorUserId: staff.id });
       if (body.public) {
         await recordAudit(tx, c, { action: 'incident.public_update', objectType: 'incident', objectId: id, after: { eventId: ev } });
@@ -494,7 +496,7 @@ export function triageRoutes(deps: AppDeps) {
     const id = parseId(c.req.param('id'));
     const body = await readJson(c, ModerationSchema);
     await sql.begin(async (tx) => {
-      await writableIncident(tx, sql, c, id, { forUpdate: true });
+      await writableIncident(tx, c, id, { forUpdate: true });
       const [before] = await tx<{ description: string; hidden: boolean; needs_moderation: boolean }[]>`
         select description, hidden, needs_moderation from incidents where id = ${id}`;
       if (body.description !== undefined && body.description !== before!.description) {
@@ -529,17 +531,20 @@ export function triageRoutes(deps: AppDeps) {
     const created = await sql.begin(async (tx) => {
       const ids = [...body.incidentIds].sort((a, b) => a - b);
       const incidents: IncidentOwnerRow[] = [];
-      for (const id of ids) incidents.push(await writableIncident(tx, sql, c, id, { forUpdate: true }));
+      for (const id of ids) incidents.push(await writableIncident(tx, c, id, { forUpdate: true }));
       const ordered = body.incidentIds.map((id) => incidents.find((i) => i.id === id)!);
       const [withAsset] = await tx<{ asset_id: number }[]>`
         select asset_id from incidents where id = any(${body.incidentIds}::bigint[]) and asset_id is not null
         order by array_position(${body.incidentIds}::bigint[], id) limit 1`;
       const asset = withAsset ? await getAssetRef(tx, withAsset.asset_id) : undefined;
-      const kind = body.kind ?? (asset ? kindForLayer(asset.layer_id, asset.layer_group) : null);
+      // The asset's layer first, else the reports' category (migrations/0081).
+      const kind = body.kind ?? (asset ? kindForLayer(asset.layer_id, asset.layer_group) : null) ?? (await deriveKind(tx, body.incidentIds)).kind;
       if (!kind) throw unprocessable('kind_required', 'give a registry kind: it cannot be derived from these reports');
+      const badCrew = await invalidCrew(tx, body.crew);
+      if (badCrew.length) throw unprocessable('invalid_crew', 'crew members must be enabled crew or technician accounts', { userIds: badCrew });
       const departmentId = body.departmentId ?? ordered[0]!.department_id;
       if (!(await departmentExists(tx, departmentId))) throw unprocessable('unknown_department', `no department ${departmentId}`);
-      if (!canWrite(staff, { departmentId })) throw await denied(sql, c, 'department', departmentId, true, 'cannot open work for another department');
+      if (!canWrite(staff, { departmentId })) throw denied('department', departmentId, true, 'cannot open work for another department');
       const point = asset ? { lon: asset.lon, lat: asset.lat } : { lon: ordered[0]!.lon, lat: ordered[0]!.lat };
       const woId = await insertWorkOrder(tx, {
         kind,
@@ -557,8 +562,9 @@ export function triageRoutes(deps: AppDeps) {
         createdBy: staff.id,
       });
       await setIncidents(tx, woId, body.incidentIds);
+      await setCrew(tx, woId, body.crew);
       const w = (await getWorkOrder(tx, woId))!;
-      await recordAudit(tx, c, { action: 'work_order.create', objectType: 'work_order', objectId: woId, after: { kind, status: w.status, departmentId, assetId: w.asset_id, incidentIds: body.incidentIds, from: 'triage' } });
+      await recordAudit(tx, c, { action: 'work_order.create', objectType: 'work_order', objectId: woId, after: { kind, status: w.status, departmentId, assetId: w.asset_id, incidentIds: body.incidentIds, crew: body.crew, from: 'triage' } });
       for (const inc of ordered) {
         await insertEvent(tx, { incidentId: inc.id, kind: 'work_order', note: `work order ${woId}`, public: false, actorUserId: staff.id });
         if (body.startIncidents && (inc.status === 'submitted' || inc.status === 'acknowledged')) {
@@ -569,7 +575,7 @@ export function triageRoutes(deps: AppDeps) {
       }
       return w;
     });
-    return c.json({ workOrder: { id: created.id, kind: created.kind, title: created.title, status: created.status, department: created.department_id, asset: created.asset_id, incidentIds: created.incident_ids } }, 201);
+    return c.json({ workOrder: { id: created.id, kind: created.kind, title: created.title, status: created.status, department: created.department_id, asset: created.asset_id, incidentIds: created.incident_ids, crew: created.crew } }, 201);
   });
 
   return app;

@@ -3,7 +3,7 @@
  * (`reporter_email`, `sla_due_at`, `approved_by`…) is a 422, never silently ignored or written.
  */
 import { z } from 'zod';
-import { INCIDENT_STATUSES } from '../incidents/incidents.schema.ts';
+import { INCIDENT_STATUSES } from '../../../../lib/incidents.schema.ts';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const SLA_STATES = ['ok', 'due_soon', 'breached'] as const;
@@ -86,4 +86,6 @@ export const TriageWorkOrderSchema = z.strictObject({
   plannedEnd: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   /** Move the reports that are still `submitted` / `acknowledged` to `in_progress`, with this public note. */
   startIncidents: z.boolean().default(false),
+  /** Staff sent to do the work (crew or technician accounts). */
+  crew: z.array(id).max(20).refine((a) => new Set(a).size === a.length, 'crew must be distinct').default([]),
 });

@@ -3,11 +3,11 @@
  * and the control-room map data. Every read takes a RowScope (auth/authz.ts) and applies it in
  * SQL, so a report outside the caller's scope is never fetched at all.
  */
-import type postgres from 'postgres';
 import type { RowScope } from '../auth/authz.ts';
 
 /** A client or a transaction. */
-export type Db = postgres.ISql;
+import type { Db } from '../../db.ts';
+export type { Db };
 
 /** The scope as a filter on `incidents i`. Crew see the reports assigned to them. */
 export function incidentScope(sql: Db, scope: RowScope) {
@@ -131,6 +131,8 @@ export interface StaffIncidentRow extends QueueRow {
   moderation_reason: string | null;
   asset_distance_m: number | null;
   category_sensitive: boolean;
+  ready_to_close_at: Date | null;
+  ready_to_close_work_order: number | null;
 }
 
 export async function getStaffIncident(sql: Db, scope: RowScope, id: number): Promise<StaffIncidentRow | undefined> {
@@ -143,7 +145,8 @@ export async function getStaffIncident(sql: Db, scope: RowScope, id: number): Pr
            i.hidden, i.needs_moderation, i.moderation_reason, i.possible_duplicate_of, pd.protocol_number as possible_duplicate_number,
            i.duplicate_of, dd.protocol_number as duplicate_number, i.asset_id, i.asset_layer_id, i.asset_distance_m, i.channel,
            (select count(*)::int from attachments a where a.incident_id = i.id and a.status <> 'rejected') as photo_count,
-           i.public_id, i.answers, i.reporter_name, i.reporter_email, i.reporter_phone, i.anonymous, c.sensitive as category_sensitive
+           i.public_id, i.answers, i.reporter_name, i.reporter_email, i.reporter_phone, i.anonymous, c.sensitive as category_sensitive,
+           i.ready_to_close_at, i.ready_to_close_work_order
     from incidents i
     join incident_statuses s on s.status = i.status
     join categories c on c.id = i.category_id

@@ -4,9 +4,9 @@
  * SLA state, held-back reports). Each event is fetched once per process and filtered per client
  * by its scope in triage.routes.ts.
  */
-import type { Db } from '../../db.ts';
+import type { Pool } from '../../db.ts';
 import type { Logger } from '../../logger.ts';
-import { feedHub, type FeedHub } from '../incidents/feed-hub.ts';
+import { feedHub, type FeedHub } from '../../http/feed-hub.ts';
 import { staffFeedRows, type StaffFeedRow } from './triage.sql.ts';
 
 export interface StaffFeedEvent {
@@ -16,7 +16,7 @@ export interface StaffFeedEvent {
 
 const toEvent = (row: StaffFeedRow): StaffFeedEvent => ({ id: row.feed_id, row });
 
-export function staffStreamHub(sql: Db, logger: Logger): FeedHub<StaffFeedEvent> {
+export function staffStreamHub(sql: Pool, logger: Logger): FeedHub<StaffFeedEvent> {
   return feedHub<StaffFeedEvent>(sql, logger, {
     channel: 'incident_staff_feed',
     byIds: async (ids) => (await staffFeedRows(sql, { ids }, ids.length)).map(toEvent),

@@ -6,9 +6,9 @@
  */
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { Db } from '../../db.ts';
-import { badRequest } from '../../errors.ts';
-import type { Logger } from '../../logger.ts';
+import type { Pool } from '../db.ts';
+import { badRequest } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 
 export interface FeedHub<E extends { id: number }> {
   subscribe(fn: (events: E[]) => void): () => void;
@@ -25,9 +25,9 @@ export interface FeedSource<E extends { id: number }> {
   after(afterId: number, limit: number): Promise<E[]>;
 }
 
-const hubs = new WeakMap<Db, Map<string, FeedHub<{ id: number }>>>();
+const hubs = new WeakMap<Pool, Map<string, FeedHub<{ id: number }>>>();
 
-export function feedHub<E extends { id: number }>(sql: Db, logger: Logger, source: FeedSource<E>): FeedHub<E> {
+export function feedHub<E extends { id: number }>(sql: Pool, logger: Logger, source: FeedSource<E>): FeedHub<E> {
   let perSql = hubs.get(sql);
   if (!perSql) hubs.set(sql, (perSql = new Map()));
   const existing = perSql.get(source.channel);

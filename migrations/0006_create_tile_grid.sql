@@ -85,7 +85,7 @@ select f.layer_id, l.level, f.cx >> (21 - l.level), f.cy >> (21 - l.level), sum(
   cross join (values (14), (16), (18), (20), (21)) l(level)
  group by f.layer_id, l.level, f.cx >> (21 - l.level), f.cy >> (21 - l.level);
 
--- Same contract as in 0004_tiles.sql, with three changes: dense point tiles up to z14 read
+-- Same contract as in 0004_create_tile_functions.sql, with three changes: dense point tiles up to z14 read
 -- asset_grid; a sparse tile is counted and built in one pass over the index (the separate count
 -- cost a second index scan on every tile); the asset id travels only as the MVT feature id
 -- (MapLibre's feature.id, GDAL's mvt_id), not also as an `id` attribute (~8 bytes a feature). p_keys: the layer's public attribute keys, which

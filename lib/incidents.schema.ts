@@ -11,8 +11,6 @@ export const OPEN_STATUSES: readonly IncidentStatus[] = ['submitted', 'acknowled
 
 export const CHANNELS = ['web', 'app', 'phone', 'email', 'counter', 'open311'] as const;
 export type Channel = (typeof CHANNELS)[number];
-/** Channels only staff may use (the staff member is recorded). open311 has its own endpoint. */
-export const STAFF_CHANNELS: readonly Channel[] = ['phone', 'email', 'counter'];
 
 /** Text without NUL (PostgreSQL refuses it) and without other C0 controls except tab/newline. */
 const text = (max: number) =>

@@ -1,14 +1,15 @@
 /**
  * layer_imports: one row per (layer, file SHA-256). The API creates it on upload, the import
- * library drives its status and progress, the UI polls it.
+ * pipeline (its home: this folder) drives its status and progress, the UI polls it.
  */
-import type postgres from 'postgres';
 
 /** A client, a reserved connection or a transaction: the swap runs these inside its transaction. */
-type Db = postgres.ISql;
+import type { Db } from '../../../api/src/db.ts';
 
 export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-export type ImportFormat = 'flatgeobuf' | 'geojson';
+import type { ImportFormat } from './formats.ts';
+
+export type { ImportFormat };
 
 export interface ImportRow {
   id: string;

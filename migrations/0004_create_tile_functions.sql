@@ -34,7 +34,7 @@ language sql stable parallel safe as $$
            limit p_max) s
 $$;
 
--- (Replaced by 0006_tile_grid.sql, which adds the low-zoom count grid; kept as first applied.)
+-- (Replaced by 0006_create_tile_grid.sql, which adds the low-zoom count grid; kept as first applied.)
 -- One MVT tile of one public layer; the MVT layer is named after the layer id. Returns null for an
 -- unknown or non-public layer and an empty bytea for an empty tile.
 --   raw mode:   at most 8,000 features in the tile: every feature with id, name, condition,

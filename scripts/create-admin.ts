@@ -8,13 +8,13 @@
  */
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
-import { createSql } from '../../db.ts';
-import { migrate } from '../../migrate.ts';
-import { platformDatabaseUrl } from '../../../../scripts/database.ts';
-import { insertAuditEvent } from '../audit/audit.sql.ts';
-import { CreateUserSchema } from './auth.schema.ts';
-import { departmentExists, findUserForLogin, insertUser } from './auth.sql.ts';
-import { hashPassword, MIN_PASSWORD_LENGTH } from './password.ts';
+import { createSql } from '../api/src/db.ts';
+import { migrate } from '../api/src/migrate.ts';
+import { platformDatabaseUrl } from './database.ts';
+import { insertAuditEvent } from '../api/src/modules/audit/audit.sql.ts';
+import { CreateUserSchema } from '../api/src/modules/auth/auth.schema.ts';
+import { departmentExists, findUserForLogin, insertUser } from '../api/src/modules/auth/auth.sql.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH } from '../api/src/modules/auth/password.ts';
 
 function fail(message: string): never {
   process.stderr.write(`create-admin: ${message}\n`);
