@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../api/src/config.ts';
-import { createSql, type Db } from '../api/src/db.ts';
+import { createSql } from '../api/src/db.ts';
 import { migrate } from '../api/src/migrate.ts';
 import { startPlatform } from '../api/src/server.ts';
 import { createStaffUser } from '../api/src/modules/auth/auth.test-helpers.ts';
@@ -31,7 +31,7 @@ const officer = { email: 'officer@piraeus.example', password: randomBytes(12).to
 const approver = { email: 'approver@piraeus.example', password: randomBytes(12).toString('base64url') };
 const inbox: { to: string[]; raw: string }[] = [];
 
-let sql: Db;
+let sql: ReturnType<typeof createSql>;
 let smtp: SMTPServer;
 let platform: Awaited<ReturnType<typeof startPlatform>>;
 let baseUrl: string;
@@ -42,7 +42,14 @@ let outside: [number, number];
 let alertId: number;
 const problems: string[] = [];
 
-const unfold = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+/** The text of a single-part message as nodemailer writes it (base64 or quoted-printable). */
+function bodyOf(raw: string): string {
+  const split = raw.search(/\r?\n\r?\n/);
+  const headers = raw.slice(0, split);
+  const body = raw.slice(split).trim();
+  if (/Content-Transfer-Encoding: base64/i.test(headers)) return Buffer.from(body.replace(/\s/g, ''), 'base64').toString('utf8');
+  return Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, x: string) => String.fromCharCode(parseInt(x, 16))), 'latin1').toString('utf8');
+}
 const alertMails = (to: string) => inbox.filter((m) => m.to.includes(to) && /Message-ID:\s*<alert-delivery-/i.test(m.raw.replace(/\r?\n[ \t]+/g, ' ')));
 
 async function waitFor<T>(fn: () => T | undefined | false, ms = 60_000): Promise<T> {
@@ -56,8 +63,8 @@ async function waitFor<T>(fn: () => T | undefined | false, ms = 60_000): Promise
 }
 
 async function confirmLink(to: string): Promise<void> {
-  const mail = await waitFor(() => inbox.find((m) => m.to.includes(to) && m.raw.includes('confirm')));
-  const link = /\/api\/public\/alert-subscriptions\/confirm\?s=\d+&t=[A-Za-z0-9_-]+/.exec(unfold(mail.raw))![0];
+  const mail = await waitFor(() => inbox.find((m) => m.to.includes(to) && /alert-confirm-/.test(m.raw)));
+  const link = /\/api\/public\/alert-subscriptions\/confirm\?s=\d+&t=[A-Za-z0-9_-]+/.exec(bodyOf(mail.raw))![0];
   expect((await fetch(`${baseUrl}${link}`)).status).toBe(200);
 }
 
@@ -79,8 +86,9 @@ async function signIn(who: { email: string; password: string }): Promise<void> {
 }
 
 async function openAlert(id: number): Promise<void> {
-  const back = page.locator('#alert-back');
-  if (await back.count()) await back.click();
+  // The panel redraws after a sign-in; wait for it to settle on the list or a detail.
+  await page.locator('#risk-alerts[data-ready=true]').waitFor();
+  if ((await page.locator('#alert-list').count()) === 0) await page.locator('#alert-back').click();
   await page.locator(`#alert-list .alert-row[data-alert-id="${id}"]`).click();
   await page.locator(`#alert-title[data-alert-id="${id}"]`).waitFor();
 }

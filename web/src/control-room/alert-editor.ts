@@ -66,6 +66,7 @@ export function renderAlerts(root: HTMLElement, ctx: Ctx) {
 
   async function draw(): Promise<void> {
     root.dataset.view = view.kind;
+    root.dataset.ready = 'false';
     if (view.kind === 'list') return drawList();
     if (view.kind === 'edit') return drawEditor(view.alert);
     return drawDetail(view.id);
@@ -264,7 +265,8 @@ export function renderAlerts(root: HTMLElement, ctx: Ctx) {
       a.deliveries.length
         ? h('div', { id: 'alert-deliveries' }, h('h4', null, rt('deliveries')), h('ul', null, ...a.deliveries.map((d) => h('li', { 'data-channel': d.channel }, `${d.channel}: ${rt('targeted')} ${d.targeted}, ${rt('sent')} ${d.sent}, ${rt('failed')} ${d.failed}, ${rt('pending')} ${d.pending}`))))
         : null,
-      h('details', null, h('summary', null, rt('cap_preview')), cap),
+      // The approver reads the CAP text they approve: open while the alert waits for approval.
+      h('details', { open: a.state === 'submitted' }, h('summary', null, rt('cap_preview')), cap),
       h('details', null, h('summary', null, rt('history')), h('ul', null, ...a.history.map((x) => h('li', null, `${new Date(x.at).toLocaleString()} ${x.action} (${x.actorRole ?? '—'})${x.reason ? `: ${x.reason}` : ''}`)))),
     );
     root.dataset.ready = 'true';
@@ -281,5 +283,7 @@ export function renderAlerts(root: HTMLElement, ctx: Ctx) {
       }
     },
     rerender: () => void draw(),
+    /** Back to the list (after a sign-in as someone else). */
+    reset: () => go({ kind: 'list' }),
   };
 }

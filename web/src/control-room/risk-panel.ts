@@ -255,7 +255,9 @@ export function mountRiskPanel(pmap: PlatformMap): void {
     // Feature ids let feature-state mark the picked zone.
     (map.getSource('risk-zones') as GeoJSONSource).setData({ ...zones, features: zones.features.map((f) => ({ ...f, id: f.properties.id })) });
     render();
-    alerts = renderAlerts(alertsRoot, { map, role: () => role, selection, zones: () => zones });
+    // One alerts view per page: a second sign-in resets it instead of racing a second one.
+    if (alerts) alerts.reset();
+    else alerts = renderAlerts(alertsRoot, { map, role: () => role, selection, zones: () => zones });
     panel.hidden = false;
     panel.dataset.ready = 'true';
   };
