@@ -134,10 +134,7 @@ export function mountPublicAlerts(map: MapLibreMap, opts: { mapWrap: HTMLElement
   openForm.addEventListener('click', showForm);
 
   onLangChange(render);
-  const start = () => {
-    void load();
-    setInterval(() => void load(), 30_000);
-  };
-  if (map.isStyleLoaded()) start();
-  else map.once('load', start);
+  // Called once the platform map's style is in (pmap.ready); isStyleLoaded() would also wait for tiles.
+  void load();
+  setInterval(() => void load(), 30_000);
 }
