@@ -1,5 +1,5 @@
 /**
- * `npm run bench` / `npm run bench:smoke`: the benchmark suite of PERFORMANCE.md.
+ * `npm run bench` / `npm run bench:smoke`: the benchmark suite of docs/benchmarks.md.
  *
  *   node bench/run.ts                 full size (2 M points, 500 k lines, 500 k polygons)
  *   node bench/run.ts --smoke         about 1/100 of that, a few minutes

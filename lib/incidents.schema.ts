@@ -1,7 +1,8 @@
 /**
  * Input schemas and pure checks for citizen reports (no I/O, so the web form can reuse them).
- * Order of the geometry gate (RELIABILITY.md "Geometry gate"): body limit → this schema (exactly
- * two finite numbers, no `crs`, no Feature) → world range → municipality bbox → PostGIS ST_Covers.
+ * Order of the geometry gate (docs/reliability.md "Geometry gate"): body limit → this schema
+ * (exactly two finite numbers, no `crs`, no Feature) → world range → municipality bbox → PostGIS
+ * ST_Covers.
  */
 import { z } from 'zod';
 
@@ -76,7 +77,7 @@ export function insideBbox(lon: number, lat: number, bbox: [number, number, numb
   return lon >= bbox[0] - margin && lon <= bbox[2] + margin && lat >= bbox[1] - margin && lat <= bbox[3] + margin;
 }
 
-/** RELIABILITY T2: an email address or a phone-like run of 8+ digits inside free text. */
+/** docs/reliability.md T2: an email address or a phone-like run of 8+ digits inside free text. */
 export function containsContactDetails(s: string): boolean {
   if (/[^\s@]+@[^\s@]+\.[a-z]{2,}/i.test(s)) return true;
   const runs = s.match(/\+?\d[\d\s().-]{6,}\d/g) ?? [];

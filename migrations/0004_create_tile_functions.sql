@@ -1,10 +1,11 @@
 -- Vector tiles from SQL (martin-style: ST_TileEnvelope + ST_AsMVTGeom + ST_AsMVT), the public
 -- projection of asset attributes, and a notification the API uses to drop its cached layer versions.
 --
--- Size budget (tippecanoe's default cap, PERFORMANCE.md T3): no tile above 500 KB or 50,000 features
--- at any zoom. ST_AsMVT costs about 3 us per point and 6.5-7 us per polygon, so features per tile is
--- the lever: a tile with few features is sent as is; a dense one is aggregated (points into a grid
--- with a `count`) or generalised (the largest lines/polygons, simplified, plus grid counts for the rest).
+-- Size budget (tippecanoe's default cap, docs/benchmarks.md T3): no tile above 500 KB or 50,000
+-- features at any zoom. ST_AsMVT costs about 3 us per point and 6.5-7 us per polygon, so features
+-- per tile is the lever: a tile with few features is sent as is; a dense one is aggregated (points
+-- into a grid with a `count`) or generalised (the largest lines/polygons, simplified, plus grid
+-- counts for the rest).
 
 -- Attribute keys that may carry personal data never leave the database through a public surface
 -- (tiles, open data). Checked once per key list, never per feature.
@@ -44,7 +45,7 @@ $$;
 --               plus a 64x64 grid of counts for the rest (<= 4,096 + lim features). `lim` starts at
 --               2,000 and is divided by 4 until the tile fits the byte budget.
 -- Stable, not immutable: the tables change. Parallel workers are off in this cluster (they made
--- small tile queries ~3x slower on 2 cores, PERFORMANCE.md).
+-- small tile queries ~3x slower on 2 cores, docs/benchmarks.md).
 create function mvt_tile(p_layer text, p_z int, p_x int, p_y int) returns bytea
 language plpgsql stable parallel safe as $$
 declare

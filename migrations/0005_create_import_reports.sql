@@ -1,7 +1,7 @@
 -- Import reports: repaired-geometry warnings beside the rejections, and a transform that
 -- cannot abort a whole import.
 
--- Features kept after ST_MakeValid(..., 'method=structure') (RELIABILITY.md G5), and the first
+-- Features kept after ST_MakeValid(..., 'method=structure') (docs/reliability.md G5), and the first
 -- warnings: [{ index, reason }], with counts per warning code.
 alter table layer_imports
   add column features_repaired int not null default 0,

@@ -80,7 +80,8 @@ create table incidents (
   reporter_phone text check (char_length(reporter_phone) <= 32),
   -- Staff member who entered a phone / counter / email report.
   staff_user text check (char_length(staff_user) <= 120),
-  -- RELIABILITY T2: contact details inside the description hold the report back from the public.
+  -- Contact details inside the description hold the report back from the public
+  -- (docs/reliability.md T2).
   needs_moderation boolean not null default false,
   moderation_reason text,
   hidden boolean not null default false,

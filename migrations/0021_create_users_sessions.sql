@@ -50,8 +50,8 @@ end $$;
 create trigger users_kill_sessions before update on users
   for each row execute function users_kill_sessions();
 
--- Failed logins, for throttling per username and per IP (RELIABILITY rule 9). The username is
--- stored as a SHA-256 so a password typed into the email field never lands here in clear.
+-- Failed logins, for throttling per username and per IP (docs/reliability.md rule 9). The username
+-- is stored as a SHA-256 so a password typed into the email field never lands here in clear.
 -- Rows age out of the window; nothing locks an account permanently.
 create table login_failures (
   id bigint generated always as identity primary key,

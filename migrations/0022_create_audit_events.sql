@@ -1,5 +1,5 @@
--- Append-only audit log (RELIABILITY rule 8, Z10): who did what to which object, when (UTC), with
--- the data before and after. Three locks on history:
+-- Append-only audit log (docs/reliability.md rule 8, Z10): who did what to which object, when
+-- (UTC), with the data before and after. Three locks on history:
 --   1. municipal_app has INSERT and SELECT only (no UPDATE, DELETE, TRUNCATE);
 --   2. triggers raise on UPDATE, DELETE and TRUNCATE, so even the table owner cannot rewrite it
 --      without first dropping a trigger (DDL that is itself visible);

@@ -1,4 +1,4 @@
--- The public read model of the repair registries (RELIABILITY rule 1: allowlisted columns).
+-- The public read model of the repair registries (docs/reliability.md rule 1: allowlisted columns).
 -- Not here, on purpose: crew and every user id (personal data), description and materials
 -- (free text written for staff), photos (not yet reviewed for faces and plates), costs (an
 -- estimate published before a tender tells bidders the budget; spending is published through

@@ -1,7 +1,7 @@
 -- Risk zones of civil protection: one row per zone (hazard, level, source, validity) and its
 -- geometry cut into small pieces (ST_Subdivide) for joins. A point-in-zone test against a large
 -- flood polygon with thousands of vertices is slow; against pieces of at most 64 vertices found
--- through a GiST index it is fast (PERFORMANCE.md J1 measures the ratio).
+-- through a GiST index it is fast (docs/benchmarks.md J1 measures the ratio).
 
 -- The hazards of the municipal emergency plan, as data (a new hazard is a row, not code).
 create table risk_hazards (

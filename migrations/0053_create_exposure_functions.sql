@@ -1,6 +1,6 @@
 -- What a risk zone or a drawn area exposes: one function per question. Each takes a zone id
 -- (its subdivided pieces are used) or, with a null zone, an area that is subdivided on the fly,
--- so every join runs against small GiST-indexed pieces (PERFORMANCE.md J1).
+-- so every join runs against small GiST-indexed pieces (docs/benchmarks.md J1).
 -- Subscriber identities never leave the database on this path: only a count does.
 
 create function exposure_parts(p_zone_id bigint, p_area geometry) returns table (geom geometry)

@@ -47,7 +47,7 @@ describe('configuration', () => {
   });
 
   it('documents every variable in the README configuration table', () => {
-    const missing = [...read].filter(([name]) => !readme.includes(`| \`${name}\` |`)).map(([n, f]) => `${n} (${f})`);
+    const missing = [...read].filter(([name]) => !new RegExp(`^\\|[^|\\n]*\`${name}\``, 'm').test(readme)).map(([n, f]) => `${n} (${f})`);
     expect(missing).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { projectRoot } from './local-cluster.ts';
 
-const SOURCE_DIRS = ['api', 'web/src', 'workers', 'lib', 'gis-data/src', 'scripts', 'bench', 'e2e'];
+const SOURCE_DIRS = ['api', 'web/src', 'workers', 'lib', 'gis-data/src', 'scripts', 'bench', 'e2e', 'migrations'];
 
 interface ImportRule {
   from: RegExp;
@@ -57,7 +57,10 @@ export function structureFindings(path: string, text: string): string[] {
       }
     }
   }
-  if (/\.\.\/\.\.\/shared\/|\.\.\/shared\/|'\.\.\/shared'/.test(text)) findings.push(`${path}: reaches outside the repository (../shared)`);
+  if (/\.\.\/\.\.\/shared\/|\.\.\/shared\/|'\.\.\/shared'/.test(text)) findings.push(`${path}: reaches outside the repository (into a shared folder beside it)`);
+  // The project's own documents are docs/architecture.md, docs/reliability.md and docs/benchmarks.md.
+  const cited = /\b(DESIGN|RELIABILITY|PERFORMANCE|STYLE|ANCHORS|SOURCES)\.md\b/.exec(text);
+  if (cited) findings.push(`${path}: cites ${cited[0]}, a document that is not in the repository (cite docs/ instead)`);
   return findings;
 }
 

@@ -118,7 +118,8 @@ export function ensureLocalCluster(options: ClusterOptions = {}): string {
     const init = run(user, join(bin, 'initdb'), ['-D', pgdata, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
     if (init.status !== 0) throw new ProvisionError(`initdb failed:\n${init.output}`);
     // Loopback only; small-machine settings. Parallel workers slow small tile queries on 2 cores
-    // (PERFORMANCE.md), so they are off; synchronous_commit stays on (RELIABILITY.md rule 12).
+    // (docs/benchmarks.md), so they are off; synchronous_commit stays on
+    // (docs/reliability.md rule 12).
     const conf = [
       `listen_addresses = '127.0.0.1'`,
       `port = ${port}`,

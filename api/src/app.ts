@@ -37,7 +37,7 @@ import { assignmentRoutes } from './modules/registries/assignment.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
- * replaced, so logs never hold a key to someone's report (RELIABILITY.md Z11).
+ * replaced, so logs never hold a key to someone's report (docs/reliability.md Z11).
  */
 export function loggablePath(path: string): string {
   return path.replace(/^\/api\/track\/[^/]+/, '/api/track/:token');

@@ -35,7 +35,7 @@ export interface Config {
   trustProxy: TrustProxy;
   /** CAP <sender> of our alerts and the prefix of their identifiers (see alerts module). */
   capSender: string;
-  /** @default 'GR-PIRAEUS' */
+  /** @default the public host name, upper-cased */
   capIdentifierPrefix: string;
   /** VAPID key pair and subject for Web Push of alerts; null public key disables push. */
   vapid: { publicKey: string; privateKey: string; subject: string } | null;
@@ -48,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
   const level = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`LOG_LEVEL must be debug|info|warn|error, got ${level}`);
+  const capHost = new URL((env.PUBLIC_URL ?? `http://localhost:${port}`)).hostname;
   const config: Config = {
     databaseUrl: env.DATABASE_URL ?? '',
     databaseReadUrl: env.DATABASE_READ_URL || null,
@@ -61,9 +62,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM ?? 'Δήμος Πειραιώς <noreply@localhost>',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
-    capSender: env.CAP_SENDER ?? 'civil-protection@piraeus.gov.gr',
-    capIdentifierPrefix: env.CAP_IDENTIFIER_PREFIX ?? 'GR-PIRAEUS',
-    vapid: env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: env.VAPID_SUBJECT ?? 'mailto:civil-protection@piraeus.gov.gr' } : null,
+    // CAP wants a sender unique to the authority: by default derived from the platform's own host.
+    capSender: env.CAP_SENDER ?? `civil-protection@${capHost}`,
+    capIdentifierPrefix: env.CAP_IDENTIFIER_PREFIX ?? capHost.toUpperCase(),
+    vapid: env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: env.VAPID_SUBJECT ?? `mailto:${env.CAP_SENDER ?? `civil-protection@${capHost}`}` } : null,
     ...overrides,
   };
   return Object.freeze(config);

@@ -25,7 +25,8 @@ export interface DbOptions {
 export function createSql(url: string, options: DbOptions = {}): Pool {
   return postgres(url, {
     max: options.max ?? 10,
-    // undefined is a bug in the caller; postgres.js would reject it anyway (RELIABILITY.md rule 6).
+    // undefined is a bug in the caller; postgres.js would reject it anyway
+    // (docs/reliability.md rule 6).
     transform: { undefined: null },
     connect_timeout: 5,
     idle_timeout: 30,

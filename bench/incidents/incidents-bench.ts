@@ -1,5 +1,6 @@
 /**
- * I1 and I2 of PERFORMANCE.md, standalone: `node bench/incidents/incidents-bench.ts [--seconds 10]`.
+ * I1 and I2 of docs/benchmarks.md, standalone:
+ *   `node bench/incidents/incidents-bench.ts [--seconds 10]`.
  *
  * I1: report POST (no photo) with asset link, through the real app on loopback (autocannon,
  *     10 connections) against the floor: the same transaction (counter row + KNN link + insert)

@@ -22,7 +22,7 @@ export interface BenchContext {
 }
 
 export interface Benchmark {
-  /** The id of PERFORMANCE.md's table: T1, X3, I1, ... */
+  /** The id of docs/benchmarks.md's table: T1, X3, I1, ... */
   id: string;
   title: string;
   run(ctx: BenchContext): Promise<void>;

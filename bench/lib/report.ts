@@ -1,6 +1,6 @@
 /**
- * Output: one line per ratio, `name: value (target)`, as PERFORMANCE.md asks; absolute figures as
- * indented context lines below. Everything is also kept for the JSON file in bench/results/.
+ * Output: one line per ratio, `name: value (target)`, as docs/benchmarks.md asks; absolute figures
+ * as indented context lines below. Everything is also kept for the JSON file in bench/results/.
  */
 
 export type Target =

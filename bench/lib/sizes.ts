@@ -1,4 +1,4 @@
-/** Data sizes and run lengths: full (PERFORMANCE.md) and smoke (about 1/100, a few minutes). */
+/** Data sizes and run lengths: full (docs/benchmarks.md) and smoke (about 1/100, a few minutes). */
 
 export interface BenchSizes {
   points: number;
@@ -18,7 +18,7 @@ export interface RunProfile {
   clients: number;
   /** Tiles per zoom in the fixed T1/T2 tile set. */
   tilesPerZoom: number;
-  /** Zooms of T1, T2 and T4 (PERFORMANCE.md: z10-z16). */
+  /** Zooms of T1, T2 and T4 (docs/benchmarks.md: z10-z16). */
   zooms: number[];
   /** Features in the X3 import file (the RSS target is stated at 1 M). */
   importFeatures: number;

@@ -1,12 +1,15 @@
 #!/bin/sh
-# Rebuilds the committed demo layers (gis-data/demo/*.fgb) from the real data in ../shared/data.
-# Run once by a maintainer with GDAL >= 3.6 (ogr2ogr); the platform itself never needs GDAL.
-#   sh gis-data/demo/build-demo-data.sh [path/to/shared/data/greece/piraeus_demo]
+# Rebuilds the committed demo layers (gis-data/demo/*.fgb) from their publishers' files. The
+# platform never runs this (the .fgb files are committed) and never needs GDAL; whoever rebuilds
+# downloads the source files into one folder first: the Piraeus boundary from
+# sourcegr/Kalikratis-GeoJSON, the rest from kmarkosgis/athens-gis-repository (file names, commits
+# and paths in gis-data/README.md, "How the demo files were made"). Needs GDAL >= 3.6 (ogr2ogr).
+#   sh gis-data/demo/build-demo-data.sh path/to/source/folder
 # Every output is EPSG:4326 FlatGeobuf with a spatial index, clipped to the Piraeus municipality
 # (Kallikratis 9205) or to that boundary buffered by 150 m (so stations and motorways that sit on the
 # boundary line are kept), with only the attributes an operator needs and OSM blanks (" ") as NULL.
 set -eu
-SRC="${1:-$(dirname "$0")/../../../shared/data/greece/piraeus_demo}"
+SRC="${1:?usage: build-demo-data.sh <folder with the source files>}"
 OUT="$(dirname "$0")"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT

@@ -85,8 +85,9 @@ export async function loadDemoMunicipality(sql: Pool, opts: LoadDemoOptions = {}
   // Network topology (valves, tanks, service connections) for the traces; only networks whose
   // layers changed are rebuilt, so a second load still changes nothing.
   // network_build() is the topology's one home (migrations); the API and the import job call it too.
-  const built = await sql<{ id: string }[]>`select id, network_build(id) from networks where stale order by id`;
-  if (built.length) log(`network topology rebuilt: ${built.map((n) => n.id).join(', ')}`);
+  const built = await sql<{ id: string; r: { nodes: number; edges: number; valves: number; sources: number; connections: number } }[]>`
+    select id, network_build(id) as r from networks where stale order by id`;
+  for (const { id, r } of built) log(`network ${id}: ${r.nodes} nodes, ${r.edges} edges, ${r.valves} valves, ${r.sources} sources, ${r.connections} connections`);
   // Civil protection's zones are drawn from the boundary and layers loaded above.
   await loadDemoRiskZones(sql, { municipalityCode: manifest.municipality.code, log });
   log(`done in ${ms(started)}`);

@@ -6,7 +6,7 @@
  * requireStaff, in order:
  *   1. Cache-Control: no-store (private responses never sit in a shared or back-button cache);
  *   2. CSRF (hono `csrf`): an unsafe method with a form or text/plain body must come from our
- *      own origin (Origin or Sec-Fetch-Site), else 403 (RELIABILITY Z12);
+ *      own origin (Origin or Sec-Fetch-Site), else 403 (docs/reliability.md Z12);
  *   3. the session cookie → a live session of an enabled user, else 401. A disabled user or one
  *      whose role changed has no sessions left (trigger in 0021), so the next request fails (Z5);
  *   4. the role list, else 403 and an `authz.denied` audit row.

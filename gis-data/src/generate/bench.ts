@@ -1,5 +1,5 @@
 /**
- * Bench-scale layers (PERFORMANCE.md: 2 M points, 500 k lines, 500 k polygons) inside the
+ * Bench-scale layers (docs/benchmarks.md: 2 M points, 500 k lines, 500 k polygons) inside the
  * municipality's bbox. Rows are generated lazily and COPYed, so memory stays flat in N.
  */
 import type { Pool } from '../../../api/src/db.ts';

@@ -1,7 +1,7 @@
 /**
  * Reads the declared CRS of an import file into an EPSG code. PostGIS's spatial_ref_sys then
  * decides whether that code is known; anything we cannot map is an `unknown_crs` failure, never a
- * silent EPSG:4326 guess (RELIABILITY.md I2: never store mislabelled). No I/O.
+ * silent EPSG:4326 guess (docs/reliability.md I2: never store mislabelled). No I/O.
  */
 
 export type CrsResult = { srid: number } | { unknown: string };

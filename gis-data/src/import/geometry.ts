@@ -1,7 +1,7 @@
 /**
  * Per-feature geometry checks and WKB encoding, done in Node before anything reaches PostGIS
- * (RELIABILITY.md G4, G6, I4): a 10-million-vertex polygon or a NaN coordinate is rejected here
- * in O(vertices) without a GEOS call, and what survives is written as hex WKB for COPY.
+ * (docs/reliability.md G4, G6, I4): a 10-million-vertex polygon or a NaN coordinate is rejected
+ * here in O(vertices) without a GEOS call, and what survives is written as hex WKB for COPY.
  * No I/O.
  */
 
@@ -17,7 +17,7 @@ export const GEOMETRY_FAMILY: Record<string, Family> = {
   MultiPolygon: 'polygon',
 };
 
-/** Vertex cap per imported feature (RELIABILITY.md G6). */
+/** Vertex cap per imported feature (docs/reliability.md G6). */
 export const MAX_VERTICES = 50_000;
 
 export type GeometryRejection =

@@ -1,7 +1,7 @@
 /**
  * The import pipeline against a real PostGIS: the real layers vendored in test-fixtures/data (CRS84, EPSG:32145,
- * EPSG:2100; GeoJSON and FlatGeobuf made with ogr2ogr), each bad file of RELIABILITY.md I1-I6 and
- * G4-G6, and idempotency. Every failure case asserts the previous layer is untouched.
+ * EPSG:2100; GeoJSON and FlatGeobuf made with ogr2ogr), each bad file of docs/reliability.md I1-I6
+ * and G4-G6, and idempotency. Every failure case asserts the previous layer is untouched.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

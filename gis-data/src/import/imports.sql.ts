@@ -47,7 +47,7 @@ export interface NewImport {
 
 /**
  * Inserts the row, or returns the existing one for the same (layer, file); `created` tells which.
- * A re-upload keeps the first row: the file hash is the idempotency key (RELIABILITY.md I6).
+ * A re-upload keeps the first row: the file hash is the idempotency key (docs/reliability.md I6).
  */
 export async function insertImport(sql: Db, i: NewImport): Promise<{ row: ImportRow; created: boolean }> {
   const inserted = await sql<ImportRow[]>`

@@ -1,5 +1,5 @@
 /**
- * Attribute clean-up for imported features (RELIABILITY.md I5). Hostile text such as
+ * Attribute clean-up for imported features (docs/reliability.md I5). Hostile text such as
  * `<img onerror=...>` or `javascript:` URLs is kept verbatim as text: escaping is the renderer's
  * job (popups use textContent), and silently rewriting data would corrupt honest values. What is
  * changed is only what PostgreSQL or the memory budget cannot take: NUL characters and lone

@@ -2,7 +2,7 @@
  * The staging side of an import, all on one reserved connection: a session-local table filled
  * by COPY in the file's own SRID, checked and reprojected in PostGIS, then merged into `assets`
  * in one transaction. Until that transaction commits nothing of the new file is visible, and if
- * it fails the layer keeps its previous features (RELIABILITY.md I1).
+ * it fails the layer keeps its previous features (docs/reliability.md I1).
  */
 import type { Writable } from 'node:stream';
 import type { Db } from '../../../api/src/db.ts';

@@ -1,11 +1,11 @@
 /**
- * photo-process: turns an uploaded report photo into the only bytes we ever serve (RELIABILITY
- * rule 3): decode with a pixel limit and `failOn: 'truncated'`, first frame only, rotate() by
- * EXIF orientation, resize to 2048 px, re-encode as JPEG (sharp drops every metadata field unless
- * asked to keep it: GPS, camera serials, XMP, IPTC, ICC), and a 320 px thumbnail. Files are named
- * by the SHA-256 of their own bytes; the DB row is written after the files are durable (F9).
- * Idempotent: a row that is no longer pending is left alone, and the content address makes a
- * second run write the same files.
+ * photo-process: turns an uploaded report photo into the only bytes we ever serve
+ * (docs/reliability.md rule 3): decode with a pixel limit and `failOn: 'truncated'`, first frame
+ * only, rotate() by EXIF orientation, resize to 2048 px, re-encode as JPEG (sharp drops every
+ * metadata field unless asked to keep it: GPS, camera serials, XMP, IPTC, ICC), and a 320 px
+ * thumbnail. Files are named by the SHA-256 of their own bytes; the DB row is written after the
+ * files are durable (F9). Idempotent: a row that is no longer pending is left alone, and the
+ * content address makes a second run write the same files.
  */
 import { access, readFile, unlink } from 'node:fs/promises';
 import { type Derivatives, makeDerivatives, photoPaths, writeFileDurably } from '../../../api/src/modules/incidents/photos.ts';

@@ -2,7 +2,7 @@
  * sla-check (scheduled every minute from worker.ts): marks open reports past their SLA due time
  * as breached and tells each department, once, by email to its address.
  *
- * Idempotent under re-delivery and overlapping runs (RELIABILITY rule 5):
+ * Idempotent under re-delivery and overlapping runs (docs/reliability.md rule 5):
  *   1. marking is `update … where sla_breached_at is null`, so a report is marked by exactly one
  *      run (a concurrent run skips the locked rows and re-checks the predicate);
  *   2. the same transaction writes the internal timeline row, the audit row (actor: system) and

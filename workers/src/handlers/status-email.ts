@@ -1,7 +1,7 @@
 /**
  * status-email: tells a report's subscribers that its status changed. Idempotent under pg-boss
- * re-delivery (RELIABILITY rule 5): the ledger status_email_deliveries has one row per (event,
- * subscriber); a row marked sent is never sent again. Only failures a retry can fix make the
+ * re-delivery (docs/reliability.md rule 5): the ledger status_email_deliveries has one row per
+ * (event, subscriber); a row marked sent is never sent again. Only failures a retry can fix make the
  * job throw (pg-boss then retries it).
  */
 import type { WorkerDeps } from '../worker.ts';

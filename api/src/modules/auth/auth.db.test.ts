@@ -1,5 +1,5 @@
 /**
- * Staff accounts and sessions against a real PostGIS: RELIABILITY A1-A4, Z5, Z12, Z13.
+ * Staff accounts and sessions against a real PostGIS: docs/reliability.md A1-A4, Z5, Z12, Z13.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';

@@ -2,7 +2,7 @@
  * Staff sign-in, sign-out and account administration (issue 4, part 1).
  *
  * Login answers exactly the same (status, body, and about the same time) for an unknown email, a
- * wrong password and a disabled account (ASVS 6.3.8, RELIABILITY A3): an unknown email is
+ * wrong password and a disabled account (ASVS 6.3.8, docs/reliability.md A3): an unknown email is
  * verified against a dummy argon2id hash. Failures are throttled per username and per IP over a
  * sliding window (rule 9, A2); rows age out, so nobody is locked out for good.
  */

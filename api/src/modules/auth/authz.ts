@@ -1,7 +1,7 @@
 /**
- * Per-object authorization (RELIABILITY Z4, ASVS 8.2.2). An object a caller may not read does not
- * exist for them (404, as rule 2 says for the public); an object they may read but not change
- * answers 403. Both are audited as `authz.denied`.
+ * Per-object authorization (docs/reliability.md Z4, ASVS 8.2.2). An object a caller may not read
+ * does not exist for them (404, as rule 2 says for the public); an object they may read but not
+ * change answers 403. Both are audited as `authz.denied`.
  */
 import { AppError } from '../../errors.ts';
 import type { Staff } from '../../middleware/auth.ts';

@@ -19,7 +19,7 @@ export const DEFAULT_ARGON2: Argon2Params = { memory: 19_456, passes: 2, paralle
 
 /**
  * Longest password accepted (characters). ASVS 6.2.9 asks for at least 64; the cap exists so a
- * 1 MB "password" is refused before any hashing work (RELIABILITY A1).
+ * 1 MB "password" is refused before any hashing work (docs/reliability.md A1).
  */
 export const MAX_PASSWORD_LENGTH = 256;
 /** ASVS 6.2.1: at least 8 characters; we ask 12 for staff accounts. */
@@ -60,7 +60,7 @@ export async function verifyPassword(password: string, phc: string): Promise<boo
 
 /**
  * A hash of a random password, computed once per process: an unknown user's login verifies
- * against it so the work (and time) is the same as for a known user (RELIABILITY A3).
+ * against it so the work (and time) is the same as for a known user (docs/reliability.md A3).
  */
 let dummy: Promise<string> | null = null;
 export function dummyHash(): Promise<string> {

@@ -2,12 +2,12 @@
  * Session tokens and the session cookie. The token is 32 random bytes (base64url) that only the
  * browser holds; the database keeps its SHA-256 (ASVS 7.2.3, 7.2.4).
  *
- * Cookie: `__Host-session; Secure; HttpOnly; SameSite=Lax; Path=/` (ASVS 3.3.1-3.3.4, RELIABILITY Z13).
- * Browsers treat http://localhost and http://127.0.0.1 as secure contexts and accept Secure and
- * `__Host-` cookies from them, so development on loopback keeps the production cookie unchanged.
- * Only a plain-http PUBLIC_URL on a non-loopback host (a LAN demo) falls back to
- * `session; HttpOnly; SameSite=Lax; Path=/` without Secure, because a browser would silently drop
- * the Secure cookie there; an https PUBLIC_URL always gets the `__Host-` cookie.
+ * Cookie: `__Host-session; Secure; HttpOnly; SameSite=Lax; Path=/` (ASVS 3.3.1-3.3.4,
+ * docs/reliability.md Z13). Browsers treat http://localhost and http://127.0.0.1 as secure contexts
+ * and accept Secure and `__Host-` cookies from them, so development on loopback keeps the
+ * production cookie unchanged. Only a plain-http PUBLIC_URL on a non-loopback host (a LAN demo)
+ * falls back to `session; HttpOnly; SameSite=Lax; Path=/` without Secure, because a browser would
+ * silently drop the Secure cookie there; an https PUBLIC_URL always gets the `__Host-` cookie.
  */
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '../../hash.ts';

@@ -240,7 +240,7 @@ export function crewRoutes({ sql, config, boss }: AppDeps) {
       const paths = photoPaths(config.dataDir);
       const imageSha = hex(derived.image);
       const thumbSha = hex(derived.thumb);
-      // Content-addressed and durable before the row that points at them (RELIABILITY F9).
+      // Content-addressed and durable before the row that points at them (docs/reliability.md F9).
       for (const [sha, data] of [[imageSha, derived.image], [thumbSha, derived.thumb]] as const) {
         const path = paths.derivative(sha);
         try {

@@ -133,7 +133,7 @@ describe('incident intake', () => {
   });
 });
 
-describe('bad input (RELIABILITY G1-G11, T1) answers 4xx and stores nothing', () => {
+describe('bad input (docs/reliability.md G1-G11, T1) answers 4xx and stores nothing', () => {
   const point = (coordinates: unknown) => report({ location: { type: 'Point', coordinates } });
   // Status may be a list: deep nesting is a parser error (400) or, when V8 parses it, a schema error (422).
   const cases: [string, unknown, number | number[], string?][] = [

@@ -1,7 +1,7 @@
 /**
- * The allowlist serializer of the public read path (RELIABILITY rule 1): every public response
- * about a report is built here from the public_incidents view's row, key by key. Adding a column
- * to the view does not publish it; adding a key here does.
+ * The allowlist serializer of the public read path (docs/reliability.md rule 1): every public
+ * response about a report is built here from the public_incidents view's row, key by key. Adding a
+ * column to the view does not publish it; adding a key here does.
  */
 import type { PhotoRow, PublicEventRow, PublicIncidentRow } from './incidents.sql.ts';
 

@@ -166,7 +166,7 @@ export function incidentsRoutes(deps: AppDeps) {
 
   const publicByNumber = async (c: Context, number: string) => {
     const row = await findPublicIncidentByNumber(sql, number);
-    // Held back, hidden or unknown: the same 404 (RELIABILITY rule 2).
+    // Held back, hidden or unknown: the same 404 (docs/reliability.md rule 2).
     if (!row) throw notFound('no such report');
     const [events, photos] = await Promise.all([listPublicEvents(sql, row.id), row.sensitive ? Promise.resolve([]) : listPhotos(sql, row.id)]);
     return c.json({ ...publicFeature(row), timeline: publicTimeline(events), ...photoList(photos, photosBase) });
@@ -225,7 +225,7 @@ export function incidentsRoutes(deps: AppDeps) {
         const field = form.photo;
         if (Array.isArray(field)) throw unprocessable('one_photo_per_request', 'send one photo per request');
         if (!(field instanceof File)) throw unprocessable('missing_photo', 'the `photo` field is missing');
-        // The client's file name and type are ignored (RELIABILITY P4/P5): content decides.
+        // The client's file name and type are ignored (docs/reliability.md P4/P5): content decides.
         const bytes = Buffer.from(await field.arrayBuffer());
         const checked = await checkUpload(bytes);
         const paths = photoPaths(config.dataDir);

@@ -21,7 +21,7 @@ export const THUMB_MAX_EDGE = 320;
 
 export type PhotoFormat = 'jpeg' | 'png' | 'webp';
 
-/** Format from the first bytes, never from the name or Content-Type (RELIABILITY P4). */
+/** Format from the first bytes, never from the name or Content-Type (docs/reliability.md P4). */
 export function sniffFormat(b: Uint8Array): PhotoFormat | null {
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
   if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a) return 'png';
@@ -62,7 +62,10 @@ export interface CheckedPhoto {
   sha256: string;
 }
 
-/** All synchronous checks in RELIABILITY order: size → magic → structure → header pixel count. */
+/**
+ * All synchronous checks, in the order of docs/reliability.md "Photos": size → magic → structure →
+ * header pixel count.
+ */
 export async function checkUpload(b: Buffer): Promise<CheckedPhoto> {
   if (b.length === 0) throw unprocessable('empty_photo', 'the photo is empty');
   if (b.length > PHOTO_MAX_BYTES) throw new AppError(413, 'payload_too_large', `a photo may be at most ${PHOTO_MAX_BYTES} bytes`);
@@ -89,7 +92,7 @@ export function photoPaths(dataDir: string) {
     root,
     /** Uploads awaiting the worker: one per (report, content), deleted once processed. */
     incoming: (originalSha256: string, incidentId: number) => join(root, 'incoming', `${originalSha256}-${incidentId}`),
-    /** Derivatives, content-addressed: the same output bytes are one file (RELIABILITY P9). */
+    /** Derivatives, content-addressed: the same bytes are one file (docs/reliability.md P9). */
     derivative: (sha256: string) => join(root, sha256.slice(0, 2), `${sha256}.jpg`),
   };
 }

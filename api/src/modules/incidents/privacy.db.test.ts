@@ -1,7 +1,7 @@
 /**
- * RELIABILITY Z1: seed reports carrying canary names, emails, phones and a photo with GPS EXIF,
- * then read every public surface (map GeoJSON, clusters, report page, nearby, SSE, Open311 JSON
- * and XML, photo bytes) and the captured logs. No canary may appear anywhere; public keys stay
+ * docs/reliability.md Z1: seed reports carrying canary names, emails, phones and a photo with GPS
+ * EXIF, then read every public surface (map GeoJSON, clusters, report page, nearby, SSE, Open311
+ * JSON and XML, photo bytes) and the captured logs. No canary may appear anywhere; public keys stay
  * inside the allowlist; sensitive points sit on the coarsening grid.
  */
 import exifr from 'exifr';

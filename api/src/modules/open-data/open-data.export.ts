@@ -4,7 +4,7 @@
  * features and CSV lines are written by PostgreSQL itself (one text field a row); FlatGeobuf
  * features are assembled here from the raw field bytes (WKB coordinates and UTF-8 strings are
  * copied, never decoded). Row-by-row text parsing in postgres.js cost more than ogr2ogr's whole
- * export (PERFORMANCE.md X1/X2); binary COPY is the floor that benchmark measures against.
+ * export (docs/benchmarks.md X1/X2); binary COPY is the floor that benchmark measures against.
  *
  * COPY takes no bind parameters, so the layer id, the attribute keys and the bbox travel as
  * transaction-local settings (set_config with parameters) that the fixed COPY text reads with

@@ -1,10 +1,11 @@
 /**
  * A streaming FlatGeobuf writer: the header once, then one size-prefixed Feature flatbuffer per row,
  * so an export's memory is one batch of rows whatever the layer size. The npm `flatgeobuf`
- * serializer builds the whole file in memory (about 74 k features/s, PERFORMANCE.md); here the
- * header goes through the official flatbuffers builder and the generated Header classes, and each
- * feature is written by hand, front to back, straight from the row's WKB: FlatGeobuf's `xy` vector
- * is WKB's little-endian coordinate pairs, so coordinates are copied, never parsed to numbers.
+ * serializer builds the whole file in memory (about 74 k features/s measured; docs/benchmarks.md);
+ * here the header goes through the official flatbuffers builder and the generated Header classes,
+ * and each feature is written by hand, front to back, straight from the row's WKB: FlatGeobuf's
+ * `xy` vector is WKB's little-endian coordinate pairs, so coordinates are copied, never parsed to
+ * numbers.
  *
  * Spatial index: none (index_node_size 0), as a stream cannot know its extent in advance.
  * features_count is 0 (unknown) unless the caller knows it exactly.

@@ -7,7 +7,7 @@
  *   email or phone is ever returned (we are stricter than FixMyStreet, which adds the name of
  *   non-anonymous reports).
  * - POST takes `api_key` from the form body only. A request with `api_key` in its query string
- *   is refused with 401 and that key is revoked (RELIABILITY Z14).
+ *   is refused with 401 and that key is revoked (docs/reliability.md Z14).
  * - service_request_id is the protocol number with a hyphen (`2026-000123`), so it fits in a path.
  * - media_url is not fetched (a server-side fetch of any URL is an SSRF risk); photos go through
  *   POST /api/incidents/{number}/photos.

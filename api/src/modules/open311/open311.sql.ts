@@ -9,7 +9,10 @@ export async function findOpen311Key(sql: Db, keySha256: Buffer): Promise<{ id: 
   return row;
 }
 
-/** A key seen in a URL is burnt (RELIABILITY Z14): URLs end up in logs, histories and referrers. */
+/**
+ * A key seen in a URL is burnt (docs/reliability.md Z14): URLs end up in logs, histories and
+ * referrers.
+ */
 export async function revokeOpen311Key(sql: Db, keySha256: Buffer, reason: string): Promise<boolean> {
   const rows = await sql`
     update open311_api_keys set revoked_at = now(), revoked_reason = ${reason}

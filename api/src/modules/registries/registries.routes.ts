@@ -425,8 +425,8 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
 
   /**
    * What is being repaired where, for citizens: GeoJSON from the public_work_orders view only,
-   * through an allowlist of properties (RELIABILITY rule 1). No crew, user ids, costs, free text
-   * or photos: see migrations/0025 for why each is left out.
+   * through an allowlist of properties (docs/reliability.md rule 1). No crew, user ids, costs, free
+   * text or photos: see migrations/0025 for why each is left out.
    */
   app.get('/registries/public', async (c) => {
     const q = c.req.query();

@@ -6,7 +6,7 @@
  *
  * Caching: the ETag names layer id + layer version + z/x/y, and the version is bumped by a trigger
  * whenever the layer's assets change, so a changed layer gets new ETags. A revalidation is
- * answered from the in-process version cache without any tile SQL (PERFORMANCE.md T4).
+ * answered from the in-process version cache without any tile SQL (docs/benchmarks.md T4).
  */
 import { Hono, type Context } from 'hono';
 import { isValidTile } from '../../../../lib/geo.ts';

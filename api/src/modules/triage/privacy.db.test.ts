@@ -1,5 +1,5 @@
 /**
- * RELIABILITY Z3 and Z11 around the triage desk.
+ * docs/reliability.md Z3 and Z11 around the triage desk.
  *  Z3: held-back (unconfirmed), hidden and sensitive-category reports, fetched by number, by a
  *      sequential scan of numbers and by Open311 service_request_id: 404 for the public (never
  *      403 or 410); the reporter with the private link and permitted staff see them, staff of

@@ -1,8 +1,8 @@
 /**
  * Triage desk against a real PostGIS: queue filters and paging, the detail panel, per-object
- * authorization (RELIABILITY Z4, Z5), bulk actions in one transaction, merge and lifecycle rules
- * enforced by the database, audit rows (Z10), CSRF and cache headers (Z12, Z13), the control-room
- * GeoJSON / MVT, and the live staff stream with its report-to-screen latency.
+ * authorization (docs/reliability.md Z4, Z5), bulk actions in one transaction, merge and lifecycle
+ * rules enforced by the database, audit rows (Z10), CSRF and cache headers (Z12, Z13), the
+ * control-room GeoJSON / MVT, and the live staff stream with its report-to-screen latency.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
