@@ -20,6 +20,7 @@ interface PublicAlert {
 
 const S = {
   alerts_for_area: { el: 'Ειδοποιήσεις για την περιοχή μου', en: 'Alerts for my area' },
+  alerts_button: { el: 'Ειδοποιήσεις', en: 'Alerts' },
   subscribe_hint: { el: 'Θα λαμβάνετε προειδοποιήσεις της Πολιτικής Προστασίας για το σημείο στο κέντρο του χάρτη. Μετακινήστε τον χάρτη στο σπίτι σας.', en: 'You will receive Civil Protection warnings for the point at the centre of the map. Move the map to your home.' },
   email: { el: 'Email', en: 'Email' },
   radius: { el: 'Ακτίνα (μέτρα)', en: 'Radius (metres)' },
@@ -44,12 +45,13 @@ function textOf(a: PublicAlert, lang: Lang) {
   return a.info.find((i) => i.language.startsWith(lang)) ?? a.info.find((i) => i.language.startsWith('el')) ?? a.info[0]!;
 }
 
-export function mountPublicAlerts(map: MapLibreMap, opts: { mapWrap: HTMLElement; dock: HTMLElement }): void {
+export function mountPublicAlerts(map: MapLibreMap, opts: { mapWrap: HTMLElement }): void {
   let alerts: PublicAlert[] = [];
   const banner = h('div', { class: 'alert-banner', id: 'alert-banner', role: 'alert', hidden: true });
   opts.mapWrap.prepend(banner);
+  // A small button over the map, clear of the dock: the report button keeps its place on a phone.
   const openForm = h('button', { type: 'button', class: 'bar-btn alert-subscribe-button', id: 'alert-subscribe-open' });
-  opts.dock.prepend(openForm);
+  opts.mapWrap.appendChild(openForm);
   const dialog = h('dialog', { class: 'alert-subscribe', id: 'alert-subscribe' });
   document.body.appendChild(dialog);
 
@@ -62,7 +64,8 @@ export function mountPublicAlerts(map: MapLibreMap, opts: { mapWrap: HTMLElement
 
   const render = () => {
     const lang = getLang();
-    openForm.textContent = s('alerts_for_area');
+    openForm.textContent = s('alerts_button');
+    openForm.title = s('alerts_for_area');
     ensureLayers();
     const features: GeoJSON.Feature[] = alerts.flatMap((a) => a.areas.map((ar) => ({ type: 'Feature' as const, properties: { alertId: a.id, severity: textOf(a, lang).severity, headline: textOf(a, lang).headline ?? textOf(a, lang).event }, geometry: ar.geometry })));
     (map.getSource('public-alerts') as GeoJSONSource).setData({ type: 'FeatureCollection', features });

@@ -231,7 +231,7 @@ async function main() {
 
   await pmap.ready;
   // Early-warning alerts of civil protection: areas, banner and subscription.
-  mountPublicAlerts(pmap.map, { mapWrap: document.querySelector<HTMLElement>('.map-wrap')!, dock: document.getElementById('dock')! });
+  mountPublicAlerts(pmap.map, { mapWrap: document.querySelector<HTMLElement>('.map-wrap')! });
   const mainArea = boundary ? mainAreaBounds(municipalityOnly(boundary)) : null;
   if (mainArea) map.fitBounds(mainArea, { padding: { top: 64, bottom: 84, left: 12, right: 12 }, animate: false });
   // MapLibre opens the compact attribution at start; on a phone it would cover a third of the
