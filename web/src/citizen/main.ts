@@ -25,6 +25,7 @@ import { ReportFlow } from './report-form.ts';
 import { numberFromLocation, tokenFromLocation } from './storage.ts';
 import { tr } from './strings.ts';
 import { TrackingView } from './tracking.ts';
+import { mountPublicAlerts } from './alerts-banner.ts';
 
 declare global {
   interface Window {
@@ -229,6 +230,8 @@ async function main() {
   openFromHash();
 
   await pmap.ready;
+  // Early-warning alerts of civil protection: areas, banner and subscription.
+  mountPublicAlerts(pmap.map, { mapWrap: document.querySelector<HTMLElement>('.map-wrap')! });
   const mainArea = boundary ? mainAreaBounds(municipalityOnly(boundary)) : null;
   if (mainArea) map.fitBounds(mainArea, { padding: { top: 64, bottom: 84, left: 12, right: 12 }, animate: false });
   // MapLibre opens the compact attribution at start; on a phone it would cover a third of the

@@ -20,6 +20,7 @@ import { renderImportPanel } from './import-panel.ts';
 import { renderLayerTree } from './layer-tree.ts';
 import { mountTracePanel } from './trace-panel.ts';
 import { initialVisibility, rememberVisibility } from './visibility.ts';
+import { mountRiskPanel } from './risk-panel.ts';
 
 declare global {
   interface Window {
@@ -108,6 +109,8 @@ async function main() {
     if (sessionKnown) renderPanels();
     sessionKnown = true;
   });
+  // Civil protection: risk zones, exposure and early-warning alerts.
+  mountRiskPanel(pmap);
 
   const trace = mountTracePanel(document.getElementById('trace-panel')!, pmap);
 
