@@ -12,6 +12,7 @@ import { bilingual, initLang, onLangChange, setLang, t, type Lang } from '../i18
 import { DensityOverlay } from '../map/density-layer.ts';
 import { featurePopup } from '../map/feature-popup.ts';
 import { PlatformMap } from '../map/platform-map.ts';
+import { createPlaceSearch } from '../map/place-search.ts';
 import { catalogueIdOf } from '../map/layer-style.ts';
 import { renderDensityPanel } from './density-panel.ts';
 import { mountDispatcher } from './dispatcher.ts';
@@ -53,6 +54,7 @@ async function main() {
   });
   window.__map = pmap.map;
   window.__mapReady = pmap.ready;
+  mapEl.appendChild(createPlaceSearch(pmap.map));
   const density = new DensityOverlay(pmap.map);
 
   const renderTexts = (lang: Lang) => {
