@@ -39,6 +39,39 @@ describe('reading the map: search a street, track by number', () => {
     await browser?.close();
   });
 
+  it('draws a readable map offline: sea, named neighbours, streets on by default', async () => {
+    // The default view: the municipality lit among its named neighbours, the sea around.
+    const base = await page.evaluate(() => {
+      const m = window.__map!;
+      return {
+        sea: m.getPaintProperty('background', 'background-color'),
+        land: m.querySourceFeatures('basemap-land').filter((f) => f.properties?.kind === 'land').length,
+        roadsVisible: m.getLayoutProperty(m.getStyle().layers.find((l) => 'source' in l && l.source === 'src-roads')!.id, 'visibility'),
+      };
+    });
+    expect(base.sea).toBe('#a9cde3');
+    expect(base.land).toBeGreaterThan(10);
+    expect(base.roadsVisible).not.toBe('none');
+    await page.evaluate(() => window.__map!.jumpTo({ center: [23.64, 37.955], zoom: 12.6 }));
+    await waitForMapIdle(page);
+    const places = await page.evaluate(() => window.__map!.queryRenderedFeatures({ layers: ['basemap-place-labels'] }).map((f) => f.properties?.name_el as string));
+    expect(places.length).toBeGreaterThan(0);
+    expect(places.every((n) => n.startsWith('Δήμος '))).toBe(true);
+    expect(places).not.toContain('Δήμος Πειραιώς');
+    await page.screenshot({ path: join(shots, `${SHOT_PREFIX}citizen-map-city.png`) });
+    // At street level the streets are drawn and named.
+    await page.evaluate(() => window.__map!.jumpTo({ center: [23.6465, 37.9415], zoom: 16.5 }));
+    await waitForMapIdle(page);
+    const streetNames = await page.evaluate(() => window.__map!.queryRenderedFeatures({ layers: ['basemap-road-labels'] }).map((f) => f.properties?.name as string));
+    expect(streetNames.length).toBeGreaterThan(0);
+    expect(streetNames.every((n) => /^(Οδός|Λεωφόρος|Ακτή|Πλατεία|Πάροδος)/.test(n) || n.length > 3)).toBe(true);
+    await page.screenshot({ path: join(shots, `${SHOT_PREFIX}citizen-map-street.png`) });
+    // The font comes from the platform itself.
+    const font = await fetch(`${baseUrl}/fonts/DejaVuSans.ttf`);
+    expect(font.status).toBe(200);
+    expect(font.headers.get('content-type')).toBe('font/ttf');
+  });
+
   it('finds a street typed in Greeklish with a typo and frames it', async () => {
     const names = await searchFor(page, '#map-chips', 'androtsou');
     expect(names[0]).toBe('Οδός Ανδρούτσου');

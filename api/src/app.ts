@@ -28,6 +28,7 @@ import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { crewRoutes } from './modules/crew/crew.routes.ts';
 import { assignmentRoutes } from './modules/registries/assignment.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
+import { basemapRoutes } from './modules/basemap/basemap.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', siteRoutes(deps));
   app.route('/api', categoriesRoutes(deps));
   app.route('/api', searchRoutes(deps));
+  app.route('/', basemapRoutes(deps));
   app.route('/api', incidentsRoutes(deps));
   app.route('/open311/v2', open311Routes(deps));
   app.route('/tiles', tilesRoutes(deps));

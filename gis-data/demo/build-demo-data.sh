@@ -60,3 +60,10 @@ ogr2ogr $FGB -nlt MULTILINESTRING -clipsrc "$TMP/clip150.geojson" -nln piraeus_h
   -dialect SQLite -sql "select osm_id, nullif(trim(name), '') as name, nullif(trim(name_en), '') as name_en, nullif(trim(highway), '') as highway,
     nullif(trim(oneway), '') as oneway, nullif(trim(surface), '') as surface, nullif(trim(bridge), '') as bridge, nullif(trim(tunnel), '') as tunnel,
     nullif(trim(operator), '') as operator, geometry from attica_highways_osm"
+
+# Basemap land (the offline style's land and sea, and the names of the neighbouring municipalities):
+# every Kallikratis municipality within ~25 km of Piraeus, with a label point inside each.
+KAL="${KAL:-$SRC/../kallikratis_municipalities_greece_simplified.fgb}"
+rm -f "$OUT/attica_land.fgb"
+ogr2ogr $FGB -nlt MULTIPOLYGON -nln attica_land "$OUT/attica_land.fgb" "$KAL" -spat 23.40 37.80 23.90 38.10 \
+  -dialect SQLite -sql "select KWD_YPES as ypes_code, NAME as name_genitive, ST_X(ST_PointOnSurface(geometry)) as label_lon, ST_Y(ST_PointOnSurface(geometry)) as label_lat, geometry from kallikratis_municipalities_greece where KWD_YPES is not null"

@@ -37,7 +37,8 @@ declare global {
 }
 
 /** Utility networks are shown on demand: a citizen comes for places, not for pipes. */
-const startsVisible = (l: Layer) => l.group !== 'network';
+// Networks are on demand, except the streets: a map without them cannot be read.
+const startsVisible = (l: Layer) => l.group !== 'network' || l.id === 'roads';
 
 /**
  * The bbox of the municipality's largest polygon: islands and exclaves would otherwise shrink
