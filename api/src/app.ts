@@ -29,6 +29,7 @@ import { crewRoutes } from './modules/crew/crew.routes.ts';
 import { assignmentRoutes } from './modules/registries/assignment.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { basemapRoutes } from './modules/basemap/basemap.routes.ts';
+import { compressResponses } from './middleware/compression.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -90,6 +91,8 @@ export function createApp(deps: AppDeps) {
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'not found' } }, 404));
 
+  app.use('/api/*', compressResponses());
+  app.use('/tiles/*', compressResponses());
   // Staff sessions: requireStaff() on a route reads the deps set here (no I/O per request).
   app.use(authContext(deps));
   app.route('/api', authRoutes(deps));
