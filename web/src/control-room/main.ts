@@ -49,7 +49,8 @@ async function main() {
     config,
     layers,
     initiallyVisible: initialVisibility(),
-    compactAttribution: false,
+    // Collapsible: the sources' credits stay one tap away instead of covering the map's corner.
+    compactAttribution: true,
     padding: { top: 40, bottom: 40, left: 40, right: 60 },
   });
   window.__map = pmap.map;
