@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './local-cluster.ts';
+import { precompress } from './precompress.ts';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -28,6 +29,8 @@ export function buildWeb(force = false): void {
     stdio: 'inherit',
   });
   if (result.status !== 0) throw new Error('the web build failed (see above)');
+  const c = precompress(join(projectRoot, 'dist', 'web'));
+  process.stderr.write(`[web] precompressed ${c.files} files: ${c.bytes} bytes -> brotli ${c.brotli}, gzip ${c.gzip}\n`);
 }
 
 if (import.meta.main) buildWeb(true);

@@ -37,6 +37,9 @@ import { subscriptionsRoutes } from './modules/alerts/subscriptions.routes.ts';
 import { assignmentRoutes } from './modules/registries/assignment.routes.ts';
 import { jobsRoutes } from './modules/jobs/jobs.routes.ts';
 import { layerPublicationRoutes } from './modules/layers/publication.routes.ts';
+import { searchRoutes } from './modules/search/search.routes.ts';
+import { basemapRoutes } from './modules/basemap/basemap.routes.ts';
+import { compressResponses } from './middleware/compression.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -97,6 +100,8 @@ export function createApp(deps: AppDeps) {
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'not found' } }, 404));
 
+  app.use('/api/*', compressResponses());
+  app.use('/tiles/*', compressResponses());
   // Staff sessions: requireStaff() on a route reads the deps set here (no I/O per request).
   app.use(authContext(deps));
   app.route('/api', authRoutes(deps));
@@ -123,6 +128,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api', importsRoutes(deps));
   app.route('/api', siteRoutes(deps));
   app.route('/api', categoriesRoutes(deps));
+  app.route('/api', searchRoutes(deps));
+  app.route('/', basemapRoutes(deps));
   app.route('/api', incidentsRoutes(deps));
   app.route('/open311/v2', open311Routes(deps));
   app.route('/tiles', tilesRoutes(deps));

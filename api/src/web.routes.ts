@@ -52,6 +52,8 @@ export function webRoutes(_deps: AppDeps) {
     serveStatic({
       root: webDist,
       rewriteRequestPath: (p) => p,
+      // Brotli / gzip copies written at build (scripts/precompress.ts).
+      precompressed: true,
       onFound: (_path, c) => {
         c.header('Cache-Control', 'public, max-age=31536000, immutable');
       },

@@ -72,3 +72,9 @@ ogr2ogr $FGB -nlt MULTILINESTRING -nln piraeus_coastline "$OUT/piraeus_coastline
   -dialect SQLite -sql "select 'Coastline of the Municipality of Piraeus: its Kallikratis boundary where no other municipality lies within 50 m' as description,
     ST_Transform(ST_Difference(ST_Transform(ST_Boundary(p.geom), 2100), ST_Buffer(ST_Transform((select ST_Union(m.geom) from muni m
       where m.KWD_YPES <> '9205' and m.KWD_YPES is not null and ST_Distance(m.geom, p.geom) < 0.02), 2100), 50)), 4326) as geometry from pir p"
+# Basemap land (the offline style's land and sea, and the names of the neighbouring municipalities):
+# every Kallikratis municipality within ~25 km of Piraeus, with a label point inside each.
+KAL="${KAL:-$SRC/../kallikratis_municipalities_greece_simplified.fgb}"
+rm -f "$OUT/attica_land.fgb"
+ogr2ogr $FGB -nlt MULTIPOLYGON -nln attica_land "$OUT/attica_land.fgb" "$KAL" -spat 23.40 37.80 23.90 38.10 \
+  -dialect SQLite -sql "select KWD_YPES as ypes_code, NAME as name_genitive, ST_X(ST_PointOnSurface(geometry)) as label_lon, ST_Y(ST_PointOnSurface(geometry)) as label_lat, geometry from kallikratis_municipalities_greece where KWD_YPES is not null"

@@ -73,6 +73,8 @@ const UI: Record<string, string[]> = {
   pin: ['M12 22s7-6.2 7-12a7 7 0 0 0-14 0c0 5.8 7 12 7 12z', 'M12 7.5a2.5 2.5 0 1 0 0 5a2.5 2.5 0 1 0 0-5z'],
   locate: ['M12 8a4 4 0 1 0 0 8a4 4 0 1 0 0-8z', 'M12 2v3', 'M12 19v3', 'M2 12h3', 'M19 12h3'],
   search: ['M11 4a7 7 0 1 0 0 14a7 7 0 1 0 0-14z', 'M20 20l-4-4'],
+  // A numbered receipt: "follow a report by its number".
+  receipt: ['M6 3h12v18l-3-2-3 2-3-2-3 2z', 'M9 8h6', 'M9 12h6', 'M9 16h3'],
   filter: ['M4 5h16l-6 8v6l-4-2v-4z'],
   layers: ['M12 3 2 8l10 5 10-5z', 'M2 13l10 5 10-5'],
   close: ['M6 6l12 12', 'M18 6 6 18'],

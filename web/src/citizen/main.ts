@@ -13,6 +13,7 @@ import { bilingual, initLang, onLangChange, setLang, t, type Lang } from '../i18
 import { featurePopup } from '../map/feature-popup.ts';
 import { catalogueIdOf } from '../map/layer-style.ts';
 import { PlatformMap } from '../map/platform-map.ts';
+import { createPlaceSearch } from '../map/place-search.ts';
 import { legendSwatch } from '../map/swatch.ts';
 import { getCategories, type IncidentFeature } from './api.ts';
 import { uiIcon } from './category-icons.ts';
@@ -38,7 +39,8 @@ declare global {
 }
 
 /** Utility networks are shown on demand: a citizen comes for places, not for pipes. */
-const startsVisible = (l: Layer) => l.group !== 'network';
+// Networks are on demand, except the streets: a map without them cannot be read.
+const startsVisible = (l: Layer) => l.group !== 'network' || l.id === 'roads';
 
 /**
  * The bbox of the municipality's largest polygon: islands and exclaves would otherwise shrink
@@ -133,6 +135,8 @@ async function main() {
     },
     details: (number) => tracking.openNumber(number),
   });
+  // Find a street or place: the first row of the chips, above the filters.
+  document.getElementById('map-chips')!.prepend(createPlaceSearch(map));
   let pendingSelect: string | null = null;
   const trySelectPending = () => {
     const f = pendingSelect && !map.isMoving() ? incidents.feature(pendingSelect) : undefined;
@@ -197,8 +201,10 @@ async function main() {
     replaceChildren(legendToggle, uiIcon('layers', 20), h('span', { class: 'legend-text' }, t('layers')));
     legendToggle.title = t('layers');
     replaceChildren(reportButton, uiIcon('plus', 22), h('span', null, tr('report_problem')));
-    replaceChildren(trackButton, uiIcon('search', 18), h('span', { class: 'bar-btn-text' }, tr('track')));
-    trackButton.setAttribute('aria-label', tr('track_title'));
+    // Its own icon (a receipt with a number): the magnifier belongs to the place search.
+    replaceChildren(trackButton, uiIcon('receipt', 18), h('span', { class: 'bar-btn-text' }, tr('track')));
+    trackButton.removeAttribute('aria-label');
+    trackButton.title = tr('track_title');
     document.querySelector('.skip-link')!.textContent = tr('report_problem');
     document.getElementById('map')!.setAttribute('aria-label', t('public_map'));
     document.getElementById('legend-title')!.textContent = t('layers');

@@ -6,6 +6,7 @@
 import { h, replaceChildren } from '../dom.ts';
 import { bilingual, type Names } from '../i18n.ts';
 import { staffJson } from './staff-api.ts';
+import { errorText } from '../error-text.ts';
 import { tr, trOr } from './strings.ts';
 
 export interface CrewMember {
@@ -99,7 +100,7 @@ export function openAssignDialog(w: { id: number; title: string; departmentId: s
       await save(picker.selected());
       dialog.close();
     } catch (err) {
-      msg.textContent = (err as Error).message;
+      msg.textContent = errorText(err);
       msg.classList.add('import-failed');
       ok.disabled = false;
     }

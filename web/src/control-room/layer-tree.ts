@@ -52,7 +52,7 @@ export function renderLayerTree(root: HTMLElement, layers: Layer[], opts: LayerT
         h('span', { class: 'layer-count', title: t('features') }, `${formatCount(layer.featureCount)} ${t(layer.featureCount === 1 ? 'feature' : 'features')}`),
         ...downloadLinks(layer.id).flatMap((d) => [
           h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'),
-          h('a', { href: d.href, class: 'download', download: `${layer.id}.${d.format}`, title: `${t('download')}: ${d.label}`, 'aria-label': `${t('download')} ${primary} ${d.label}` }, d.short),
+          h('a', { href: d.href, class: 'download', download: `${layer.id}.${d.format}`, title: `${t('download')}: ${d.label}`, 'aria-label': `${d.short}: ${t('download')} ${primary} ${d.label}` }, d.short),
         ]),
       );
       return h(

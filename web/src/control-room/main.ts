@@ -12,6 +12,7 @@ import { bilingual, initLang, onLangChange, setLang, t, type Lang } from '../i18
 import { DensityOverlay } from '../map/density-layer.ts';
 import { featurePopup } from '../map/feature-popup.ts';
 import { PlatformMap } from '../map/platform-map.ts';
+import { createPlaceSearch } from '../map/place-search.ts';
 import { catalogueIdOf } from '../map/layer-style.ts';
 import { renderDensityPanel } from './density-panel.ts';
 import { mountDispatcher } from './dispatcher.ts';
@@ -50,11 +51,13 @@ async function main() {
     config,
     layers,
     initiallyVisible: initialVisibility(),
-    compactAttribution: false,
+    // Collapsible: the sources' credits stay one tap away instead of covering the map's corner.
+    compactAttribution: true,
     padding: { top: 40, bottom: 40, left: 40, right: 60 },
   });
   window.__map = pmap.map;
   window.__mapReady = pmap.ready;
+  mapEl.appendChild(createPlaceSearch(pmap.map));
   const density = new DensityOverlay(pmap.map);
 
   const renderTexts = (lang: Lang) => {

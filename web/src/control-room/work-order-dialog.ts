@@ -12,6 +12,7 @@ import type { Dispatch } from './dispatch.ts';
 import { createWorkOrder, createWorkOrderFromIncidents, patchWorkOrder } from './staff-api.ts';
 import { tr, trOr } from './strings.ts';
 import { crewPicker, deriveKind, kindReasonText } from './assignment.ts';
+import { errorText } from '../error-text.ts';
 
 export const KINDS = ['school', 'kindergarten', 'playground', 'sports_ground', 'network', 'building', 'road'];
 
@@ -97,7 +98,7 @@ export function openWorkOrderDialog(d: Dispatch, source: WorkOrderSource, onCrea
       );
       onCreated(id);
     } catch (err) {
-      msg.textContent = `${t('error')}: ${err instanceof ApiError ? err.message : String(err)}`;
+      msg.textContent = `${t('error')}: ${errorText(err)}`;
       msg.classList.add('import-failed');
       submit.disabled = false;
     }

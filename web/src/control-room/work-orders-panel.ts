@@ -26,6 +26,7 @@ import {
 import { tr, trOr } from './strings.ts';
 import { KINDS } from './work-order-dialog.ts';
 import { openAssignDialog } from './assignment.ts';
+import { errorText } from '../error-text.ts';
 
 export interface RegistriesView {
   show(opts?: { kind?: string; highlight?: number }): Promise<void>;
@@ -94,7 +95,7 @@ export function renderRegistries(root: HTMLElement, d: Dispatch, role: () => str
       if (highlight !== null) document.querySelector(`.wo-row[data-id="${highlight}"]`)?.scrollIntoView({ block: 'center' });
     } catch (err) {
       root.dataset.state = 'error';
-      msg.textContent = `${t('error')}: ${(err as Error).message}`;
+      msg.textContent = `${t('error')}: ${errorText(err)}`;
     }
   }
 
@@ -159,7 +160,7 @@ export function renderRegistries(root: HTMLElement, d: Dispatch, role: () => str
             highlight = w.id;
             await load();
           } catch (err) {
-            msg.textContent = `${t('error')}: ${err instanceof ApiError ? err.message : String(err)}`;
+            msg.textContent = `${t('error')}: ${errorText(err)}`;
             b.disabled = false;
           }
         });
@@ -180,7 +181,7 @@ export function renderRegistries(root: HTMLElement, d: Dispatch, role: () => str
           highlight = w.id;
           await load();
         } catch (err) {
-          msg.textContent = `${t('error')}: ${(err as Error).message}`;
+          msg.textContent = `${t('error')}: ${errorText(err)}`;
         }
       });
       costCell = input;

@@ -14,6 +14,7 @@ import { Outbox, type OutboxState } from './outbox.ts';
 import { preparePhoto } from './photo.ts';
 import { CrewStore, type Notice } from './store.ts';
 import { label, tr } from './strings.ts';
+import { codeText, errorText } from '../error-text.ts';
 import { clearPersonalCaches, precache, registerServiceWorker } from './sw-register.ts';
 import { applyPending, defaultPhase, nextStatuses, type OrderView } from './view-model.ts';
 
@@ -443,7 +444,7 @@ function showSignIn(message: string | null): void {
       await startMap();
       outbox.resume();
     } catch (err) {
-      error.textContent = err instanceof ApiError && err.status !== 0 ? err.message : tr('offline_first_run');
+      error.textContent = err instanceof ApiError && err.status !== 0 ? errorText(err) : tr('offline_first_run');
     } finally {
       submit.disabled = false;
       submit.textContent = tr('sign_in');
@@ -535,7 +536,7 @@ async function main(): Promise<void> {
         const to = op.kind === 'transition' ? label('status', op.to) : op.kind;
         void addNotice({ kind: 'conflict', workOrderId: op.workOrderId, title: `${tr('conflict_title')}: ${title}`, message: tr('conflict_body', { to, now }) });
       } else {
-        void addNotice({ kind: 'rejected', workOrderId: op.workOrderId, title: `${tr('rejected_title')}: ${title}`, message: outcome.message });
+        void addNotice({ kind: 'rejected', workOrderId: op.workOrderId, title: `${tr('rejected_title')}: ${title}`, message: codeText(outcome.code, outcome.message) });
       }
       // What the server has now, so the screen stops showing the refused change.
       void refresh();

@@ -10,6 +10,7 @@ import {
   ScaleControl,
   setWorkerUrl,
   type LayerSpecification,
+  type ErrorEvent,
   type MapGeoJSONFeature,
   type PointLike,
   type VectorTileSource,
@@ -18,7 +19,8 @@ import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { getBoundary, type Layer, type SiteConfig } from '../api-client.ts';
 import { escapeHtml } from '../dom.ts';
-import { BOUNDARY_SOURCE, boundaryLandLayer, offlineStyle } from './base-style.ts';
+import { BOUNDARY_SOURCE, boundaryLandLayer, labelLayers, offlineStyle } from './base-style.ts';
+import { getLang, onLangChange } from '../i18n.ts';
 import { catalogueIdOf, drawingOrder, sourceId, styleLayerIds, styleLayersFor } from './layer-style.ts';
 
 // MapLibre 6 finds its worker next to its own module; bundled, that is wrong, so point it at the
@@ -44,7 +46,7 @@ export class PlatformMap {
   readonly map: MapLibreMap;
   private layers = new Map<string, Layer>();
   private visible = new Set<string>();
-  private readonly onlineBasemap: boolean;
+  private onlineBasemap: boolean;
   readonly ready: Promise<void>;
 
   constructor(opts: PlatformMapOptions) {
@@ -67,16 +69,43 @@ export class PlatformMap {
     });
     this.map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
     this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
+    // An online basemap that cannot be reached (offline install, blocked, down) falls back to
+    // the offline style before anything is drawn on it.
+    if (config.basemapStyleUrl) {
+      const fallback = (e: ErrorEvent) => {
+        if (this.map.isStyleLoaded()) return;
+        console.warn('online basemap unavailable, using the offline style:', e.error?.message);
+        this.onlineBasemap = false;
+        this.map.setStyle(offlineStyle());
+      };
+      this.map.on('error', fallback);
+      this.map.once('load', () => this.map.off('error', fallback));
+    }
     this.ready = new Promise((resolve, reject) => {
       this.map.once('load', () => {
         this.addBase()
           .then(() => {
             for (const l of drawingOrder([...this.layers.values()])) this.addCatalogueLayer(l);
+            this.addLabels(config.municipality.code ?? null);
             resolve();
           })
           .catch(reject);
       });
     });
+    onLangChange(() => this.addLabels(this.ownCode));
+  }
+
+  private ownCode: string | null = null;
+
+  /** The offline style's labels, on top, in the reader's language (replaced on a language change). */
+  private addLabels(ownCode: string | null): void {
+    this.ownCode = ownCode;
+    if (this.onlineBasemap || !this.map.getSource('basemap-land')) return;
+    const roads = this.layers.has('roads') ? sourceId('roads') : null;
+    for (const spec of labelLayers(getLang(), ownCode, roads && this.map.getSource(roads) ? roads : null)) {
+      if (this.map.getLayer(spec.id)) this.map.removeLayer(spec.id);
+      this.map.addLayer(spec);
+    }
   }
 
   private async addBase(): Promise<void> {
