@@ -3,7 +3,7 @@
  * bench layers, as streams of asset rows that `loadGenerated` COPYs into PostGIS.
  *
  *   const boundary = await readBoundary();
- *   for (const row of generateLayer('water_pipes', { seed: 'piraeus-9205', boundary })) …
+ *   for (const row of generateLayer('water_pipes', { seed: manifest.municipality.seed, boundary })) …
  *   await loadGenerated(sql, 'water_pipes', generateLayer('water_pipes', { seed, boundary }));
  */
 import { readFile } from 'node:fs/promises';
@@ -23,11 +23,13 @@ export { generateBenchLayers, benchRows, type BenchKind, type BenchOptions, type
 export interface GenerateOptions {
   /** Any string; the same seed gives byte-identical rows. */
   seed: string;
+  /** The town's name in generated building names. @default the manifest's municipality.town */
+  town?: { el: string; en: string };
   /** The land: generated assets stay inside it (and away from its edge: the sea, the neighbours). */
   boundary: LandGeometry;
   /**
    * Density multiplier: 1 is a ~100 m street grid (a few thousand features per network layer over
-   * Piraeus); 4 halves the block size and gives about four times as many features. @default 1
+   * the demo town); 4 halves the block size and gives about four times as many features. @default 1
    */
   scale?: number;
 }
@@ -43,11 +45,15 @@ export function generateLayer(kind: GeneratorKind, opts: GenerateOptions): Itera
   const scale = opts.scale ?? 1;
   if (!(scale > 0 && scale <= 64)) throw new Error(`scale must be in (0, 64], got ${scale}`);
   return {
-    [Symbol.iterator]: () => generator(buildTownPlan(opts.boundary, opts.seed, scale))[Symbol.iterator](),
+    [Symbol.iterator]: () => {
+      const plan = buildTownPlan(opts.boundary, opts.seed, scale);
+      const town = opts.town ?? loadManifest().municipality.town ?? plan.town;
+      return generator({ ...plan, town })[Symbol.iterator]();
+    },
   };
 }
 
-/** The municipality's land polygon from the committed demo boundary (gis-data/demo/piraeus_boundary.fgb). */
+/** The municipality's land polygon from the committed demo boundary (the manifest's boundaryFile in gis-data/demo). */
 export async function readBoundary(file = sourcePath(loadManifest().municipality.boundaryFile)): Promise<LandGeometry> {
   const features = [];
   for await (const f of deserialize(new Uint8Array(await readFile(file)))) features.push(f);

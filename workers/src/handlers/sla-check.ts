@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { WorkerDeps } from '../worker.ts';
 import { createEmailChannel, type EmailChannel } from '../channels/email.ts';
+import { getSettings, nameIn } from '../../../api/src/modules/municipality/settings.sql.ts';
 
 /** Reports marked per run; a backlog drains over consecutive runs. */
 const MARK_BATCH = 5000;
@@ -112,7 +113,7 @@ export async function handleSlaCheck(deps: WorkerDeps & { email?: EmailChannel }
           result.skipped += ids.length;
           return;
         }
-        channel ??= createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+        channel ??= createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom || `${nameIn(await getSettings(deps.sql))} <noreply@localhost>` });
         const { subject, text } = renderBreachEmail(dept, pending, config.publicUrl);
         const key = `sla-${department_id}-${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 16)}`;
         const r = await channel.send({ to: dept.email, subject, text, idempotencyKey: key });
