@@ -19,6 +19,7 @@ import { incidentsRoutes } from './modules/incidents/incidents.routes.ts';
 import { categoriesRoutes } from './modules/categories/categories.routes.ts';
 import { open311Routes } from './modules/open311/open311.routes.ts';
 import { webRoutes } from './web.routes.ts';
+import { adminRoutes } from './modules/admin/admin.routes.ts';
 import { authContext } from './middleware/auth.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', openapiRoutes(deps));
   app.route('/api', layersRoutes(deps));
   app.route('/api', importsRoutes(deps));
+  app.route('/api', adminRoutes(deps));
   app.route('/api', siteRoutes(deps));
   app.route('/api', categoriesRoutes(deps));
   app.route('/api', incidentsRoutes(deps));
