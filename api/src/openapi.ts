@@ -11,10 +11,11 @@ import { authOpenApi } from './modules/auth/auth.openapi.ts';
 import { registriesOpenApi } from './modules/registries/registries.openapi.ts';
 import { incidentsOpenApi } from './modules/incidents/incidents.openapi.ts';
 import { crewOpenApi } from './modules/crew/crew.openapi.ts';
+import { adminOpenApi } from './modules/admin/admin.openapi.ts';
 
 export type PathsObject = Record<string, Record<string, unknown>>;
 
-const fragments: PathsObject[] = [layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi];
+const fragments: PathsObject[] = [layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi, adminOpenApi];
 
 export function buildOpenApi(baseUrl: string) {
   const paths: PathsObject = {
