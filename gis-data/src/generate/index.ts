@@ -13,7 +13,7 @@ import { GENERATOR_KINDS, type GeneratorKind, loadManifest, sourcePath } from '.
 import type { AssetRow } from './copy.ts';
 import type { LandGeometry } from './geometry.ts';
 import { GENERATORS } from './layers.ts';
-import { buildTownPlan } from './town.ts';
+import { buildTownPlan, type TownPlan } from './town.ts';
 
 export { loadGenerated, fingerprintRows, toEwkt, copyLine, type AssetRow, type Condition } from './copy.ts';
 export { buildTownPlan, type TownPlan } from './town.ts';
@@ -39,6 +39,27 @@ export function isGeneratorKind(kind: string): kind is GeneratorKind {
 }
 
 /** Rows of one synthetic layer; lazy, so a caller can stream them without holding them all. */
+/**
+ * The cached plan with the town's names, one object per (plan, town): generators memoise work
+ * per plan object, so the same town must give the same object.
+ */
+const named = new WeakMap<TownPlan, Map<string, TownPlan>>();
+function withTown(plan: TownPlan, town: { el: string; en: string }): TownPlan {
+  let byTown = named.get(plan);
+  if (!byTown) named.set(plan, (byTown = new Map()));
+  const key = `${town.el}\u0000${town.en}`;
+  let p = byTown.get(key);
+  if (!p) byTown.set(key, (p = { ...plan, town }));
+  return p;
+}
+
+let townCache: { el: string; en: string } | null | undefined;
+/** The manifest's town names, read once (the manifest is validated on every load). */
+function manifestTown(): { el: string; en: string } | null {
+  if (townCache === undefined) townCache = loadManifest().municipality.town ?? null;
+  return townCache;
+}
+
 export function generateLayer(kind: GeneratorKind, opts: GenerateOptions): Iterable<AssetRow> {
   const generator = GENERATORS[kind];
   if (!generator) throw new Error(`unknown generator kind ${kind}`);
@@ -47,8 +68,7 @@ export function generateLayer(kind: GeneratorKind, opts: GenerateOptions): Itera
   return {
     [Symbol.iterator]: () => {
       const plan = buildTownPlan(opts.boundary, opts.seed, scale);
-      const town = opts.town ?? loadManifest().municipality.town ?? plan.town;
-      return generator({ ...plan, town })[Symbol.iterator]();
+      return generator(withTown(plan, opts.town ?? manifestTown() ?? plan.town))[Symbol.iterator]();
     },
   };
 }
