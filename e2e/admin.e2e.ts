@@ -59,7 +59,7 @@ describe('control room administration', () => {
     expect(p2.url()).not.toContain('invite=');
     await p2.locator('#invite-password').fill('a long dispatcher password');
     await p2.locator('#invite-form button[type=submit]').click();
-    await expect.poll(() => p2.locator('#invite-status').textContent()).toMatch(/Done|Έτοιμο/);
+    await expect.poll(() => p2.locator('#invite-status').textContent(), { timeout: 30_000 }).toMatch(/Done|Έτοιμο/);
     const login = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email: DISPATCHER, password: 'a long dispatcher password' }), headers: { 'content-type': 'application/json', origin: baseUrl } });
     expect(login.status).toBe(200);
     expect(((await login.json()) as { user: { role: string } }).user.role).toBe('dispatcher');
@@ -90,7 +90,7 @@ describe('control room administration', () => {
     await cat.locator('input[name=snapRadiusM]').fill('50');
     await cat.locator('input[name=slaHours]').fill('24');
     await cat.locator('button[type=submit]').click();
-    await expect.poll(() => page.locator('#admin-category-status').textContent()).toContain(CATEGORY_ID);
+    await expect.poll(() => page.locator('#admin-category-status').textContent(), { timeout: 30_000 }).toContain(CATEGORY_ID);
 
     // A citizen, in the public app's own request shape, reports in the new category.
     const cats = (await (await fetch(`${baseUrl}/api/categories`)).json()) as { categories: { id: string }[] };
@@ -115,7 +115,7 @@ describe('control room administration', () => {
     const audit = page.locator('#admin-panel form').last();
     await audit.locator('input[name=action]').fill('category.create');
     await audit.locator('button[type=submit]').click();
-    await expect.poll(() => page.locator('#admin-audit').textContent()).toContain(CATEGORY_ID);
+    await expect.poll(() => page.locator('#admin-audit').textContent(), { timeout: 30_000 }).toContain(CATEGORY_ID);
     await page.screenshot({ path: 'e2e/screenshots/admin.png' });
     expect(pageErrors).toEqual([]);
   });
