@@ -1,6 +1,6 @@
 /**
  * `npm start`: provisions PostgreSQL + PostGIS (or uses DATABASE_URL), migrates, loads the demo
- * municipality (Piraeus) on first run, builds the web app if needed, and serves API, workers and
+ * municipality on first run, builds the web app if needed, and serves API, workers and
  * web on one port.
  */
 import { loadConfig } from '../api/src/config.ts';
@@ -21,7 +21,7 @@ async function main() {
     await migrate(setupSql);
     const [{ count }] = await setupSql<{ count: number }[]>`select count(*)::int as count from layers`;
     if (count === 0 || process.env.RELOAD_DEMO === '1') {
-      process.stderr.write('[demo] loading the demo municipality (Piraeus)…\n');
+      process.stderr.write('[demo] loading the demo municipality…\n');
       await loadDemoMunicipality(setupSql, { log: (m) => process.stderr.write(`[demo] ${m}\n`) });
     }
   } finally {

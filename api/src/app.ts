@@ -23,6 +23,7 @@ import { incidentsRoutes } from './modules/incidents/incidents.routes.ts';
 import { categoriesRoutes } from './modules/categories/categories.routes.ts';
 import { open311Routes } from './modules/open311/open311.routes.ts';
 import { webRoutes } from './web.routes.ts';
+import { adminRoutes } from './modules/admin/admin.routes.ts';
 import { authContext } from './middleware/auth.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps) {
   const readDeps: AppDeps = { ...deps, sql: deps.readSql ?? deps.sql };
   app.route('/api', layersRoutes(readDeps));
   app.route('/api', importsRoutes(deps));
+  app.route('/api', adminRoutes(deps));
   app.route('/api', siteRoutes(deps));
   app.route('/api', categoriesRoutes(deps));
   app.route('/api', searchRoutes(deps));

@@ -26,7 +26,7 @@ export interface Config {
   maxPageSize: number;
   /** SMTP server for status emails, e.g. smtp://user:pass@host:587; null disables email. */
   smtpUrl: string | null;
-  /** From address of platform emails. @default 'Δήμος Πειραιώς <noreply@localhost>' */
+  /** From address of platform emails. @default '' = the municipality's name (municipality_settings) <noreply@localhost> */
   mailFrom: string;
   /**
    * Proxies whose X-Forwarded-For is believed (TRUST_PROXY: hop count or CIDR list); the client
@@ -64,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: level,
     maxPageSize: Number(env.MAX_PAGE_SIZE ?? 5000),
     smtpUrl: env.SMTP_URL || null,
-    mailFrom: env.MAIL_FROM ?? 'Δήμος Πειραιώς <noreply@localhost>',
+    mailFrom: env.MAIL_FROM ?? '',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     // CAP wants a sender unique to the authority: by default derived from the platform's own host.
     capSender: env.CAP_SENDER ?? `civil-protection@${capHost}`,

@@ -12,10 +12,11 @@ import { registriesOpenApi } from './modules/registries/registries.openapi.ts';
 import { incidentsOpenApi } from './modules/incidents/incidents.openapi.ts';
 import { crewOpenApi } from './modules/crew/crew.openapi.ts';
 import { networksOpenApi } from './modules/networks/networks.openapi.ts';
+import { adminOpenApi } from './modules/admin/admin.openapi.ts';
 
 export type PathsObject = Record<string, Record<string, unknown>>;
 
-const fragments: PathsObject[] = [layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi, networksOpenApi];
+const fragments: PathsObject[] = [layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi, networksOpenApi, adminOpenApi];
 
 export function buildOpenApi(baseUrl: string) {
   const paths: PathsObject = {

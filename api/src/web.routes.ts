@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { projectRoot } from './config.ts';
 import type { AppDeps } from './deps.ts';
+import { getSettings, nameIn, type MunicipalitySettings } from './modules/municipality/settings.sql.ts';
 
 export const webDist = join(projectRoot, 'dist', 'web');
 
@@ -28,16 +29,30 @@ const PWA_FILES: Record<string, string> = {
   '/crew-icon-512.png': 'image/png',
 };
 
-export function webRoutes(_deps: AppDeps) {
+/**
+ * The page as built, with the municipality's default language in `html lang` and its name in
+ * the title, read from municipality_settings on each load (pages are never cached).
+ */
+export function localisePage(html: string, s: Pick<MunicipalitySettings, 'names' | 'locales'>): string {
+  const lang = s.locales[0] ?? 'en';
+  const name = nameIn(s, lang);
+  return html
+    .replace(/<html lang="[^"]*"/, `<html lang="${escapeHtml(lang)}"`)
+    .replace(/<title>([^<]*)<\/title>/, (_m, t: string) => `<title>${t} · ${escapeHtml(name)}</title>`);
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function webRoutes({ sql }: AppDeps) {
   const app = new Hono();
   for (const [path, file] of Object.entries(PAGES)) {
-    app.get(path, (c) => {
+    app.get(path, async (c) => {
       const full = join(webDist, file);
       if (!existsSync(full)) {
         return c.text('The web app is not built yet: run `npm run build` (npm start does it for you).', 503);
       }
       c.header('Cache-Control', 'no-cache');
-      return c.html(readFileSync(full, 'utf8'));
+      return c.html(localisePage(readFileSync(full, 'utf8'), await getSettings(sql)));
     });
   }
   for (const [path, type] of Object.entries(PWA_FILES)) {

@@ -1,5 +1,5 @@
 /**
- * N1 (PERFORMANCE.md): network traces on a generated network of 100,000 edges (10,000 in the
+ * N1 (docs/benchmarks.md): network traces on a generated network of 100,000 edges (10,000 in the
  * smoke run), each against the same question answered by a plain recursive CTE (the floor) and by
  * pgRouting, in the same run:
  *   - valve isolation of a break (network_trace_isolation) vs an isolation written as recursive

@@ -33,3 +33,18 @@ export async function deleteLayerAssets(sql: Db, layerId: string): Promise<void>
 export async function setLayerSource(sql: Db, layerId: string, source: string): Promise<void> {
   await sql`update layers set source = ${source} where id = ${layerId}`;
 }
+
+/** The demo's municipality settings (names, code, time zone, locales, boundary) from the manifest. */
+export async function setDemoSettings(
+  sql: Db,
+  s: { code: string; names: Record<string, string>; timezone?: string; locales?: string[]; boundary: Geometry },
+): Promise<void> {
+  await sql`
+    update municipality_settings set
+      code = ${s.code}, names = ${sql.json(s.names)},
+      timezone = coalesce(${s.timezone ?? null}, timezone),
+      locales = coalesce(${s.locales ?? null}::text[], locales),
+      boundary = st_multi(st_collectionextract(st_makevalid(st_setsrid(st_geomfromgeojson(${JSON.stringify(s.boundary)}), 4326)), 3)),
+      updated_at = now()
+     where id`;
+}

@@ -1,5 +1,5 @@
 /**
- * Loads the demo municipality (Piraeus, YPES 9205) described by gis-data/manifest.json:
+ * Loads the demo municipality described by gis-data/manifest.json:
  * the catalogue, the districts, the real layers (through the importer, like any user file) and the
  * synthetic layers (through the deterministic generator). Idempotent: the importer skips a file the
  * layer already holds (by SHA-256), and a synthetic layer is regenerated only when the SHA-256 of
@@ -11,7 +11,7 @@ import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
 import type { Geometry } from 'geojson';
 import type { Pool } from '../../api/src/db.ts';
 import { adoptCandidateAttributes, refreshLayerExtent, upsertLayer } from './import/catalogue.sql.ts';
-import { deleteLayerAssets, setLayerSource, upsertDistrict, type DistrictInput } from './demo.sql.ts';
+import { deleteLayerAssets, setDemoSettings, setLayerSource, upsertDistrict, type DistrictInput } from './demo.sql.ts';
 import { fingerprintRows, generateLayer, loadGenerated, readBoundary } from './generate/index.ts';
 import { transliterate } from './generate/names.ts';
 import { importLayerFile } from './import/import-file.ts';
@@ -131,16 +131,19 @@ async function readFeatures(file: string) {
 const titleCase = (s: string) => s.toLowerCase().replace(/(^|\s)\p{L}/gu, (m) => m.toUpperCase());
 
 /**
- * The municipality (its Kallikratis boundary, code 9205) and the municipal units of the Piraeus
+ * The municipality (its Kallikratis boundary) and the municipal units of its
  * regional sector that touch it, as `district` rows. The sector file's own polygon of the
- * Municipality of Piraeus only lends its 2021 population: its outline duplicates the boundary.
+ * municipality itself only lends its 2021 population: its outline duplicates the boundary.
  */
 async function loadDistricts(sql: Pool, manifest: Manifest): Promise<number> {
   const m = manifest.municipality;
   const [boundary] = await readFeatures(sourcePath(m.boundaryFile));
   const units = await readFeatures(sourcePath(m.districtsFile));
   if (!boundary) throw new Error(`${m.boundaryFile} holds no feature`);
-  const own = units.find((u) => u.properties.level === 'municipality' && String(u.properties.name).includes('ΠΕΙΡΑΙΩΣ'));
+  await setDemoSettings(sql, { code: m.code, names: m.name, timezone: m.timezone, locales: m.locales, boundary: boundary.geometry });
+  // The sector file writes names in accentless capitals: "Δήμος Χ" matches "ΔΗΜΟΣ Χ".
+  const upper = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase();
+  const own = units.find((u) => u.properties.level === 'municipality' && upper(String(u.properties.name)) === upper(m.name.el));
   const rows: DistrictInput[] = [
     {
       code: m.code,

@@ -94,6 +94,11 @@ export const manifestSchema = z
       districtsFile: fileSource,
       /** Seed of the deterministic generator for the demo. */
       seed: z.string().min(1),
+      /** The town's name as the generated buildings carry it ("1st School of <town>"). */
+      town: names.optional(),
+      /** The demo's municipality settings (municipality_settings): time zone and locales, default first. */
+      timezone: z.string().optional(),
+      locales: z.array(z.string().regex(/^[a-z]{2}$/)).min(1).optional(),
     }),
     layers: z.array(manifestLayerSchema).min(1),
   })
@@ -133,7 +138,7 @@ export function loadManifest(): Manifest {
   return cached;
 }
 
-/** Absolute path of a manifest file source (e.g. `demo/piraeus_bus_stops.fgb`). */
+/** Absolute path of a manifest file source (e.g. `demo/<layer>.fgb`). */
 export function sourcePath(source: string): string {
   return resolve(GIS_DATA_DIR, source);
 }

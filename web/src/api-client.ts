@@ -167,6 +167,8 @@ export interface ImportRequest {
   group?: LayerGroup;
   /** EPSG code when the file does not say its CRS. */
   srid?: string;
+  /** The layer to read from a GeoPackage (or any file with several layers). */
+  sourceLayer?: string;
 }
 
 /**
@@ -180,6 +182,7 @@ export function uploadImport(req: ImportRequest, onProgress: (sent: number, tota
   if (req.nameEn) form.append('name_en', req.nameEn);
   if (req.group) form.append('group', req.group);
   if (req.srid) form.append('srid', req.srid);
+  if (req.sourceLayer) form.append('source_layer', req.sourceLayer);
   form.append('file', req.file, req.file.name);
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();

@@ -182,7 +182,7 @@ export async function generateBenchLayers(sql: Pool, opts: BenchOptions): Promis
         id: l.id, nameEl: l.el, nameEn: l.en, group: 'reference', geometryType: l.geometry,
         style: l.geometry === 'point' ? { color: l.color, radius: 2 } : l.geometry === 'line' ? { color: l.color, width: 1 } : { color: l.color, fillOpacity: 0.4, width: 0.5 },
         isPublic: true, synthetic: true, source: '', licence: 'CC0-1.0',
-        attribution: 'Synthetic benchmark data generated inside the Piraeus bbox', sortOrder: 900,
+        attribution: 'Synthetic benchmark data generated inside the demo municipality bbox', sortOrder: 900,
       });
       await tx`delete from assets where layer_id = ${l.id}`;
       await loadGenerated(tx, l.id, benchRows(l.id, n, seed, bbox));

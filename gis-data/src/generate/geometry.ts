@@ -45,7 +45,7 @@ export function pointInLand(g: LandGeometry, lon: number, lat: number): boolean 
 }
 
 /**
- * Equirectangular projection around a centre: metres east/north. Over the 9 km of Piraeus the scale
+ * Equirectangular projection around a centre: metres east/north. Over a town ~10 km across the scale
  * error is far below a metre, which is all synthetic street geometry needs.
  */
 export class LocalProjection {

@@ -741,9 +741,9 @@ function* schools(plan: TownPlan): Iterable<AssetRow> {
     n++;
     yield {
       externalId: `SCH-${pad(n)}`,
-      name: `${greekOrdinalNeuter(k)} ${t.el} Πειραιά`,
+      name: `${greekOrdinalNeuter(k)} ${t.el} ${plan.town.el}`,
       properties: {
-        name_en: `${englishOrdinal(k)} ${t.en} of Piraeus`,
+        name_en: `${englishOrdinal(k)} ${t.en} of ${plan.town.en}`,
         school_type: t.type,
         capacity: rng.int(t.capacity[0], t.capacity[1]),
         floors: rng.int(1, 4),
@@ -774,9 +774,9 @@ function* kindergartens(plan: TownPlan): Iterable<AssetRow> {
     n++;
     yield {
       externalId: `KG-${pad(n)}`,
-      name: municipal ? `${k}ος Δημοτικός Παιδικός Σταθμός Πειραιά` : `${greekOrdinalNeuter(k)} Νηπιαγωγείο Πειραιά`,
+      name: municipal ? `${k}ος Δημοτικός Παιδικός Σταθμός ${plan.town.el}` : `${greekOrdinalNeuter(k)} Νηπιαγωγείο ${plan.town.el}`,
       properties: {
-        name_en: municipal ? `${englishOrdinal(k)} Municipal Nursery of Piraeus` : `${englishOrdinal(k)} Kindergarten of Piraeus`,
+        name_en: municipal ? `${englishOrdinal(k)} Municipal Nursery of ${plan.town.en}` : `${englishOrdinal(k)} Kindergarten of ${plan.town.en}`,
         kind: municipal ? 'municipal_nursery' : 'public_kindergarten',
         capacity: municipal ? rng.int(40, 90) : rng.int(20, 50),
         age_range: municipal ? '0.5-4' : '4-6',
@@ -793,7 +793,7 @@ function* kindergartens(plan: TownPlan): Iterable<AssetRow> {
 }
 
 const MUNICIPAL_USES = [
-  { use: 'town_hall', el: 'Δημαρχείο Πειραιά', en: 'Piraeus Town Hall', max: 1, staff: [150, 300] },
+  { use: 'town_hall', el: 'Δημαρχείο', en: 'Town Hall', max: 1, staff: [150, 300] },
   { use: 'citizen_service_centre', el: 'ΚΕΠ', en: 'Citizen Service Centre', max: 6, staff: [6, 20] },
   { use: 'library', el: 'Δημοτική Βιβλιοθήκη', en: 'Municipal Library', max: 3, staff: [4, 15] },
   { use: 'elderly_day_centre', el: 'ΚΑΠΗ', en: 'Elderly Day Centre', max: 6, staff: [3, 10] },
@@ -821,9 +821,9 @@ function* municipalBuildings(plan: TownPlan): Iterable<AssetRow> {
     n++;
     yield {
       externalId: `MB-${pad(n)}`,
-      name: u.max === 1 ? u.el : `${u.el} ${street}`,
+      name: u.max === 1 ? `${u.el} ${plan.town.el}` : `${u.el} ${street}`,
       properties: {
-        name_en: u.max === 1 ? u.en : `${u.en} ${transliterate(street)}`,
+        name_en: u.max === 1 ? `${plan.town.en} ${u.en}` : `${u.en} ${transliterate(street)}`,
         use: u.use,
         floor_area_m2: Math.round(areaOf(pts) * rng.int(1, 4)),
         floors: rng.int(1, 5),

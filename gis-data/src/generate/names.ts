@@ -1,5 +1,5 @@
 /**
- * Greek names for the synthetic town: street name stems of the kind Piraeus really has (heroes of
+ * Greek names for the synthetic town: street name stems of the kind a Greek port town has (heroes of
  * 1821, islands, philosophers, dates), and an ELOT 743-style transliteration for the English names.
  */
 
@@ -20,7 +20,7 @@ export const STREET_STEMS: readonly string[] = [
   'Φιλελλήνων', 'Βύρωνος', 'Μακράς Στοάς', 'Υψηλάντου', 'Κόδρου', 'Βασιλέως Παύλου', 'Γούναρη', 'Κομνηνών',
   'Παλαιολόγου', 'Ρήγα Φεραίου', 'Αθανασίου Διάκου', 'Οδυσσέως Ανδρούτσου', 'Μάρκου Μπότσαρη', 'Μιαούλη',
   'Λασκαράτου', 'Σολωμού', 'Κάλβου', 'Παλαμά', 'Καβάφη', 'Σεφέρη', 'Ελύτη', 'Ρίτσου', 'Βρασίδα', 'Λεωνίδου',
-  'Φαλήρου', 'Μουνιχίας', 'Καστέλλας', 'Ηετιώνειας', 'Ζέας', 'Κανθάρου', 'Ιπποδάμου', 'Πειραιώς',
+  'Φαλήρου', 'Μουνιχίας', 'Καστέλλας', 'Ηετιώνειας', 'Ζέας', 'Κανθάρου', 'Ιπποδάμου', 'Αιγαίου',
 ];
 
 /** Avenue stems ("Λεωφόρος …"). */

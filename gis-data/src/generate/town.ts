@@ -1,5 +1,5 @@
 /**
- * The synthetic town plan: a Hippodamian street grid (Piraeus really has one) laid over the real
+ * The synthetic town plan: a Hippodamian street grid (as many port towns have) laid over the real
  * municipality, kept where it is well inside the land. Every network layer follows its streets, and
  * buildings and spaces take its blocks, so the layers agree with each other: valves sit on water
  * pipe vertices, manholes on sewer pipe ends, lights along roads.
@@ -41,6 +41,8 @@ export interface Block {
 
 export interface TownPlan {
   seed: string;
+  /** The town's name in generated building names (GenerateOptions.town). */
+  town: { el: string; en: string };
   scale: number;
   proj: LocalProjection;
   mask: LandMask;
@@ -208,7 +210,7 @@ export function buildTownPlan(land: LandGeometry, seed: string, scale = 1): Town
     }
   }
 
-  // Synthetic terrain: rising inland from the coast (Piraeus's hills reach ~85 m at Kastella), with
+  // Synthetic terrain: rising inland from the coast (coastal hills of ~85 m), with
   // gentle undulation. Deterministic per seed.
   const phase = rng.range(0, Math.PI * 2);
   const ground = (p: XY) => {
@@ -217,7 +219,7 @@ export function buildTownPlan(land: LandGeometry, seed: string, scale = 1): Town
     return Math.round(Math.max(0.5, h) * 100) / 100;
   };
 
-  const plan: TownPlan = { seed, scale, proj, mask, u, v, nodes, degree, edges, blocks, streets, ground };
+  const plan: TownPlan = { seed, town: { el: 'Πόλης', en: 'the Town' }, scale, proj, mask, u, v, nodes, degree, edges, blocks, streets, ground };
   cache.set(key, plan);
   return plan;
 }

@@ -12,7 +12,9 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { CSV_GEOMETRY_NAMES, CSV_X_NAMES, CSV_Y_NAMES, FORMAT_EXTENSION, FORMAT_LABEL, type GdalFormat } from './formats.ts';
+import { CSV_GEOMETRY_NAMES, CSV_X_NAMES, CSV_Y_NAMES, FORMAT_EXTENSION, FORMAT_LABEL, type ImportFormat } from './formats.ts';
+
+type GdalFormat = ImportFormat;
 
 const run = promisify(execFile);
 
@@ -148,5 +150,22 @@ export async function resolveSourceLayer(filePath: string, format: GdalFormat, w
     return pickLayer(await listSourceLayers(staged.source, format), wanted, format);
   } finally {
     await staged.cleanup();
+  }
+}
+
+/**
+ * Every feature of one layer of any readable file as GeoJSON in EPSG:4326 (a municipality's
+ * boundary for set-up, whatever CRS its .prj or GeoPackage declares).
+ */
+export async function convertToWgs84GeoJson(filePath: string, format: ImportFormat, wanted?: string): Promise<{ path: string; cleanup: () => Promise<void> }> {
+  const staged = await stageSource(filePath, format);
+  try {
+    const layer = pickLayer(await listSourceLayers(staged.source, format), wanted, format);
+    const out = join(staged.dir, 'boundary.geojson');
+    await gdal('ogr2ogr', ['-f', 'GeoJSON', '-t_srs', 'EPSG:4326', '-dim', 'XY', '-nlt', 'CONVERT_TO_LINEAR', ...openOptions(format), out, staged.source, layer]);
+    return { path: out, cleanup: staged.cleanup };
+  } catch (err) {
+    await staged.cleanup();
+    throw err;
   }
 }

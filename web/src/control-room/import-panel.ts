@@ -1,5 +1,6 @@
 /**
- * The import panel: an administrator uploads a FlatGeobuf or GeoJSON file into a new or an
+ * The import panel: an administrator uploads a vector file (FlatGeobuf, GeoJSON, GeoPackage,
+ * zipped Shapefile, KML/KMZ, GML, DXF, CSV) into a new or an
  * existing layer (POST /api/imports, multipart), follows the job (GET /api/imports/{id}) and
  * reads the rejection report; on success the layer tree and the map pick the layer up. Every
  * value from the server (file names, rejection reasons) is shown as text.
@@ -39,7 +40,9 @@ export function renderImportPanel(root: HTMLElement, opts: ImportPanelOptions): 
 }
 
 function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions): void {
-  const file = h('input', { type: 'file', name: 'file', accept: '.fgb,.geojson,.json,application/geo+json', required: true });
+  const file = h('input', { type: 'file', name: 'file', accept: '.fgb,.geojson,.json,.gpkg,.zip,.kml,.kmz,.gml,.dxf,.csv,application/geo+json', required: true });
+  // A GeoPackage with several layers: the server's answer names them; type the one to import.
+  const sourceLayer = h('input', { type: 'text', name: 'source_layer', maxlength: 200, spellcheck: 'false', autocomplete: 'off', placeholder: 'GeoPackage layer' });
   const layerId = h('input', { type: 'text', name: 'layer', required: true, pattern: '[a-z][a-z0-9_]{1,62}', spellcheck: 'false', autocomplete: 'off' });
   const nameEl = h('input', { type: 'text', name: 'name_el', lang: 'el', maxlength: 200 });
   const nameEn = h('input', { type: 'text', name: 'name_en', lang: 'en', maxlength: 200 });
@@ -69,6 +72,7 @@ function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions):
     h('p', { class: 'field-label hint' }, t('import_names_hint')),
     h('div', { class: 'field-row' }, h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_name_el')), nameEl), h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_name_en')), nameEn)),
     h('div', { class: 'field-row' }, h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_group')), group), h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_srid')), srid)),
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Layer in the file / Επίπεδο του αρχείου'), sourceLayer),
     submit,
     progress,
     status,
@@ -93,7 +97,7 @@ function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions):
     form.dataset.state = 'uploading';
     try {
       let job = await uploadImport(
-        { file: f, layer: id, ...(named ? { nameEl: nameEl.value.trim(), nameEn: nameEn.value.trim(), group: group.value as LayerGroup } : {}), srid: srid.value.trim() || undefined },
+        { file: f, layer: id, ...(named ? { nameEl: nameEl.value.trim(), nameEn: nameEn.value.trim(), group: group.value as LayerGroup } : {}), srid: srid.value.trim() || undefined, sourceLayer: sourceLayer.value.trim() || undefined },
         (sent, total) => {
           progress.max = total || 1;
           progress.value = sent;

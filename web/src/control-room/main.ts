@@ -18,6 +18,8 @@ import { renderDensityPanel } from './density-panel.ts';
 import { mountDispatcher } from './dispatcher.ts';
 import { tr } from './strings.ts';
 import { renderImportPanel } from './import-panel.ts';
+import { renderAdminPanel } from './admin-panel.ts';
+import { mountInviteAcceptance } from './admin-invite.ts';
 import { renderLayerTree } from './layer-tree.ts';
 import { mountTracePanel } from './trace-panel.ts';
 import { initialVisibility, rememberVisibility } from './visibility.ts';
@@ -95,7 +97,16 @@ async function main() {
         pmap.fitLayer(layerId);
       },
     });
+    renderAdminPanel(document.getElementById('admin-panel')!, {
+      layers: () => layers,
+      onLayersChanged: async () => {
+        layers = await getLayers();
+        pmap.syncLayers(layers);
+        renderLayerPanels();
+      },
+    });
   };
+  mountInviteAcceptance(document.getElementById('work')!);
   for (const b of document.querySelectorAll<HTMLButtonElement>('.lang-switch button')) {
     b.addEventListener('click', () => setLang(b.dataset.lang as Lang));
   }

@@ -1,11 +1,4 @@
-/**
- * "Open work order": a modal form (native <dialog>, so focus is trapped and Escape closes it)
- * that opens a repair work order from one or more reports (POST /api/triage/work-orders: the
- * first report with an asset lends its asset, registry kind and place) or directly on an asset
- * (POST /api/registries/work-orders). An estimated cost is set on the new order afterwards
- * through the registries' PATCH.
- */
-import { ApiError } from '../api-client.ts';
+
 import { h, replaceChildren } from '../dom.ts';
 import { bilingual, t } from '../i18n.ts';
 import type { Dispatch } from './dispatch.ts';

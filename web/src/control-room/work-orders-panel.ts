@@ -1,12 +1,4 @@
-/**
- * The repair registries view: every work order per registry kind (school, kindergarten,
- * playground, sports ground, network, building, road) with status, crew, dates, estimated and
- * actual cost, before/after photos and the reports it answers; lifecycle buttons for the moves
- * the registry allows from each status; the CSV export of the kind shown; and for playgrounds
- * the inspection records (EN 1176-7: routine visual, operational, annual main) with the next
- * inspection due.
- */
-import { ApiError } from '../api-client.ts';
+
 import { h, replaceChildren } from '../dom.ts';
 import { formatCount, getLang, t } from '../i18n.ts';
 import type { Dispatch } from './dispatch.ts';

@@ -17,6 +17,7 @@ import { sha256Hex } from '../../../api/src/hash.ts';
 import type { WorkerDeps } from '../worker.ts';
 import { createEmailChannel, type EmailChannel } from '../channels/email.ts';
 import { CLAIM_LEASE_SECONDS } from './status-email.ts';
+import { getSettings, nameIn } from '../../../api/src/modules/municipality/settings.sql.ts';
 
 /** Reports marked per run; a backlog drains over consecutive runs. */
 const MARK_BATCH = 5000;
@@ -125,7 +126,7 @@ export async function handleSlaCheck(deps: WorkerDeps & { email?: EmailChannel }
         result.skipped += ids.length;
         continue;
       }
-      channel ??= createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+      channel ??= createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom || `${nameIn(await getSettings(deps.sql))} <noreply@localhost>` });
       const { subject, text } = renderBreachEmail(dept, pending, config.publicUrl);
       const key = `sla-${department_id}-${sha256Hex(ids.join(',')).slice(0, 16)}`;
       const r = await channel.send({ to: dept.email, subject, text, idempotencyKey: key });

@@ -8,6 +8,7 @@
  */
 import type { WorkerDeps } from '../worker.ts';
 import { createEmailChannel, type EmailChannel } from '../channels/email.ts';
+import { getSettings, nameIn, signatureIn } from '../../../api/src/modules/municipality/settings.sql.ts';
 
 const STATUS_NAMES: Record<string, { el: string; en: string }> = {
   submitted: { el: 'Υποβλήθηκε', en: 'Submitted' },
@@ -33,25 +34,26 @@ interface EventRow {
   category_en: string;
 }
 
-export function renderStatusEmail(e: EventRow, locale: 'el' | 'en', publicUrl: string) {
+/** `signature` closes the email: the municipality's mail signature or name (municipality_settings). */
+export function renderStatusEmail(e: EventRow, locale: 'el' | 'en', publicUrl: string, signature: string) {
   const link = `${publicUrl}/?report=${encodeURIComponent(e.number)}`;
   if (e.to_status === null) {
     // A public update from the triage desk (issue 4): same ledger, its own wording.
     if (locale === 'en') {
-      return { subject: `Report ${e.number}: an update`, text: [`There is an update on your report ${e.number} (${e.category_en}):`, '', e.note ?? '', '', `Follow it here: ${link}`, '', 'Municipality of Piraeus'].join('\n') };
+      return { subject: `Report ${e.number}: an update`, text: [`There is an update on your report ${e.number} (${e.category_en}):`, '', e.note ?? '', '', `Follow it here: ${link}`, '', signature].join('\n') };
     }
-    return { subject: `Αναφορά ${e.number}: νέα ενημέρωση`, text: [`Νέα ενημέρωση για την αναφορά σας ${e.number} (${e.category_el}):`, '', e.note ?? '', '', `Παρακολουθήστε την εδώ: ${link}`, '', 'Δήμος Πειραιώς'].join('\n') };
+    return { subject: `Αναφορά ${e.number}: νέα ενημέρωση`, text: [`Νέα ενημέρωση για την αναφορά σας ${e.number} (${e.category_el}):`, '', e.note ?? '', '', `Παρακολουθήστε την εδώ: ${link}`, '', signature].join('\n') };
   }
   const status = STATUS_NAMES[e.to_status]?.[locale] ?? e.to_status;
   if (locale === 'en') {
     return {
       subject: `Report ${e.number}: ${status}`,
-      text: [`Your report ${e.number} (${e.category_en}) is now: ${status}.`, e.note ? `\nUpdate from the municipality:\n${e.note}\n` : '', `Follow it here: ${link}`, '', 'Municipality of Piraeus'].join('\n'),
+      text: [`Your report ${e.number} (${e.category_en}) is now: ${status}.`, e.note ? `\nUpdate from the municipality:\n${e.note}\n` : '', `Follow it here: ${link}`, '', signature].join('\n'),
     };
   }
   return {
     subject: `Αναφορά ${e.number}: ${status}`,
-    text: [`Η αναφορά σας ${e.number} (${e.category_el}) είναι τώρα: ${status}.`, e.note ? `\nΕνημέρωση από τον Δήμο:\n${e.note}\n` : '', `Παρακολουθήστε την εδώ: ${link}`, '', 'Δήμος Πειραιώς'].join('\n'),
+    text: [`Η αναφορά σας ${e.number} (${e.category_el}) είναι τώρα: ${status}.`, e.note ? `\nΕνημέρωση από τον Δήμο:\n${e.note}\n` : '', `Παρακολουθήστε την εδώ: ${link}`, '', signature].join('\n'),
   };
 }
 
@@ -77,7 +79,8 @@ export async function handleStatusEmail(deps: WorkerDeps & { email?: EmailChanne
       and (d.status = 'pending' or (d.status = 'sending' and d.claimed_at < now() - make_interval(secs => ${CLAIM_LEASE_SECONDS})))
     order by d.subscriber_id`;
   if (pending.length === 0) return;
-  const channel = deps.email ?? createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const settings = await getSettings(sql);
+  const channel = deps.email ?? createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom || `${nameIn(settings)} <noreply@localhost>` });
   let retry = false;
   try {
     for (const p of pending) {
@@ -88,7 +91,7 @@ export async function handleStatusEmail(deps: WorkerDeps & { email?: EmailChanne
           and (status = 'pending' or (status = 'sending' and claimed_at < now() - make_interval(secs => ${CLAIM_LEASE_SECONDS})))
         returning attempts`;
       if (!claim) continue;
-      const { subject, text } = renderStatusEmail(event, p.locale, config.publicUrl);
+      const { subject, text } = renderStatusEmail(event, p.locale, config.publicUrl, signatureIn(settings, p.locale));
       const r = await channel.send({ to: p.email, subject, text, idempotencyKey: `status-${data.eventId}-${p.subscriber_id}` });
       if (r.ok) {
         await sql`

@@ -10,7 +10,7 @@ const changed = { 200: { description: '{ workOrder, replayed }: replayed = this 
 export const crewOpenApi: PathsObject = {
   '/api/crew/today': {
     get: {
-      summary: "The signed-in crew member's work for today (Europe/Athens): open work due today or earlier and work finished today, most urgent first, with asset geometry, address, priority, notes and photos; and the status moves their role may make",
+      summary: "The signed-in crew member's work for today (in the municipality's time zone): open work due today or earlier and work finished today, most urgent first, with asset geometry, address, priority, notes and photos; and the status moves their role may make",
       tags: ['crew'],
       security: cookieAuth,
       responses: { 200: { description: '{ date, user, transitions, workOrders, fetchedAt }' }, 401: error, 403: error },

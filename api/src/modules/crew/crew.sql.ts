@@ -7,7 +7,7 @@
 import type { Db } from '../../db.ts';
 
 /** "Today" is the municipality's calendar day, not the server's or UTC's. */
-export const CREW_TIME_ZONE = 'Europe/Athens';
+/** The crew's day is the municipality's calendar day (municipality_settings.timezone). */
 
 export interface CrewOrderRow {
   id: number;
@@ -112,13 +112,13 @@ function crewOrderSelect(sql: Db) {
  * today or earlier, or no date), work in progress, and what they finished today. Most urgent first.
  */
 export async function listTodayFor(sql: Db, userId: number): Promise<{ today: string; rows: CrewOrderRow[] }> {
-  const [{ today }] = await sql<{ today: string }[]>`select to_char((now() at time zone ${CREW_TIME_ZONE})::date, 'YYYY-MM-DD') as today`;
+  const [{ today }] = await sql<{ today: string }[]>`select to_char((now() at time zone municipality_timezone())::date, 'YYYY-MM-DD') as today`;
   const rows = await sql<CrewOrderRow[]>`
     ${crewOrderSelect(sql)}
     where exists (select 1 from work_order_crew c where c.work_order_id = w.id and c.user_id = ${userId})
       and (
         (w.status in ('planned', 'scheduled', 'in_progress') and coalesce(w.planned_start, ${today}::date) <= ${today}::date)
-        or (w.status = 'done' and (w.finished_at at time zone ${CREW_TIME_ZONE})::date = ${today}::date)
+        or (w.status = 'done' and (w.finished_at at time zone municipality_timezone())::date = ${today}::date)
       )
     order by coalesce(pr.rank, 2) desc, (w.status = 'done'), w.planned_start nulls last, w.id
     limit 200

@@ -30,7 +30,7 @@ const importObject = {
 export const importsOpenApi: PathsObject = {
   '/api/imports': {
     post: {
-      summary: 'Upload a FlatGeobuf or GeoJSON file into a layer (admin); imported by a background job',
+      summary: 'Upload a vector file (FlatGeobuf, GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, GML, DXF, CSV) into a layer (admin); imported by a background job',
       description:
         'Any CRS PostGIS knows (FlatGeobuf header CRS, GeoJSON `crs` member, or `srid`) is reprojected to EPSG:4326. The layer is replaced in one transaction when the job succeeds; a failed import changes nothing. Idempotent by file SHA-256 per layer.',
       tags: ['imports'],
@@ -48,6 +48,7 @@ export const importsOpenApi: PathsObject = {
                 name_en: { type: 'string' },
                 group: { type: 'string', enum: ['network', 'building', 'space', 'boundary', 'risk', 'reference'] },
                 srid: { type: 'integer', description: "overrides the file's declared CRS" },
+                source_layer: { type: 'string', description: 'the layer to read from a file with several (GeoPackage, zip of Shapefiles); without it such a file is answered 422 source_layer_required with the layers' },
                 name_property: { type: 'string', description: 'attribute holding the feature name' },
                 external_id_property: { type: 'string', description: 'attribute holding a stable feature id (keeps asset ids across re-imports)' },
               },

@@ -150,7 +150,7 @@ export async function findPlaceContext(sql: Db, p: { lon: number; lat: number; c
 export async function nextProtocolSeq(tx: Db): Promise<{ year: number; seq: number }> {
   const [row] = await tx<{ year: number; seq: number }[]>`
     insert into protocol_counters as pc (year, last_seq)
-    values (extract(year from now() at time zone 'Europe/Athens')::int, 1)
+    values (extract(year from now() at time zone municipality_timezone())::int, 1)
     on conflict (year) do update set last_seq = pc.last_seq + 1
     returning year, last_seq as seq`;
   return row;

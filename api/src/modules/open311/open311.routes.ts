@@ -22,6 +22,13 @@ import { findPublicIncidentByNumber, findPublicIncidentByPublicId, findPublicInc
 import { formatProtocolNumber, parseProtocolNumber } from '../../../../lib/incidents.schema.ts';
 import { findOpen311Key, findRequestExtras, revokeOpen311Key } from './open311.sql.ts';
 import { toXml, type XmlNode } from './open311.xml.ts';
+import { getSettings, type MunicipalitySettings } from '../municipality/settings.sql.ts';
+
+/** Open311 discovery `contact`: the municipality's names in its locales, then its contact details. */
+function contactLine(s: MunicipalitySettings): string {
+  const names = [...new Set(s.locales.map((l) => s.names[l]).filter(Boolean))];
+  return [names.join(' / ') || 'Municipality', s.contactEmail, s.contactPhone, s.contactUrl].filter(Boolean).join(', ');
+}
 
 type Format = 'json' | 'xml';
 const MAX_PAGE_SIZE = 1000;
@@ -166,7 +173,7 @@ export function open311Routes(deps: AppDeps) {
     const url = `${config.publicUrl}/open311/v2`;
     const body = {
       changeset: '2026-01-01T00:00:00Z',
-      contact: 'Δήμος Πειραιώς / Municipality of Piraeus',
+      contact: contactLine(await getSettings(sql)),
       key_service: 'API keys are issued by the municipality on request.',
       // Clients look for a test endpoint before they write: it is this same server, whose
       // requests staff can reject in triage (there is no separate sandbox to keep in step).

@@ -4,7 +4,7 @@
  * search_key() (migrations/0083) tolerates accents, case, Greek/Latin/Greeklish and small typos.
  * Only public layers are searched; asset names are already public through tiles and open data.
  */
-import type { Db } from '../../db.ts';
+import type { Db, Pool } from '../../db.ts';
 
 
 /** Layers whose names are streets; their segments are grouped by name into one result. */
@@ -29,7 +29,7 @@ export interface SearchRow {
   score: number;
 }
 
-export async function searchPlaces(sql: Db, q: string, limit: number): Promise<SearchRow[]> {
+export async function searchPlaces(sql: Pool, q: string, limit: number): Promise<SearchRow[]> {
   return sql.begin(async (tx) => {
     await tx`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY)}, true)`;
     return (tx as unknown as Db)<SearchRow[]>`

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../config.ts';
 import type { AppDeps } from '../../deps.ts';
 import { districtsGeoJson, findMunicipality, listPublicAttributions, publicLayersExtent } from './site.sql.ts';
+import { getSettings, nameIn } from '../municipality/settings.sql.ts';
 
 type BBox = [number, number, number, number];
 
@@ -53,17 +54,21 @@ function manifestMunicipality(): ManifestMunicipality | null {
 
 const isBBox = (b: unknown): b is BBox => Array.isArray(b) && b.length === 4 && b.every((n) => Number.isFinite(n));
 
-/** Whole of Greece: the frame of last resort when nothing is loaded yet. */
-const FALLBACK_BBOX: BBox = [19.3, 34.8, 29.7, 41.8];
+/** The whole world: the frame of last resort when nothing is loaded yet. */
+const FALLBACK_BBOX: BBox = [-180, -85, 180, 85];
 
 export function siteRoutes({ sql, config }: AppDeps) {
   const app = new Hono();
 
   app.get('/config', async (c) => {
-    const [row, attributions] = await Promise.all([findMunicipality(sql), listPublicAttributions(sql)]);
+    const [row, attributions, settings] = await Promise.all([findMunicipality(sql), listPublicAttributions(sql), getSettings(sql)]);
     const manifest = manifestMunicipality();
     let municipality: SiteConfig['municipality'];
-    if (row) {
+    // The set-up municipality (npm run setup, Administration) wins over the demo's districts.
+    if (settings.bbox && Object.keys(settings.names).length > 0) {
+      const b = settings.bbox;
+      municipality = { code: settings.code || null, name: { el: nameIn(settings, 'el'), en: nameIn(settings, 'en') }, center: [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2], bbox: b };
+    } else if (row) {
       municipality = { code: row.code, name: { el: row.name_el, en: row.name_en }, center: row.center, bbox: row.bbox };
     } else {
       const bbox = isBBox(manifest?.bbox) ? manifest.bbox : ((await publicLayersExtent(sql)) ?? FALLBACK_BBOX);

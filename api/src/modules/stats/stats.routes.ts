@@ -10,32 +10,41 @@ import { requireStaff } from '../../middleware/auth.ts';
 import { rowScope, type RowScope } from '../auth/authz.ts';
 import { toCsv } from '../registries/registries.csv.ts';
 import { dimensionNames, groupFigures, trend, type GroupFigures, type StatsFilter } from './stats.sql.ts';
+import { municipalityTimezone } from '../municipality/settings.sql.ts';
 
 const ID = /^[a-z][a-z0-9_]{1,62}$/;
 const DAY_MS = 86_400_000;
 /** Longest range one request may ask for. */
 const MAX_RANGE_DAYS = 3 * 366;
 
-const athens = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Athens', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
 
-/** Athens wall-clock time minus UTC at an instant, in ms (+2 h or +3 h). */
-function athensOffset(ms: number): number {
-  const p = Object.fromEntries(athens.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+/** The municipality's wall-clock time minus UTC at an instant, in ms. */
+function zoneOffset(ms: number, timeZone: string): number {
+  const p = Object.fromEntries(formatter(timeZone).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
   return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - Math.floor(ms / 1000) * 1000;
 }
 
-/** Days are the municipality's calendar days: YYYY-MM-DD means midnight in Athens. */
-export function athensMidnight(v: string, name: string): Date {
+/** Days are the municipality's calendar days: YYYY-MM-DD means midnight in its time zone. */
+export function localMidnight(v: string, name: string, timeZone: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw badRequest('invalid_parameter', `${name} must be YYYY-MM-DD`);
   const d = new Date(`${v}T00:00:00Z`);
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw badRequest('invalid_parameter', `${name} is not a calendar date`);
-  const guess = d.getTime() - athensOffset(d.getTime());
-  return new Date(d.getTime() - athensOffset(guess));
+  const guess = d.getTime() - zoneOffset(d.getTime(), timeZone);
+  return new Date(d.getTime() - zoneOffset(guess, timeZone));
 }
 
-function dateParam(c: Context, name: string): Date | undefined {
+function dateParam(c: Context, name: string, timeZone: string): Date | undefined {
   const v = c.req.query(name);
-  return v === undefined || v === '' ? undefined : athensMidnight(v, name);
+  return v === undefined || v === '' ? undefined : localMidnight(v, name, timeZone);
 }
 
 function listParam(c: Context, name: string, pattern = ID): string[] | undefined {
@@ -52,11 +61,11 @@ function nextDay(ymd: string): string {
 }
 
 /** from (inclusive) and to (exclusive, the day after `to`); default: the last 90 days. */
-export function statsFilter(c: Context): StatsFilter {
-  const toDay = dateParam(c, 'to');
-  // The day after `to`, at Athens midnight (a DST change day is 23 or 25 hours long).
-  const to = toDay ? athensMidnight(nextDay(c.req.query('to')!), 'to') : new Date(Date.now() + 60_000);
-  const from = dateParam(c, 'from') ?? new Date(to.getTime() - 90 * DAY_MS);
+export function statsFilter(c: Context, timeZone: string): StatsFilter {
+  const toDay = dateParam(c, 'to', timeZone);
+  // The day after `to`, at local midnight (a DST change day is 23 or 25 hours long).
+  const to = toDay ? localMidnight(nextDay(c.req.query('to')!), 'to', timeZone) : new Date(Date.now() + 60_000);
+  const from = dateParam(c, 'from', timeZone) ?? new Date(to.getTime() - 90 * DAY_MS);
   if (from >= to) throw badRequest('invalid_parameter', 'from must be before to');
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) throw badRequest('invalid_parameter', `at most ${MAX_RANGE_DAYS} days at a time`);
   return {
@@ -133,15 +142,15 @@ export function statsRoutes({ sql }: AppDeps) {
 
   // ---- staff (control room charts) ----
 
-  app.get('/stats/summary', requireStaff(), async (c) => c.json(await summary(sql, rowScope(c.get('staff'), 'read'), statsFilter(c))));
+  app.get('/stats/summary', requireStaff(), async (c) => c.json(await summary(sql, rowScope(c.get('staff'), 'read'), statsFilter(c, await municipalityTimezone(sql)))));
 
   app.get('/stats/summary.csv', requireStaff(), async (c) => {
-    const csv = summaryCsv(await summary(sql, rowScope(c.get('staff'), 'read'), statsFilter(c)));
+    const csv = summaryCsv(await summary(sql, rowScope(c.get('staff'), 'read'), statsFilter(c, await municipalityTimezone(sql))));
     return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="incident-stats.csv"' });
   });
 
   app.get('/stats/trends', requireStaff(), async (c) => {
-    const f = statsFilter(c);
+    const f = statsFilter(c, await municipalityTimezone(sql));
     const interval = intervalParam(c);
     if (interval === 'day' && f.to.getTime() - f.from.getTime() > 400 * DAY_MS) throw badRequest('invalid_parameter', 'daily trends cover at most 400 days; use week or month');
     const rows = await trend(sql, rowScope(c.get('staff'), 'read'), f, interval);
@@ -153,7 +162,7 @@ export function statsRoutes({ sql }: AppDeps) {
   // smallest unit is a (category | department | district) total over the whole range.
 
   app.get('/public/stats', async (c) => {
-    const f = { ...statsFilter(c), publicOnly: true };
+    const f = { ...statsFilter(c, await municipalityTimezone(sql)), publicOnly: true };
     const interval = intervalParam(c);
     const [s, t] = await Promise.all([
       summary(sql, { all: true }, f),
@@ -164,7 +173,7 @@ export function statsRoutes({ sql }: AppDeps) {
   });
 
   app.get('/public/stats.csv', async (c) => {
-    const csv = summaryCsv(await summary(sql, { all: true }, { ...statsFilter(c), publicOnly: true }));
+    const csv = summaryCsv(await summary(sql, { all: true }, { ...statsFilter(c, await municipalityTimezone(sql)), publicOnly: true }));
     return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="incident-stats.csv"', 'Cache-Control': 'public, max-age=300' });
   });
 

@@ -116,11 +116,11 @@ export interface TrendRow {
 }
 
 /**
- * Per day or week (Athens calendar): reports created in the bucket, reports first resolved in
+ * Per day or week (the municipality's calendar): reports created in the bucket, reports first resolved in
  * it, SLA breaches marked in it, and the medians of the reports created in it.
  */
 export async function trend(sql: Db, scope: RowScope, f: StatsFilter, interval: 'day' | 'week' | 'month'): Promise<TrendRow[]> {
-  const tz = 'Europe/Athens';
+  const tz = sql`municipality_timezone()`;
   return sql<TrendRow[]>`
     with ${base(sql, scope, f)},
     buckets as (
