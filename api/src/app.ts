@@ -34,6 +34,7 @@ import { riskZonesRoutes } from './modules/risk-zones/risk-zones.routes.ts';
 import { alertsRoutes, capRoutes } from './modules/alerts/alerts.routes.ts';
 import { subscriptionsRoutes } from './modules/alerts/subscriptions.routes.ts';
 import { assignmentRoutes } from './modules/registries/assignment.routes.ts';
+import { apiDocsRoutes } from './modules/api-docs/api-docs.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', subscriptionsRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', openapiRoutes(deps));
+  app.route('/', apiDocsRoutes(deps));
   // Public read paths that tolerate replica lag read from DATABASE_READ_URL when it is set.
   const readDeps: AppDeps = { ...deps, sql: deps.readSql ?? deps.sql };
   app.route('/api', layersRoutes(readDeps));
