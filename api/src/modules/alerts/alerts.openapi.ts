@@ -28,13 +28,13 @@ export const alertsOpenApi: PathsObject = {
   },
   '/api/alerts/{id}': {
     get: { summary: 'One alert in full', ...staff, parameters: [id], responses: { 200: detail, ...errors(401, 403, 404) } },
-    put: { summary: 'Replace the content of a draft (an edit after approval needs a new approval)', ...staff, parameters: [id], requestBody: jsonBody(AlertContentSchema), responses: moved },
+    put: { summary: 'Replace the content of a draft, submitted or approved alert (an edit voids the approval); 409 not_editable once issued', ...staff, parameters: [id], requestBody: jsonBody(AlertContentSchema), responses: moved },
   },
   '/api/alerts/{id}/submit': {
-    post: { summary: 'Submit a draft for approval', ...staff, parameters: [id], responses: moved },
+    post: { summary: 'Submit a draft for approval (409 unless it is a draft)', ...staff, parameters: [id], responses: moved },
   },
   '/api/alerts/{id}/approve': {
-    post: { summary: 'Approve the exact content reviewed (approver, not the author): contentHash must match the current content', ...staff, parameters: [id], requestBody: jsonBody(ApproveSchema), responses: moved },
+    post: { summary: 'Approve the exact content reviewed (an approver other than the author, else 403 same_person): contentHash must match the current content, else 409 content_changed', ...staff, parameters: [id], requestBody: jsonBody(ApproveSchema), responses: moved },
   },
   '/api/alerts/{id}/issue': {
     post: { summary: 'Issue an approved alert: it becomes public and is delivered to the subscribers of its areas; repeating it changes nothing (issuedNow false)', ...staff, parameters: [id], responses: { 200: body('the alert with issuedNow'), ...errors(401, 403, 404, 409, 422) } },

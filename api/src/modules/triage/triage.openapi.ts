@@ -5,7 +5,7 @@ import { BulkSchema, MergeSchema, ModerationSchema, NoteSchema, PatchIncidentSch
 const tags = ['triage'];
 const id = inPath('id');
 const idList = { type: 'string', description: 'comma-separated, at most 50' };
-const changed = { 200: body('{ incident, statusEventId }: the report in the queue shape after the change'), ...errors(400, 401, 403, 404, 409, 422) };
+const changed = { 200: body('{ incident, statusEventId }: the report in the queue shape after the change'), ...errors(400, 401, 403, 404, 422) };
 
 const queueFilters = [
   inQuery('status', idList, 'statuses, or `open` / `closed`'),
@@ -82,7 +82,7 @@ export const triageOpenApi: PathsObject = {
       tags,
       security: staffSession,
       requestBody: jsonBody(BulkSchema),
-      responses: { 200: body('{ updated, ids }'), ...errors(401, 403, 404, 409, 422) },
+      responses: { 200: body('{ updated, ids }'), ...errors(400, 401, 403, 404, 422) },
     },
   },
   '/api/triage/incidents/{id}/merge': {
