@@ -41,6 +41,7 @@ import { layerPublicationRoutes } from './modules/layers/publication.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { basemapRoutes } from './modules/basemap/basemap.routes.ts';
 import { compressResponses } from './middleware/compression.ts';
+import { apiDocsRoutes } from './modules/api-docs/api-docs.routes.ts';
 
 /**
  * Paths that carry a secret (the private tracking token of a report) are logged with the secret
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', layerPublicationRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', openapiRoutes(deps));
+  app.route('/', apiDocsRoutes(deps));
   // Public read paths that tolerate replica lag read from DATABASE_READ_URL when it is set.
   const readDeps: AppDeps = { ...deps, sql: deps.readSql ?? deps.sql };
   app.route('/api', layersRoutes(readDeps));

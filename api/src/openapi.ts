@@ -11,12 +11,28 @@ import { authOpenApi } from './modules/auth/auth.openapi.ts';
 import { registriesOpenApi } from './modules/registries/registries.openapi.ts';
 import { incidentsOpenApi } from './modules/incidents/incidents.openapi.ts';
 import { crewOpenApi } from './modules/crew/crew.openapi.ts';
+import { triageOpenApi } from './modules/triage/triage.openapi.ts';
+import { statsOpenApi } from './modules/stats/stats.openapi.ts';
+import { assignmentOpenApi } from './modules/registries/assignment.openapi.ts';
 import { networksOpenApi } from './modules/networks/networks.openapi.ts';
+import { riskZonesOpenApi } from './modules/risk-zones/risk-zones.openapi.ts';
+import { alertsOpenApi } from './modules/alerts/alerts.openapi.ts';
+import { subscriptionsOpenApi } from './modules/alerts/subscriptions.openapi.ts';
+import { apiDocsOpenApi } from './modules/api-docs/api-docs.openapi.ts';
 import { adminOpenApi } from './modules/admin/admin.openapi.ts';
+import { webOpenApi } from './web.openapi.ts';
+import { searchOpenApi } from './modules/search/search.openapi.ts';
+import { basemapOpenApi } from './modules/basemap/basemap.openapi.ts';
+import { jobsOpenApi } from './modules/jobs/jobs.openapi.ts';
+import { publicationOpenApi } from './modules/layers/publication.openapi.ts';
 
 export type PathsObject = Record<string, Record<string, unknown>>;
 
-const fragments: PathsObject[] = [layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi, networksOpenApi, adminOpenApi];
+const fragments: PathsObject[] = [
+  layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
+  triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
+  searchOpenApi, basemapOpenApi, jobsOpenApi, publicationOpenApi,
+];
 
 export function buildOpenApi(baseUrl: string) {
   const paths: PathsObject = {

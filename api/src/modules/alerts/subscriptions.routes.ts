@@ -12,7 +12,7 @@ import { readJson } from '../../middleware/auth.ts';
 import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import { checkedArea } from '../risk-zones/risk-zones.routes.ts';
 
-const SubscribeSchema = z
+export const SubscribeSchema = z
   .object({
     email: z.email().max(254).optional(),
     push: z.object({ endpoint: z.url().max(1000).startsWith('https://'), keys: z.object({ p256dh: z.string().min(20).max(200), auth: z.string().min(8).max(100) }).strict(), expirationTime: z.number().nullable().optional() }).strict().optional(),

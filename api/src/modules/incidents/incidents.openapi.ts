@@ -85,6 +85,7 @@ export const incidentsOpenApi: PathsObject = {
     },
   },
   '/api/incidents/{year}/{seq}': { get: { summary: 'Public report page by protocol number: public projection, public timeline, ready photos (`/api/incidents/2026-001234` also works)', tags: ['incidents'], parameters: [year, seq], responses: { 200: { description: 'Feature + timeline[] + photos[] + photosProcessing' }, 404: error } } },
+  '/api/incidents/{number}': { get: { summary: 'Public report page by protocol number written as one segment (`2026-001234`): the same answer as /api/incidents/{year}/{seq}', tags: ['incidents'], parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{4}-[0-9]{1,6}$' } }], responses: { 200: { description: 'Feature + timeline[] + photos[] + photosProcessing' }, 404: error } } },
   '/api/incidents/{year}/{seq}/support': { post: { summary: '"Me too": counted once per device and per IP (stored as HMACs only)', tags: ['incidents'], parameters: [year, seq, { name: 'X-Device-Id', in: 'header', schema: { type: 'string' } }], responses: { 201: { description: '{ counted: true, supportCount }' }, 200: { description: '{ counted: false } already supported' }, 404: error, 409: error, 429: error } } },
   '/api/incidents/{year}/{seq}/photos': {
     post: {

@@ -51,4 +51,16 @@ export const openDataOpenApi: PathsObject = {
       responses: { 200: { description: 'FlatGeobuf (no spatial index), GeoJSON or CSV with a WKT column', content: features }, 404: error },
     },
   },
+  '/ogc/api': {
+    get: { summary: 'The OGC API definition of this service (OpenAPI 3.0, as OGC API - Features Part 1 asks)', tags: ['open data'], operationId: 'getApiDefinition', responses: { 200: { description: 'OpenAPI 3.0 document', content: { 'application/vnd.oai.openapi+json;version=3.0': { schema: { type: 'object' } } } } } },
+  },
+  '/ogc/collections/{collectionId}/queryables': {
+    get: {
+      summary: 'The properties a collection can be filtered on (OGC API - Features Part 3), as JSON Schema; HTML with f=html',
+      tags: ['open data'],
+      operationId: 'getQueryables',
+      parameters: [collectionId, { name: 'f', in: 'query', schema: { type: 'string', enum: ['json', 'html'] } }],
+      responses: { 200: { description: 'queryables', content: { 'application/schema+json': { schema: { type: 'object' } }, 'text/html': { schema: { type: 'string' } } } }, 404: error },
+    },
+  },
 };

@@ -26,7 +26,7 @@ import {
 /** Who works with zones: civil protection and those who approve its alerts; admins always. */
 const READERS = ['civil_protection', 'approver', 'dispatcher', 'viewer'] as const;
 
-const ExposureBody = z
+export const ExposureBody = z
   .object({
     zoneId: z.number().int().positive().optional(),
     area: z.unknown().optional(),
