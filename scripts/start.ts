@@ -11,11 +11,18 @@ import { loadDemoMunicipality } from '../gis-data/src/demo.ts';
 import { platformDatabaseUrl } from './database.ts';
 import { buildWeb } from './build-web.ts';
 import { ProvisionError } from './local-cluster.ts';
-import { ensureGdal } from './gdal-tools.ts';
+import { ensureSystemTools, FONTS, GDAL } from './system-packages.ts';
 
 async function main() {
   const databaseUrl = await platformDatabaseUrl();
-  ensureGdal();
+  // GDAL and the basemap fonts are installed like PostGIS, but their absence never stops the
+  // platform: FlatGeobuf and GeoJSON imports need no GDAL, and labels fall back to none.
+  try {
+    ensureSystemTools([GDAL, FONTS]);
+  } catch (err) {
+    if (!(err instanceof ProvisionError)) throw err;
+    process.stderr.write(`[setup] ${err.message}\n`);
+  }
   const setupSql = createSql(databaseUrl, { max: 2, statementTimeoutMs: 0 });
   try {
     await migrate(setupSql);

@@ -17,8 +17,9 @@ export interface SystemTool {
 }
 
 export const CHROMIUM: SystemTool = { purpose: 'browser tests (Chromium)', binary: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', packages: ['chromium', 'fonts-dejavu-core'] };
-export const GDAL: SystemTool = { purpose: 'format conversion and independent checks (GDAL ogr2ogr)', binary: '/usr/bin/ogr2ogr', packages: ['gdal-bin'] };
+export const GDAL: SystemTool = { purpose: 'imports of GeoPackage, Shapefile, KML, GML, DXF and CSV, and independent checks (GDAL ogr2ogr)', binary: '/usr/bin/ogr2ogr', packages: ['gdal-bin'] };
 export const OWSLIB: SystemTool = { purpose: 'a second OGC API client in the tests (Python OWSLib)', binary: '/usr/lib/python3/dist-packages/owslib/__init__.py', packages: ['python3-owslib'] };
+export const FONTS: SystemTool = { purpose: 'labels of the offline basemap (DejaVu fonts)', binary: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', packages: ['fonts-dejavu-core'] };
 export const XMLLINT: SystemTool = { purpose: 'XML schema checks (xmllint)', binary: '/usr/bin/xmllint', packages: ['libxml2-utils'] };
 
 export function aptCommand(packages: string[]): string {
