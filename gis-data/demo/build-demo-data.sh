@@ -68,7 +68,7 @@ ogr2ogr $FGB -nlt MULTILINESTRING -clipsrc "$TMP/clip150.geojson" -nln piraeus_h
 #    Kallikratis municipality lies within 50 m (EGSA87 metres), i.e. where the land meets the sea.
 ogr2ogr -f GPKG "$TMP/coast.gpkg" "$SRC/../kallikratis_municipalities_greece_simplified.fgb" -nln muni -nlt PROMOTE_TO_MULTI
 ogr2ogr -f GPKG -update "$TMP/coast.gpkg" "$SRC/dimos_peiraia_boundary_kallikratis_9205.geojson" -nln pir -nlt PROMOTE_TO_MULTI
-ogr2ogr $FGB -nlt MULTILINESTRING -nln piraeus_coastline "$OUT/piraeus_coastline.fgb" "$TMP/coast.gpkg" \
+ogr2ogr $FGB -nlt MULTILINESTRING -nln coastline "$OUT/coastline.fgb" "$TMP/coast.gpkg" \
   -dialect SQLite -sql "select 'Coastline of the Municipality of Piraeus: its Kallikratis boundary where no other municipality lies within 50 m' as description,
     ST_Transform(ST_Difference(ST_Transform(ST_Boundary(p.geom), 2100), ST_Buffer(ST_Transform((select ST_Union(m.geom) from muni m
       where m.KWD_YPES <> '9205' and m.KWD_YPES is not null and ST_Distance(m.geom, p.geom) < 0.02), 2100), 50)), 4326) as geometry from pir p"

@@ -1,9 +1,9 @@
 /**
  * The municipal communities of the demo municipality as its districts.
  *
- * Piraeus has five municipal communities (1η–5η Δημοτική Κοινότητα), but no official polygons
- * of them are bundled with the repository (the regional-sector file holds the municipality and
- * its neighbours only). So the five are generated here, deterministically, inside the real
+ * The demo municipality has five municipal communities (1η–5η Δημοτική Κοινότητα), but no
+ * official polygons of them are bundled with the repository (the regional-sector file holds the
+ * municipality and its neighbours only). So the five are generated here, deterministically, inside the real
  * boundary, and flagged `synthetic`: a regular grid of points covering the municipality is split
  * into five compact groups by k-means (Lloyd's iterations started from the medians of five
  * equal west-to-east slices, so the same boundary always gives the same communities), and each
@@ -13,7 +13,7 @@ import type { Db, Pool } from '../../api/src/db.ts';
 import { upsertDistrict } from './demo.sql.ts';
 
 export const COMMUNITY_COUNT = 5;
-/** About 110 m between grid points: ~900 points over Piraeus's 11 km². */
+/** About 110 m between grid points: ~900 points over the demo municipality's 11 km². */
 const GRID_DEG = 0.001;
 const ITERATIONS = 40;
 
@@ -53,7 +53,9 @@ export function kMeans(points: Pt[], k: number, iterations = ITERATIONS): Pt[] {
 }
 
 /** Generates and stores the communities; returns how many. Re-running gives the same rows. */
-export async function loadCommunities(sql: Pool, municipality: { code: string; name: { el: string; en: string } }): Promise<number> {
+/** `town` names the communities (genitive in Greek, as in the manifest: 'Δημοτική Κοινότητα <town>'). */
+export async function loadCommunities(sql: Pool, municipality: { code: string; name: { el: string; en: string }; town?: { el: string; en: string } }): Promise<number> {
+  const town = municipality.town ?? municipality.name;
   const points = await sql<{ x: number; y: number }[]>`
     -- The mainland only: islets (Psyttaleia) would pull a community of their own; the Voronoi
     -- cells below still cover them, each joining its nearest community.
@@ -89,8 +91,8 @@ export async function loadCommunities(sql: Pool, municipality: { code: string; n
       await upsertDistrict(tx, {
         code: `${municipality.code}-${c.i + 1}`,
         level: 'district',
-        nameEl: `${ORDINAL_EL[c.i]} Δημοτική Κοινότητα Πειραιά`,
-        nameEn: `${ORDINAL_EN[c.i]} Municipal Community of Piraeus`,
+        nameEl: `${ORDINAL_EL[c.i]} Δημοτική Κοινότητα ${town.el}`,
+        nameEn: `${ORDINAL_EN[c.i]} Municipal Community of ${town.en}`,
         population: null,
         synthetic: true,
         geometry: JSON.parse(c.geojson),

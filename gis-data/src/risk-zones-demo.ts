@@ -1,6 +1,6 @@
 /**
  * Demo risk zones of the demo municipality. What public data allows is derived: the coastal
- * flood zone is the land within 250 m of the real coastline (demo/piraeus_coastline.fgb, the
+ * flood zone is the land within 250 m of the real coastline (demo/coastline.fgb, the
  * Kallikratis boundary where no neighbouring municipality lies, see build-demo-data.sh). That is
  * low-lying by proximity to the sea, not a hydraulic study, and its source says so. The other
  * hazards have no open Greek dataset small enough to ship, so they are made up from simple rules
@@ -24,7 +24,7 @@ interface DemoZone {
   synthetic: boolean;
 }
 
-const COASTLINE_FILE = 'demo/piraeus_coastline.fgb';
+const COASTLINE_FILE = 'demo/coastline.fgb';
 
 /**
  * The zones and, in SQL below, how each is drawn. `b` is the municipality's land polygon.
@@ -36,7 +36,7 @@ const ZONES: DemoZone[] = [
   { key: 'landslide-kastella', hazard: 'landslide', level: 'medium', nameEl: 'Πρανή λόφου Καστέλλας', nameEn: 'Kastella hill slopes', source: 'Synthetic demo zone: 350 m around Kastella hill', synthetic: true },
   { key: 'wildfire-green', hazard: 'wildfire', level: 'low', nameEl: 'Ζώνη επαφής πρασίνου', nameEn: 'Green-area interface', source: 'Synthetic demo zone: 60 m around the larger green areas of the land-cover layer', synthetic: true },
   { key: 'snow-kastella', hazard: 'snow_ice', level: 'low', nameEl: 'Ανηφορικοί δρόμοι Καστέλλας', nameEn: 'Kastella uphill streets', source: 'Synthetic demo zone: 600 m around Kastella hill', synthetic: true },
-  { key: 'heat-centre', hazard: 'heat', level: 'medium', nameEl: 'Αστική θερμική νησίδα κέντρου', nameEn: 'Central urban heat island', source: 'Synthetic demo zone: 900 m around the centre of Piraeus', synthetic: true },
+  { key: 'heat-centre', hazard: 'heat', level: 'medium', nameEl: 'Αστική θερμική νησίδα κέντρου', nameEn: 'Central urban heat island', source: 'Synthetic demo zone: 900 m around the town centre', synthetic: true },
 ];
 
 export async function loadDemoRiskZones(sql: Pool, opts: { municipalityCode: string; log?: (m: string) => void }): Promise<number> {
