@@ -27,8 +27,8 @@ async function ensureZones(sql: Pool): Promise<number[]> {
     await sql`
       insert into risk_zones (hazard, level, name_el, name_en, source, synthetic, external_id, geom)
       select 'flood', 'high', ${`J1 ζώνη ${k}`}, ${`J1 zone ${k}`}, 'bench', true, ${`bench:j1:${k}`},
-             st_multi(st_buffer(st_makeline(array_agg(st_makepoint(x, ${y0} + ${amp} * sin(x * ${40 + k * 7}) + ${amp / 4} * sin(x * ${400 + k * 31})) order by x)), ${amp / 2}, 8))
-      from (select ${b.w} + (${b.e} - ${b.w}) * i / 1500.0 as x from generate_series(0, 1500) i) s`;
+             st_multi(st_buffer(st_makeline(array_agg(st_makepoint(x, ${y0}::float8 + ${amp}::float8 * sin(x * ${40 + k * 7}::float8) + ${amp / 4}::float8 * sin(x * ${400 + k * 31}::float8)) order by x)), ${amp / 2}::float8, 8))
+      from (select ${b.w}::float8 + (${b.e}::float8 - ${b.w}::float8) * i / 1500.0 as x from generate_series(0, 1500) i) s`;
   }
   return (await sql<{ id: number }[]>`select id::int as id from risk_zones where external_id like 'bench:j1:%' order by id`).map((r) => r.id);
 }
