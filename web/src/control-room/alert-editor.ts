@@ -185,7 +185,7 @@ export function renderAlerts(root: HTMLElement, ctx: Ctx) {
         ...(tpl.value ? { template: tpl.value } : {}),
         info,
         area: {
-          description: fields.areaDesc.value.trim() || 'Δήμος Πειραιώς / Municipality of Piraeus',
+          description: fields.areaDesc.value.trim() || 'Όλος ο δήμος / The whole municipality',
           zoneIds,
           ...(drawn?.polygon ? { polygon: drawn.polygon } : {}),
           circles: drawn?.circle ? [{ center: drawn.circle.center, radiusKm: drawn.circle.radiusM / 1000 }] : [],

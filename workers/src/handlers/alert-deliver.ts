@@ -104,7 +104,7 @@ function unsubscribeHeaders(publicUrl: string, row: RowToSend): Record<string, s
 
 async function loadTexts(deps: WorkerDeps, alertId: number): Promise<Record<string, AlertText>> {
   const rows = await deps.sql<(AlertText & { language: string })[]>`
-    select a.id::int as alert_id, a.status, a.msg_type, i.language, i.event, i.headline, i.description, i.instruction, i.severity, i.expires,
+    select a.id::int as alert_id, a.status, a.msg_type, i.language, i.event, i.headline, i.description, i.instruction, i.severity, i.expires, i.sender_name,
            (select string_agg(area_desc, '; ') from alert_areas where alert_id = a.id) as area_desc
     from alerts a join alert_info i on i.alert_id = a.id where a.id = ${alertId}`;
   const out: Record<string, AlertText> = {};

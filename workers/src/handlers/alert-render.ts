@@ -13,6 +13,8 @@ export interface AlertText {
   severity: string;
   expires: Date | null;
   area_desc: string | null;
+  /** The alert's <senderName> in this language: the municipality's civil protection. */
+  sender_name: string | null;
 }
 
 const MARK: Record<string, { el: string; en: string }> = {
@@ -43,7 +45,7 @@ export function renderAlertEmail(t: AlertText, row: { locale: 'el' | 'en'; subsc
     `${el ? 'Στον χάρτη' : 'On the map'}: ${link}`,
     '',
     `${el ? 'Διαγραφή από τις ειδοποιήσεις' : 'Unsubscribe'}: ${unsubscribe}`,
-    el ? 'Δήμος Πειραιώς - Πολιτική Προστασία' : 'Municipality of Piraeus - Civil Protection',
+    t.sender_name ?? (el ? 'Πολιτική Προστασία' : 'Civil Protection'),
   ];
   return { subject: subject.slice(0, 200), text: lines.filter((l, i) => l !== '' || i > 0).join('\n') };
 }

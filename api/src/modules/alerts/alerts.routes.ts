@@ -5,6 +5,7 @@
  * `/cap/alerts/{id}.xml` (CAP 1.2) and `/cap/alerts.atom` (index of current alerts). What the
  * public sees is decided by the database: issued, Actual, Public and unexpired by its clock (F10).
  */
+import { getSettings, nameIn } from '../municipality/settings.sql.ts';
 import { Hono, type Context } from 'hono';
 import type { Position } from 'geojson';
 import type { AppDeps } from '../../deps.ts';
@@ -298,9 +299,10 @@ export function capRoutes(deps: AppDeps) {
         and not exists (select 1 from alert_info x where x.alert_id = a.id and x.expires <= now())
       order by a.sent desc, a.id desc limit 200`;
     const base = deps.config.publicUrl;
+    const settings = await getSettings(sql);
     const xml = buildAtom({
       id: `${base}/cap/alerts.atom`,
-      title: 'Δήμος Πειραιώς - Πολιτική Προστασία / Municipality of Piraeus - Civil Protection',
+      title: `${nameIn(settings, 'el')} - Πολιτική Προστασία / ${nameIn(settings, 'en')} - Civil Protection`,
       selfUrl: `${base}/cap/alerts.atom`,
       updated: rows[0]?.sent ?? new Date(0),
       entries: rows.map((r) => ({

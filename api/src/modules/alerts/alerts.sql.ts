@@ -148,7 +148,9 @@ export async function replaceContent(sql: Db, id: number, c: AlertContent, polyg
       insert into alert_info (alert_id, language, category, event, response_type, urgency, severity, certainty, onset, expires, headline, description, instruction, web, contact, sender_name)
       values (${id}, ${i.language}, ${i.category}, ${i.event}, ${i.responseType}, ${i.urgency}, ${i.severity}, ${i.certainty},
               ${i.onset ?? null}, ${i.expires}, ${i.headline}, ${i.description}, ${i.instruction ?? null}, ${i.web ?? null}, ${i.contact ?? null},
-              ${i.language === 'el-GR' ? 'Δήμος Πειραιώς - Πολιτική Προστασία' : 'Municipality of Piraeus - Civil Protection'})`;
+              -- The sender is the municipality of the settings, named in the block's language.
+              (select coalesce(s.names->>${i.language.slice(0, 2)}, s.names->>s.locales[1], 'Municipality') || ${i.language.startsWith('el') ? ' - Πολιτική Προστασία' : ' - Civil Protection'}
+                 from municipality_settings s where s.id))`;
   }
   const circles = c.area.circles.map((x) => ({ lon: x.center[0], lat: x.center[1], radiusKm: x.radiusKm }));
   await sql`
