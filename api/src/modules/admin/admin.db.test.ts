@@ -133,7 +133,11 @@ describe('Open311 keys, layers and settings', () => {
 
   it('unpublishes and publishes a layer, refuses to delete one a category snaps to', async () => {
     const listed = async () => ((await (await t.req('/ogc/collections')).json()) as { collections: { id: string }[] }).collections.map((c) => c.id);
+    // An imported layer is private until an administrator publishes it.
+    expect(await listed()).not.toContain('benches');
+    expect((await send('PATCH', '/api/admin/layers/benches', { isPublic: true }, admin.headers)).status).toBe(200);
     expect(await listed()).toContain('benches');
+    expect(await audited('layer.publish', 'benches')).toBe(1);
     expect((await send('PATCH', '/api/admin/layers/benches', { isPublic: false, licence: 'CC BY 4.0' }, admin.headers)).status).toBe(200);
     expect(await listed()).not.toContain('benches');
     expect(await audited('layer.unpublish', 'benches')).toBe(1);
