@@ -72,6 +72,8 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     const crew = { email: `a11y-${randomBytes(3).toString('hex')}@piraeus.example`, password: randomBytes(12).toString('base64url') };
     const made = await fetch(`${baseUrl}/api/auth/users`, { method: 'POST', headers: { Origin: baseUrl, Cookie: adminCookie, 'Content-Type': 'application/json' }, body: JSON.stringify({ ...crew, name: 'A11y Crew', role: 'crew', departmentId: 'green' }) });
     expect(made.status).toBe(201);
+    // Signed out first: the control room's session would otherwise open the crew app signed in.
+    await browser.context.clearCookies();
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 390, height: 800 });
     await page.goto(`${baseUrl}/crew`);

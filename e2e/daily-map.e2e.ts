@@ -106,9 +106,9 @@ describe('reading the map: search a street, track by number', () => {
     await staff.setViewportSize({ width: 1440, height: 900 });
     await staff.goto(`${baseUrl}/control`);
     await waitForMapIdle(staff);
-    const names = await searchFor(staff, '#map', 'πλατεια καραισκακη');
+    const names = await searchFor(staff, '.topbar', 'πλατεια καραισκακη');
     expect(names[0]).toBe('Πλατεία Καραϊσκάκη');
-    await staff.locator('#map .place-search-option').first().click();
+    await staff.locator('.topbar .place-search-option').first().click();
     await staff.locator('.search-marker').waitFor();
     await waitForMapIdle(staff);
     await staff.screenshot({ path: join(shots, `${SHOT_PREFIX}control-search-place.png`) });

@@ -59,7 +59,8 @@ async function main() {
   });
   window.__map = pmap.map;
   window.__mapReady = pmap.ready;
-  mapEl.appendChild(createPlaceSearch(pmap.map));
+  // In the top bar, not over the map: nothing a dispatcher clicks on the map is covered.
+  document.querySelector('.topbar-links')?.before(createPlaceSearch(pmap.map));
   const density = new DensityOverlay(pmap.map);
 
   const renderTexts = (lang: Lang) => {
