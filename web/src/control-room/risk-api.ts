@@ -1,4 +1,5 @@
 /** Staff calls of the Risk panel (api/src/modules/risk-zones, api/src/modules/alerts). */
+import type { HazardTemplate } from '../../../lib/alert-templates.ts';
 import { staffJson } from './staff-api.ts';
 
 export interface ZoneProps {
@@ -24,18 +25,8 @@ export interface Exposure {
 
 export type ExposureTarget = { zoneId: number } | { area: GeoJSON.Polygon } | { circle: { center: [number, number]; radiusM: number } };
 
-export interface Template {
-  id: string;
-  hazard: string | null;
-  category: string[];
-  responseType: string[];
-  urgency: string;
-  severity: string;
-  certainty: string;
-  hours: number;
-  el: { event: string; headline: string; description: string; instruction: string };
-  en: { event: string; headline: string; description: string; instruction: string };
-}
+/** A hazard template of the emergency plan, as the API sends it. */
+export type Template = HazardTemplate;
 
 export interface AlertInfo {
   language: 'el-GR' | 'en-US';

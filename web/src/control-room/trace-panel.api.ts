@@ -1,19 +1,8 @@
 /** Staff calls of the Trace tool (api/src/modules/networks/networks.routes.ts). */
+import type { TraceFeatureProps, TraceKind } from '../../../lib/network-trace.ts';
 import { staffJson } from './staff-api.ts';
 
-export type TraceKind = 'isolation' | 'upstream' | 'downstream';
-
-export interface TraceFeatureProps {
-  role: 'valve_to_close' | 'source_to_shut' | 'isolated_edge' | 'unsupplied_edge' | 'edge' | 'node' | 'connection' | 'building';
-  element: 'node' | 'edge' | 'connection' | 'asset';
-  id: number | null;
-  asset_id: number | null;
-  depth: number | null;
-  detail: string | null;
-  name: string | null;
-  layer_id: string | null;
-  external_id: string | null;
-}
+export type { TraceFeatureProps, TraceKind };
 
 export interface TraceFeatureCollection {
   type: 'FeatureCollection';

@@ -4,27 +4,7 @@
  * that the officer edits; CAP fields (category, response, urgency, severity, certainty) default to
  * what the plan prescribes for the hazard and can be changed in the editor.
  */
-export interface TemplateText {
-  event: string;
-  headline: string;
-  description: string;
-  instruction: string;
-}
-
-export interface HazardTemplate {
-  id: string;
-  /** The risk zones it usually applies to (risk_hazards id), if any. */
-  hazard: string | null;
-  category: string[];
-  responseType: string[];
-  urgency: string;
-  severity: string;
-  certainty: string;
-  /** Default validity in hours from onset. */
-  hours: number;
-  el: TemplateText;
-  en: TemplateText;
-}
+import type { HazardTemplate } from '../../../../lib/alert-templates.ts';
 
 export const HAZARD_TEMPLATES: readonly HazardTemplate[] = [
   {

@@ -135,18 +135,6 @@ export async function getEdge(sql: Db, id: number): Promise<EdgeRef | undefined>
   return row;
 }
 
-export interface TracedFeatureProps {
-  role: string;
-  element: string;
-  id: number | null;
-  asset_id: number | null;
-  depth: number | null;
-  detail: string | null;
-  name: string | null;
-  layer_id: string | null;
-  external_id: string | null;
-}
-
 /**
  * The geometries and names behind trace rows, as one GeoJSON FeatureCollection text built in SQL.
  * Building rows carry the building's name and layer (schools, kindergartens, municipal buildings

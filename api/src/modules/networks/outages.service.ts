@@ -4,6 +4,7 @@
  * outage table, the incident timeline and the audit log, hence a service.
  */
 import type { Context } from 'hono';
+import type { TraceKind } from '../../../../lib/network-trace.ts';
 import type { Db } from '../../db.ts';
 import { unprocessable } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -24,7 +25,7 @@ export const MAX_TRACE_NODES = 500_000;
 /** How far from a report's point a pipe of its network may be. @default 150 m */
 const SNAP_RADIUS_M = 150;
 
-export type TraceKind = 'isolation' | 'upstream' | 'downstream';
+export type { TraceKind };
 
 export interface TraceAnswer {
   network: string;
