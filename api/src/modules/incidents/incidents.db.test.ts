@@ -310,10 +310,11 @@ describe('staff entry, status lifecycle and category change', () => {
   it('re-links the asset when staff change the category', async () => {
     const { number, asset } = await (await t.post('/api/incidents', report({ location: { type: 'Point', coordinates: [23.6199, 37.9405] } }))).json();
     expect(asset?.layer ?? null).not.toBe('water_pipes');
-    const res = await patch(`/api/incidents/${number}/category`, { category: 'water_leak' }, staff());
+    const [{ id }] = await db.sql`select id from incidents where protocol_number = ${number}`;
+    const res = await patch(`/api/triage/incidents/${id}`, { category: 'water_leak' }, staff());
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ category: 'water_leak', department: 'water', asset: { id: place.pipe, layer: 'water_pipes' } });
+    expect(body.incident).toMatchObject({ category: 'water_leak', department: 'water', asset: { id: place.pipe, layer: 'water_pipes' } });
     const [row] = await db.sql`select asset_id, department_id from incidents where protocol_number = ${number}`;
     expect(row).toEqual({ asset_id: place.pipe, department_id: 'water' });
   });
@@ -325,7 +326,8 @@ describe('staff entry, status lifecycle and category change', () => {
     expect((await t.req(`/api/track/${res.token}`)).status).toBe(200);
     const map = await (await t.req('/api/public/incidents')).json();
     expect(map.features.map((f: { id: string }) => f.id)).not.toContain(res.number);
-    expect((await patch(`/api/incidents/${res.number}/moderation`, { publish: true }, staff())).status).toBe(200);
+    const [{ id }] = await db.sql`select id from incidents where protocol_number = ${res.number}`;
+    expect((await t.post(`/api/triage/incidents/${id}/moderation`, { publish: true }, staff())).status).toBe(200);
     expect((await t.req(`/api/incidents/${res.number}`)).status).toBe(200);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Citizen reporting API (mounted at /api): intake, the form's duplicate check, "me too", photo
- * upload, tracking by private link and by number, staff entry and status changes, and the public
+ * upload, tracking by private link and by number, staff entry and the status lifecycle, and the public
  * map data (GeoJSON, clusters, SSE). Public responses come from the public_incidents view through
  * the allowlist serializer in incidents.public.ts; the private link may show the reporter's own data.
  */
@@ -11,13 +11,11 @@ import { parseBbox } from '../../../../lib/geo.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../../errors.ts';
 import { csrfGuard, optionalStaff, requireStaff } from '../../middleware/auth.ts';
-import { recordAudit } from '../audit/audit.ts';
 import { clientIp } from '../../http/client-ip.ts';
 import { readJsonBody as readJson } from '../../http/request.ts';
 import { deviceId, idempotencyKey, queryList, queryNumber, withRetryAfter } from './http.ts';
 import { photoList, publicFeature, publicProperties, publicTimeline } from './incidents.public.ts';
 import {
-  CategoryChangeSchema,
   IncidentCreateSchema,
   INCIDENT_STATUSES,
   OPEN_STATUSES,
@@ -30,15 +28,14 @@ import {
   assertPointPlausible,
   createIncident,
   enforceRateLimits,
-  recategoriseIncident,
   writableIncident,
 } from './incidents.service.ts';
+import { changeIncident } from './changes.service.ts';
 import { sha256 } from '../../hash.ts';
 import { isPayloadTooLarge } from '../../http/body-limit.ts';
 import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import {
   addSupport,
-  changeStatus,
   clusterPublicIncidents,
   findIncidentByTokenHash,
   findIncidentIdByNumber,
@@ -46,10 +43,8 @@ import {
   findPublicIncidentByNumber,
   findPublicIncidents,
   getCategory,
-  isTransitionAllowed,
   listPhotos,
   listPublicEvents,
-  setModeration,
   findIncidentOwner,
 } from './incidents.sql.ts';
 import { canRead } from '../auth/authz.ts';
@@ -344,7 +339,10 @@ export function incidentsRoutes(deps: AppDeps) {
   // Signed-in staff only (requireStaff), within their department unless their role reaches
   // across (writableIncident), and every change audited in its own transaction (recordAudit).
 
-  /** Status change: the public update, the status email job and the audit row in one transaction. */
+  /**
+   * Status change by protocol number (the lifecycle API; the control room uses the triage desk's
+   * routes by id): a `duplicate` names its original by number. The rest is changeIncident's.
+   */
   app.patch(`${NUMBER_PATH}/status`, requireStaff(INCIDENT_WRITERS), async (c) => {
     const staff = c.get('staff');
     const parsed = StatusChangeSchema.safeParse(await readJson(c));
@@ -361,67 +359,13 @@ export function incidentsRoutes(deps: AppDeps) {
       if (!original || !visible || original.id === id) throw unprocessable('invalid_duplicate_of', 'duplicateOf must be another report');
       duplicateId = original.id;
     }
-    if (status === 'rejected' && !note) throw unprocessable('reason_required', 'a rejection needs a note: the reason the citizen will read');
     const result = await sql.begin(async (tx) => {
       const incident = await writableIncident(tx, c, id, { forUpdate: true });
-      if (!(await isTransitionAllowed(tx, incident.status, status))) throw unprocessable('invalid_transition', `${incident.status} → ${status} is not allowed`);
-      const r = await changeStatus(tx, { id, status, note: note ?? null, actorUserId: staff.id, duplicateOf: duplicateId });
-      await recordAudit(tx, c, { action: 'incident.status', objectType: 'incident', objectId: id, before: { status: r.from_status }, after: { status, duplicateOf: duplicateId }, reason: note ?? null });
-      await enqueueInTx(boss, tx, 'status-email', { eventId: r.event_id }, stableUuid(`status-email:${r.event_id}`));
-      return r;
+      const r = await changeIncident(tx, { c, userId: staff.id, boss }, incident, { status: { status, note, duplicateOf: duplicateId } });
+      return { from: incident.status, eventId: r.statusEventId };
     });
-    logger.info('incident status', { incidentId: id, from: result.from_status, to: status, eventId: result.event_id, userId: staff.id });
-    return c.json({ number: numberParam(c), status, previousStatus: result.from_status, eventId: result.event_id });
-  });
-
-  /** Category change: new department and SLA, asset re-linked for the new category's layers. */
-  app.patch(`${NUMBER_PATH}/category`, requireStaff(INCIDENT_WRITERS), async (c) => {
-    const staff = c.get('staff');
-    const parsed = CategoryChangeSchema.safeParse(await readJson(c));
-    if (!parsed.success) throw unprocessable('invalid_body', 'the category change is not valid', zodDetails(parsed.error));
-    const { id } = await incidentIdFromPath(c, sql);
-    const category = await getCategory(sql, parsed.data.category);
-    if (!category || !category.active) throw unprocessable('unknown_category', `no category ${parsed.data.category}`);
-    const place = await sql.begin(async (tx) => {
-      const incident = await writableIncident(tx, c, id, { forUpdate: true });
-      const p = await recategoriseIncident(tx, { id, lon: incident.lon, lat: incident.lat, category, note: parsed.data.note ?? null, actorUserId: staff.id });
-      await recordAudit(tx, c, {
-        action: 'incident.category',
-        objectType: 'incident',
-        objectId: id,
-        before: { category: incident.category_id, department: incident.department_id },
-        after: { category: category.id, department: category.department_id, assetId: p.asset_id },
-      });
-      return p;
-    });
-    return c.json({
-      number: numberParam(c),
-      category: category.id,
-      department: category.department_id,
-      asset: place.asset_id == null ? null : { id: place.asset_id, layer: place.asset_layer_id, distanceM: place.asset_distance_m },
-      possibleDuplicateOf: place.duplicate_number,
-    });
-  });
-
-  /** Moderation: publish a held-back report or hide one (audited with the state before). */
-  app.patch(`${NUMBER_PATH}/moderation`, requireStaff(INCIDENT_WRITERS), async (c) => {
-    const staff = c.get('staff');
-    const body = (await readJson(c)) as { publish?: unknown };
-    if (typeof body?.publish !== 'boolean' || Object.keys(body).length !== 1) throw unprocessable('invalid_body', 'send { "publish": true | false }');
-    const publish = body.publish;
-    const { id } = await incidentIdFromPath(c, sql);
-    await sql.begin(async (tx) => {
-      const incident = await writableIncident(tx, c, id, { forUpdate: true });
-      await setModeration(tx, { id, publish, actorUserId: staff.id });
-      await recordAudit(tx, c, {
-        action: 'incident.moderation',
-        objectType: 'incident',
-        objectId: id,
-        before: { hidden: incident.hidden, needsModeration: incident.needs_moderation },
-        after: { hidden: !publish, needsModeration: false },
-      });
-    });
-    return c.json({ number: numberParam(c), published: publish });
+    logger.info('incident status', { incidentId: id, from: result.from, to: status, eventId: result.eventId, userId: staff.id });
+    return c.json({ number: numberParam(c), status, previousStatus: result.from, eventId: result.eventId });
   });
 
   // ---- public map data -----------------------------------------------------------------------

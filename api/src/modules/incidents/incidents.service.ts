@@ -11,7 +11,6 @@ import type { Staff } from '../../middleware/auth.ts';
 import { sha256 } from '../../hash.ts';
 import { canRead, canWrite, denied } from '../auth/authz.ts';
 import {
-  changeCategory,
   claimIdempotencyKey,
   findIdempotencyKey,
   findIncidentOwner,
@@ -25,7 +24,6 @@ import {
   type CategoryRow,
   type Db,
   type IncidentOwnerRow,
-  type PlaceContext,
   type RateHit,
 } from './incidents.sql.ts';
 import { containsContactDetails, insideBbox, validateAnswers, type Channel } from '../../../../lib/incidents.schema.ts';
@@ -94,16 +92,6 @@ export async function writableIncident(sql: Db, c: Context, id: number, opts: { 
   if (!canRead(staff, owned)) throw denied('incident', id, false);
   if (!canWrite(staff, owned)) throw denied('incident', id, true);
   return row;
-}
-
-/**
- * Recategorise: new department and SLA, and the asset link follows (re-snapped to the new
- * category's layers around the report's point). Run inside the caller's transaction.
- */
-export async function recategoriseIncident(tx: Db, p: { id: number; lon: number; lat: number; category: CategoryRow; note: string | null; actorUserId: number }): Promise<PlaceContext> {
-  const place = await findPlaceContext(tx, { lon: p.lon, lat: p.lat, category: p.category, excludeIncidentId: p.id });
-  await changeCategory(tx, { id: p.id, category: p.category, place, note: p.note, actorUserId: p.actorUserId });
-  return place;
 }
 
 export interface IntakeInput {

@@ -8,7 +8,7 @@ import type { TraceKind } from '../../../../lib/network-trace.ts';
 import type { Db } from '../../db.ts';
 import { unprocessable } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { insertEvent } from '../triage/triage.sql.ts';
+import { insertEvent } from '../incidents/incidents.sql.ts';
 import { findEdgesOfAsset, findNearestEdge, findNearestEdgeOfAsset, getEdge, getNetwork, traceArea, traceFlow, traceGeojson, traceIsolation, type EdgeRef, type TraceRow } from './networks.sql.ts';
 import {
   findIncidentTraceContext,

@@ -17,12 +17,13 @@ import { readJson, requireStaff, type Staff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { canRead, canWrite, denied, rowScope } from '../auth/authz.ts';
 import { departmentExists } from '../auth/auth.sql.ts';
+import { titleIn } from '../../../../lib/work-order-title.ts';
+import { readerLocale } from '../../http/locale.ts';
 import { toCsv } from './registries.csv.ts';
 import {
   CreateInspectionSchema,
   CreateWorkOrderSchema,
   INSPECTION_KINDS,
-  kindForLayer,
   PatchWorkOrderSchema,
   PhotoSchema,
   TransitionSchema,
@@ -36,7 +37,6 @@ import {
   getIncidentRefs,
   type IncidentRef,
   getWorkOrder,
-  insertWorkOrder,
   invalidCrew,
   listPublicWorkOrders,
   listWorkOrders,
@@ -48,7 +48,7 @@ import {
   type WorkOrderRow,
 } from './registries.sql.ts';
 import { followWorkOrder } from './report-follow-up.ts';
-import { deriveKind } from './assignment.sql.ts';
+import { auditSnapshot, createWorkOrder } from './work-orders.service.ts';
 import { insertInspection, listDue, listInspections, type InspectionRow } from './inspections.sql.ts';
 
 const WRITERS = ['dispatcher', 'technician'] as const;
@@ -56,11 +56,13 @@ const ACTORS = ['dispatcher', 'technician', 'crew', 'approver'] as const;
 const INSPECTORS = ['dispatcher', 'technician', 'crew'] as const;
 
 /** Staff JSON of a work order. Crew names are staff-only; never on a public route. */
-export function workOrderJson(w: WorkOrderRow) {
+export function workOrderJson(w: WorkOrderRow, locale: string | null) {
   return {
     id: w.id,
     kind: w.kind,
-    title: w.title,
+    /** In the reader's language when the platform generated it (migrations/0090). */
+    title: titleIn({ title: w.title, titleI18n: w.title_i18n }, locale),
+    titleI18n: w.title_i18n,
     description: w.description,
     status: w.status,
     asset: w.asset_id === null ? null : { id: w.asset_id, name: w.asset_name, layerId: w.asset_layer_id },
@@ -85,12 +87,6 @@ export function workOrderJson(w: WorkOrderRow) {
     updatedAt: w.updated_at,
     version: w.version,
   };
-}
-
-/** The part of a work order an audit row keeps: ids, not names. */
-function auditSnapshot(w: WorkOrderRow) {
-  const { crew, photos, created_at: _c, updated_at: _u, asset_name: _n, asset_layer_id: _l, ...rest } = w;
-  return { ...rest, crew: crew.map((m) => m.id), photos: photos.map((p) => `${p.phase}:${p.sha256}`) };
 }
 
 function changed(before: Record<string, unknown>, after: Record<string, unknown>) {
@@ -189,7 +185,7 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
       before: q.before ? parseId(q.before, 'before') : undefined,
       limit,
     });
-    return c.json({ workOrders: rows.map(workOrderJson), next: rows.length === limit ? rows[rows.length - 1]!.id : null });
+    return c.json({ workOrders: rows.map((w) => workOrderJson(w, readerLocale(c))), next: rows.length === limit ? rows[rows.length - 1]!.id : null });
   });
 
   app.get('/registries/work-orders.csv', requireStaff(), async (c) => {
@@ -218,49 +214,15 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
   });
 
   app.post('/registries/work-orders', requireStaff(WRITERS), async (c) => {
-    const staff = c.get('staff');
     const body = await readJson(c, CreateWorkOrderSchema);
-    // From incidents: the first one lends its asset, place and department when the body has none.
     const incidents = await readableIncidents(c, body.incidentIds);
-    const assetId = body.assetId ?? incidents.find((i) => i.asset_id !== null)?.asset_id ?? undefined;
-    const asset = assetId !== undefined ? await getAssetRef(sql, assetId) : undefined;
-    if (assetId !== undefined && !asset) throw unprocessable('unknown_asset', `no asset ${assetId}`);
-    const kind = body.kind ?? (asset ? kindForLayer(asset.layer_id, asset.layer_group) : null) ?? (await deriveKind(sql, body.incidentIds)).kind;
-    if (!kind) throw unprocessable('kind_required', 'give a registry kind: it cannot be derived from this asset');
-    const departmentId = body.departmentId ?? incidents[0]?.department_id ?? staff.departmentId;
-    if (!departmentId) throw unprocessable('department_required', 'give a departmentId');
-    if (!(await departmentExists(sql, departmentId))) throw unprocessable('unknown_department', `no department ${departmentId}`);
-    if (!canWrite(staff, { departmentId })) throw denied('department', departmentId, true, 'cannot open work for another department');
-    await checkCrew(body.crew);
-    const point = body.location ?? (asset ? { lon: asset.lon, lat: asset.lat } : { lon: incidents[0]!.lon, lat: incidents[0]!.lat });
-    const created = await sql.begin(async (tx) => {
-      const id = await insertWorkOrder(tx, {
-        kind,
-        title: body.title,
-        description: body.description,
-        status: body.status,
-        assetId: asset?.id ?? null,
-        lon: point.lon,
-        lat: point.lat,
-        departmentId,
-        plannedStart: body.plannedStart ?? null,
-        plannedEnd: body.plannedEnd ?? null,
-        estimatedCost: body.estimatedCost ?? null,
-        materials: body.materials,
-        createdBy: staff.id,
-      });
-      await setCrew(tx, id, body.crew);
-      await setIncidents(tx, id, body.incidentIds);
-      const w = (await getWorkOrder(tx, id))!;
-      await recordAudit(tx, c, { action: 'work_order.create', objectType: 'work_order', objectId: id, after: auditSnapshot(w) });
-      return w;
-    });
-    return c.json({ workOrder: workOrderJson(created) }, 201);
+    const created = await sql.begin((tx) => createWorkOrder(tx, { c, staff: c.get('staff'), boss }, body, incidents));
+    return c.json({ workOrder: workOrderJson(created, readerLocale(c)) }, 201);
   });
 
   app.get('/registries/work-orders/:id', requireStaff(), async (c) => {
     const w = await readable(sql, c, parseId(c.req.param('id')));
-    return c.json({ workOrder: workOrderJson(w) });
+    return c.json({ workOrder: workOrderJson(w, readerLocale(c)) });
   });
 
   app.patch('/registries/work-orders/:id', requireStaff(WRITERS), async (c) => {
@@ -287,7 +249,7 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
       await recordAudit(tx, c, { action: 'work_order.update', objectType: 'work_order', objectId: id, before: diff.before, after: diff.after });
       return after;
     });
-    return c.json({ workOrder: workOrderJson(updated) });
+    return c.json({ workOrder: workOrderJson(updated, readerLocale(c)) });
   });
 
   app.post('/registries/work-orders/:id/transitions', requireStaff(ACTORS), async (c) => {
@@ -313,7 +275,7 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
       });
       return { after, followUp };
     });
-    return c.json({ workOrder: workOrderJson(updated.after), reports: updated.followUp });
+    return c.json({ workOrder: workOrderJson(updated.after, readerLocale(c)), reports: updated.followUp });
   });
 
   app.post('/registries/work-orders/:id/photos', requireStaff(['dispatcher', 'technician', 'crew']), async (c) => {
@@ -331,7 +293,7 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
       return { w: (await getWorkOrder(tx, id))!, added };
     });
     // Retried uploads (offline crews) are harmless: the same photo twice is one photo.
-    return c.json({ workOrder: workOrderJson(w) }, added ? 201 : 200);
+    return c.json({ workOrder: workOrderJson(w, readerLocale(c)) }, added ? 201 : 200);
   });
 
   // ---- inspections ----
@@ -431,7 +393,7 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
     ]);
     return c.json({
       asset: { id: asset.id, layerId: asset.layer_id, name: asset.name },
-      workOrders: workOrders.map(workOrderJson),
+      workOrders: workOrders.map((w) => workOrderJson(w, readerLocale(c))),
       inspections: inspections.map(inspectionJson),
       due: due.map((r) => ({ kind: r.kind, nextDue: r.next_due, overdue: r.overdue, lastResult: r.last_result })),
     });

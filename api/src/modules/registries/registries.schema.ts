@@ -38,7 +38,8 @@ export const CreateWorkOrderSchema = z
   .strictObject({
     /** Optional when an asset is given: derived from the asset's layer. */
     kind: z.enum(WORK_ORDER_KINDS).optional(),
-    title: text(200).min(1),
+    /** Without it (from incidents): generated per locale from the first report (migrations/0090). */
+    title: text(200).min(1).optional(),
     description: text(5000).default(''),
     assetId: id.optional(),
     /** Without it: the asset's point, else the first incident's point. */

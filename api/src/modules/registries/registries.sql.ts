@@ -1,4 +1,5 @@
 import type { BBox } from '../../../../lib/geo.ts';
+import type { LocalisedTitle } from '../../../../lib/work-order-title.ts';
 import type { RowScope } from '../auth/authz.ts';
 
 /** A client or a transaction. */
@@ -9,6 +10,8 @@ export interface WorkOrderRow {
   id: number;
   kind: string;
   title: string;
+  /** The generated title per locale; null when typed by hand (migrations/0090). */
+  title_i18n: LocalisedTitle | null;
   description: string;
   status: string;
   asset_id: number | null;
@@ -47,7 +50,7 @@ function scopeFilter(sql: Db, scope: RowScope) {
 function workOrderSelect(sql: Db) {
   return sql`
     select
-      w.id, w.kind, w.title, w.description, w.status, w.asset_id, a.name as asset_name, a.layer_id as asset_layer_id,
+      w.id, w.kind, w.title, w.title_i18n, w.description, w.status, w.asset_id, a.name as asset_name, a.layer_id as asset_layer_id,
       st_x(w.location) as lon, st_y(w.location) as lat, w.department_id,
       to_char(w.planned_start, 'YYYY-MM-DD') as planned_start, to_char(w.planned_end, 'YYYY-MM-DD') as planned_end,
       w.started_at, w.finished_at, w.verified_at, w.verified_by, w.cancelled_at, w.cancel_reason,
@@ -144,6 +147,7 @@ export async function getIncidentRefs(sql: Db, ids: number[]): Promise<IncidentR
 export interface NewWorkOrder {
   kind: string;
   title: string;
+  titleI18n: LocalisedTitle | null;
   description: string;
   status: string;
   assetId: number | null;
@@ -159,9 +163,9 @@ export interface NewWorkOrder {
 
 export async function insertWorkOrder(sql: Db, w: NewWorkOrder): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
-    insert into work_orders (kind, title, description, status, asset_id, location, department_id, planned_start, planned_end, estimated_cost, materials, created_by)
+    insert into work_orders (kind, title, title_i18n, description, status, asset_id, location, department_id, planned_start, planned_end, estimated_cost, materials, created_by)
     values (
-      ${w.kind}, ${w.title}, ${w.description}, ${w.status}, ${w.assetId},
+      ${w.kind}, ${w.title}, ${w.titleI18n === null ? null : sql.json(w.titleI18n)}, ${w.description}, ${w.status}, ${w.assetId},
       st_setsrid(st_makepoint(${w.lon}, ${w.lat}), 4326), ${w.departmentId},
       ${w.plannedStart}::date, ${w.plannedEnd}::date, ${w.estimatedCost}, ${sql.json(w.materials as never)}, ${w.createdBy}
     )
@@ -186,6 +190,8 @@ export async function updateWorkOrder(sql: Db, id: number, p: WorkOrderPatch): P
   await sql`
     update work_orders set
       title = ${keep(p.title, 'title')},
+      -- A title typed over a generated one is a hand-typed title from now on.
+      title_i18n = ${p.title === undefined ? sql('title_i18n') : null},
       description = ${keep(p.description, 'description')},
       department_id = ${keep(p.departmentId, 'department_id')},
       planned_start = ${p.plannedStart === undefined ? sql`planned_start` : sql`${p.plannedStart}::date`},

@@ -13,19 +13,14 @@
  */
 import type { Context } from 'hono';
 import type { PgBoss } from 'pg-boss';
-import { recordAudit } from '../audit/audit.ts';
-import { enqueueInTx, stableUuid } from '../../jobs.ts';
-import { changeStatus } from '../incidents/incidents.sql.ts';
-import type { Db } from '../triage/triage.sql.ts';
+import { changeIncident } from '../incidents/changes.service.ts';
+import { insertEvent, type Db, type IncidentOwnerRow } from '../incidents/incidents.sql.ts';
 
 /** Public timeline text when the crew leaves no note: both languages, as the merge note does. */
 export const STARTED_NOTE = 'Το συνεργείο του Δήμου ξεκίνησε την εργασία. / The municipality’s crew has started the work.';
 export const DONE_NOTE = 'Η εργασία ολοκληρώθηκε. / The work has been completed.';
 
-interface LinkedReport {
-  id: number;
-  number: string;
-  status: string;
+interface LinkedReport extends IncidentOwnerRow {
   requires_check: boolean;
   ready_to_close_work_order: number | null;
 }
@@ -40,7 +35,8 @@ export interface FollowUpResult {
 async function linkedReports(tx: Db, workOrderId: number): Promise<LinkedReport[]> {
   // Locked in id order: a triage bulk action over the same reports locks in the same order.
   return tx<LinkedReport[]>`
-    select i.id, i.protocol_number as number, i.status, c.requires_check, i.ready_to_close_work_order
+    select i.id, i.protocol_number as number, i.status, i.category_id, i.department_id, i.assigned_to, i.priority, i.hidden,
+           i.needs_moderation, i.asset_id, st_x(i.geom) as lon, st_y(i.geom) as lat, c.requires_check, i.ready_to_close_work_order
     from work_order_incidents wi
     join incidents i on i.id = wi.incident_id
     join categories c on c.id = i.category_id
@@ -62,12 +58,9 @@ export async function followWorkOrder(
   if (reports.length === 0) return result;
 
   const moveReport = async (r: LinkedReport, status: string, text: string) => {
-    const ev = await changeStatus(tx, { id: r.id, status, note: text, actorUserId: ctx.actorUserId, duplicateOf: null });
-    await tx`insert into incident_events (incident_id, kind, note, public, actor, actor_user_id)
-             values (${r.id}, 'work_order', ${`work order ${workOrderId}: ${from} → ${to}`}, false, 'staff', ${ctx.actorUserId})`;
-    await recordAudit(tx, ctx.c, { action: 'incident.status', objectType: 'incident', objectId: r.id, before: { status: r.status }, after: { status }, reason: `work order ${workOrderId} ${to}` });
-    await enqueueInTx(ctx.boss, tx, 'status-email', { eventId: ev.event_id }, stableUuid(`status-email:${ev.event_id}`));
-    result.moved.push({ id: r.id, number: r.number, from: r.status, to: status, eventId: ev.event_id });
+    const ev = await changeIncident(tx, { c: ctx.c, userId: ctx.actorUserId, boss: ctx.boss }, r, { status: { status, note: text, reason: `work order ${workOrderId} ${to}` } });
+    await insertEvent(tx, { incidentId: r.id, kind: 'work_order', note: `work order ${workOrderId}: ${from} → ${to}`, public: false, actorUserId: ctx.actorUserId });
+    result.moved.push({ id: r.id, number: r.number, from: r.status, to: status, eventId: ev.statusEventId! });
   };
 
   if (to === 'in_progress' && from !== 'done') {
@@ -80,8 +73,7 @@ export async function followWorkOrder(
       if (!['submitted', 'acknowledged', 'in_progress'].includes(r.status)) continue;
       if (r.requires_check) {
         await tx`update incidents set ready_to_close_at = now(), ready_to_close_work_order = ${workOrderId} where id = ${r.id}`;
-        await tx`insert into incident_events (incident_id, kind, note, public, actor, actor_user_id)
-                 values (${r.id}, 'work_order', ${`work order ${workOrderId} done: check the work, then close the report`}, false, 'staff', ${ctx.actorUserId})`;
+        await insertEvent(tx, { incidentId: r.id, kind: 'work_order', note: `work order ${workOrderId} done: check the work, then close the report`, public: false, actorUserId: ctx.actorUserId });
         result.readyToClose.push({ id: r.id, number: r.number });
       } else {
         await moveReport(r, 'resolved', note ?? DONE_NOTE);

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { INCIDENT_STATUSES } from '../../../../lib/incidents.schema.ts';
 
+/** Roles that change reports (admin always may); department scope is checked per report. */
+export const WRITERS = ['dispatcher', 'technician'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const SLA_STATES = ['ok', 'due_soon', 'breached'] as const;
 export const QUEUE_SORTS = ['newest', 'oldest', 'sla', 'priority', 'updated'] as const;
@@ -77,7 +79,8 @@ export const ModerationSchema = z
 
 export const TriageWorkOrderSchema = z.strictObject({
   incidentIds: z.array(id).min(1).max(50).refine((a) => new Set(a).size === a.length, 'incidentIds must be distinct'),
-  title: text(200),
+  /** Without it: generated per locale from the first report (migrations/0090). */
+  title: text(200).optional(),
   description: z.string().trim().max(5000).default(''),
   kind: z.enum(['school', 'kindergarten', 'playground', 'sports_ground', 'network', 'building', 'road']).optional(),
   departmentId: departmentId.optional(),

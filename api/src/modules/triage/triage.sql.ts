@@ -313,48 +313,6 @@ export async function listMergedDuplicates(sql: Db, masterId: number): Promise<{
     select id, protocol_number as number from incidents where duplicate_of = ${masterId} order by id`;
 }
 
-// ---- changes ------------------------------------------------------------------------------------
-
-/** Internal timeline row (priority, department, assignment, work order, moderation…). */
-export async function insertEvent(tx: Db, e: { incidentId: number; kind: string; note: string | null; public: boolean; actorUserId: number | null; actor?: string }): Promise<number> {
-  const [row] = await tx<{ id: number }[]>`
-    insert into incident_events (incident_id, kind, note, public, actor, actor_user_id)
-    values (${e.incidentId}, ${e.kind}, ${e.note}, ${e.public}, ${e.actor ?? 'staff'}, ${e.actorUserId})
-    returning id`;
-  return row!.id;
-}
-
-export async function setPriority(tx: Db, id: number, priority: string): Promise<void> {
-  await tx`update incidents set priority = ${priority} where id = ${id}`;
-}
-
-/** Routing to another department drops the assignment: the new department assigns its own people. */
-export async function setDepartment(tx: Db, id: number, departmentId: string): Promise<void> {
-  await tx`update incidents set department_id = ${departmentId}, assigned_to = null where id = ${id}`;
-}
-
-export async function setAssignee(tx: Db, id: number, userId: number | null): Promise<void> {
-  await tx`update incidents set assigned_to = ${userId} where id = ${id}`;
-}
-
-export async function setDescription(tx: Db, id: number, description: string): Promise<void> {
-  await tx`update incidents set description = ${description} where id = ${id}`;
-}
-
-/** Runs incident_merge (0030); returns the duplicate's public status event id. */
-export async function mergeIncident(tx: Db, p: { duplicateId: number; masterId: number; actorUserId: number; note: string | null }): Promise<number> {
-  const [row] = await tx<{ event_id: number }[]>`select incident_merge(${p.duplicateId}, ${p.masterId}, ${p.actorUserId}, ${p.note}) as event_id`;
-  return row!.event_id;
-}
-
-/** Who may be assigned: an enabled field or desk account (department match is checked by the caller). */
-export async function findAssignee(sql: Db, userId: number): Promise<{ id: number; name: string; role: string; department_id: string | null } | undefined> {
-  const [row] = await sql<{ id: number; name: string; role: string; department_id: string | null }[]>`
-    select id, name, role, department_id from users
-    where id = ${userId} and disabled_at is null and role in ('admin', 'dispatcher', 'technician', 'crew')`;
-  return row;
-}
-
 export async function listDepartments(sql: Db): Promise<{ id: string; name_el: string; name_en: string }[]> {
   return sql<{ id: string; name_el: string; name_en: string }[]>`select id, name_el, name_en from departments order by id`;
 }

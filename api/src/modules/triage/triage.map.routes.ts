@@ -1,0 +1,139 @@
+/**
+ * The control room's incident map data (mounted at /api and /tiles/staff): the snapshot of every
+ * report in scope (cached per scope and feed position), the resumable SSE stream of changes
+ * that follows it, and the staff MVT tiles. Snapshot and stream send one shape, the staff
+ * incident Feature of lib/staff-incident.ts.
+ */
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { Hono } from 'hono';
+import type { AppDeps } from '../../deps.ts';
+import { AppError, badRequest, notFound } from '../../errors.ts';
+import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
+import { streamRegistry } from '../../http/streams.ts';
+import { requireStaff, type Staff } from '../../middleware/auth.ts';
+import { allows, rowScope, type RowScope } from '../auth/authz.ts';
+import { isSessionLive } from '../auth/auth.sql.ts';
+import { lastStaffFeedId, staffIncidentsGeojson, staffIncidentsTile } from './triage.sql.ts';
+import { staffStreamHub, type StaffFeedEvent } from './triage.stream.ts';
+
+const gzipAsync = promisify(gzip);
+/** How long one map snapshot is shared; the stream (resumed from X-Feed-Id) carries what follows. */
+const GEOJSON_TTL_MS = 5_000;
+
+/** The map's view of a feed event (same properties as the GeoJSON), or null outside the scope. */
+function streamFeature(e: StaffFeedEvent, scope: RowScope) {
+  if (!allows(scope, { departmentId: e.row.department_id, assignees: e.row.assigned_to === null ? [] : [e.row.assigned_to] })) return null;
+  const r = e.row;
+  return {
+    type: 'Feature',
+    id: r.id,
+    geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
+    properties: {
+      number: r.number,
+      status: r.status,
+      priority: r.priority,
+      category: r.category_id,
+      department: r.department_id,
+      district: r.district_code,
+      sla: r.sla_state,
+      created: Math.floor(r.created_at.getTime() / 1000),
+      held: r.held,
+      assignedTo: r.assigned_to,
+      supportCount: r.support_count,
+      slaDueAt: r.sla_due_at,
+      updatedAt: r.updated_at,
+    },
+  };
+}
+
+/** Cache key part of a scope: reports visible to the caller. */
+function scopeKey(scope: RowScope): string {
+  if ('all' in scope) return 'all';
+  if ('none' in scope) return 'none';
+  if ('assignedTo' in scope) return `user:${scope.assignedTo}`;
+  return `dept:${scope.departmentId ?? '-'}`;
+}
+
+export function triageMapRoutes(deps: AppDeps) {
+  const { sql, logger } = deps;
+  const app = new Hono();
+
+  // ---- control-room map data -------------------------------------------------------------------
+
+  /**
+   * Every report the caller may see, for the map layers and the time filter. The body is built
+   * in SQL, gzipped once, and shared by every caller of the same scope for GEOJSON_TTL_MS, so 50
+   * control-room screens cost one query. `X-Feed-Id` is the staff feed position the snapshot
+   * includes: the client opens /api/triage/stream with Last-Event-ID = X-Feed-Id and misses
+   * nothing. ETag lets a reload answer 304.
+   */
+  const geojsonCache = new Map<string, Promise<{ body: string; gzip: Buffer; etag: string; feedId: number }>>();
+  app.get('/triage/incidents.geojson', requireStaff(), async (c) => {
+    const scope = rowScope(c.get('staff'), 'read');
+    const key = `${scopeKey(scope)}|${Math.floor(Date.now() / GEOJSON_TTL_MS)}`;
+    let entry = geojsonCache.get(key);
+    if (!entry) {
+      entry = (async () => {
+        // Read before the snapshot: a change between the two is in both, and replaying it is harmless.
+        const feedId = await lastStaffFeedId(sql);
+        const body = await staffIncidentsGeojson(sql, scope);
+        const gzip = await gzipAsync(body, { level: 6 });
+        return { body, gzip, feedId, etag: `"${createHash('sha1').update(`${scopeKey(scope)}|${feedId}|${body.length}`).digest('base64url').slice(0, 20)}"` };
+      })();
+      entry.catch(() => geojsonCache.delete(key));
+      geojsonCache.set(key, entry);
+      // A handful of scopes are live at a time; older snapshots are useless.
+      while (geojsonCache.size > 16) geojsonCache.delete(geojsonCache.keys().next().value!);
+    }
+    const { body, gzip, etag, feedId } = await entry;
+    c.header('ETag', etag);
+    c.header('X-Feed-Id', String(feedId));
+    c.header('Vary', 'Cookie, Accept-Encoding');
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+    if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+      return c.body(new Uint8Array(gzip), 200, { 'Content-Type': 'application/geo+json', 'Content-Encoding': 'gzip' });
+    }
+    return c.body(body, 200, { 'Content-Type': 'application/geo+json' });
+  });
+
+  /** Live changes for the control room: `incident` events with staff fields, resumable by Last-Event-ID. */
+  app.get('/triage/stream', requireStaff(), async (c) => {
+    const staff = c.get('staff');
+    const scope = rowScope(staff, 'read');
+    const last = lastEventId(c);
+    // The session is re-checked while the stream is open: a disabled user stops receiving (Z5).
+    const session = { id: staff.sessionId, alive: () => isSessionLive(sql, staff.sessionId) };
+    return serveFeed(c, staffStreamHub(sql, logger), { event: 'incident', last, select: (e) => streamFeature(e, scope), registry: streamRegistry(sql, logger), session });
+  });
+
+  return app;
+}
+
+/**
+ * Control-room MVT of incidents (mounted at /tiles/staff): what the caller may see, never cached
+ * by a shared cache (private, no-store from requireStaff). Crew get their assigned reports via
+ * the GeoJSON; the tile covers department and all-department scopes.
+ */
+export function staffTilesRoutes(deps: AppDeps) {
+  const { sql } = deps;
+  const app = new Hono();
+  app.get('/incidents/:z{[0-9]{1,2}}/:x{[0-9]{1,7}}/:y', requireStaff(), async (c) => {
+    const staff: Staff = c.get('staff');
+    const z = Number(c.req.param('z'));
+    const x = Number(c.req.param('x'));
+    const yText = c.req.param('y');
+    const m = /^(\d{1,7})\.mvt$/.exec(yText);
+    if (!m) throw notFound();
+    const y = Number(m[1]);
+    if (z > 22 || x >= 2 ** z || y >= 2 ** z) throw badRequest('invalid_tile', 'tile out of range');
+    const scope = rowScope(staff, 'read');
+    if ('none' in scope || 'assignedTo' in scope) throw new AppError(403, 'forbidden', 'use /api/triage/incidents.geojson');
+    const dept = 'all' in scope ? null : scope.departmentId;
+    if (!('all' in scope) && dept === null) throw new AppError(403, 'forbidden', 'no department');
+    const tile = await staffIncidentsTile(sql, z, x, y, dept);
+    return c.body(new Uint8Array(tile), 200, { 'Content-Type': 'application/vnd.mapbox-vector-tile' });
+  });
+  return app;
+}
