@@ -6,36 +6,18 @@
  * store pass and one redraw.
  */
 import type { LeanIncident } from '../map/incidents-layer.ts';
-import { leanFromFeature, type LeanFeature } from './staff-api.ts';
+import type { StaffIncidentFeature } from '../../../lib/staff-incident.ts';
+import { leanFromFeature } from './staff-api.ts';
 
 export interface StaffFeed {
   close(): void;
 }
 
-/** A stream payload as a map row: a GeoJSON Feature, or a flat object with lon/lat. */
+/** A stream payload (a staff incident Feature, lib/staff-incident.ts) as a map row; anything else is ignored. */
 export function leanFromEvent(data: unknown): LeanIncident | null {
-  if (!data || typeof data !== 'object') return null;
-  const d = data as Record<string, unknown>;
-  if (d.type === 'Feature' && d.geometry && d.properties) return leanFromFeature(d as unknown as LeanFeature);
-  const num = (k: string) => (typeof d[k] === 'number' ? (d[k] as number) : Number(d[k]));
-  const id = num('id');
-  const lon = num('lon');
-  const lat = num('lat');
-  if (!Number.isFinite(id) || !Number.isFinite(lon) || !Number.isFinite(lat)) return null;
-  const created = d.created ?? d.createdAt;
-  return {
-    id,
-    number: String(d.number),
-    lon,
-    lat,
-    status: String(d.status),
-    priority: String(d.priority ?? 'normal'),
-    category: String(d.category ?? d.categoryId ?? ''),
-    department: String(d.department ?? d.departmentId ?? ''),
-    district: (d.district ?? d.districtCode ?? null) as string | null,
-    sla: (d.sla ?? d.slaState ?? 'ok') as LeanIncident['sla'],
-    created: typeof created === 'number' ? (created < 1e11 ? created * 1000 : created) : Date.parse(String(created)),
-  };
+  const f = data as Partial<StaffIncidentFeature> | null;
+  if (f?.type !== 'Feature' || !f.geometry || !f.properties || typeof f.id !== 'number') return null;
+  return leanFromFeature(f as StaffIncidentFeature);
 }
 
 export function openStaffFeed(

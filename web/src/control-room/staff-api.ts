@@ -4,6 +4,7 @@
  * statistics (api/src/modules/stats). Every call goes through `staffJson`, which turns a 401
  * (session expired or revoked) into a page-wide sign-out.
  */
+import type { StaffIncidentFeature } from '../../../lib/staff-incident.ts';
 import { ApiError, fetchJson } from '../api-client.ts';
 import type { Names } from '../i18n.ts';
 import type { LeanIncident } from '../map/incidents-layer.ts';
@@ -204,34 +205,28 @@ export const moveStatus = (id: number, status: string, note?: string) => staffJs
 export const addNote = (id: number, text: string, isPublic: boolean) => staffJson<unknown>(`/api/triage/incidents/${id}/notes`, { method: 'POST', json: { text, public: isPublic } });
 export const mergeInto = (duplicateId: number, masterId: number) => staffJson<unknown>(`/api/triage/incidents/${duplicateId}/merge`, { method: 'POST', json: { into: masterId } });
 
-/** Lean GeoJSON of every report in scope (one request at start; the stream keeps it current). */
-export interface LeanFeature {
-  type: 'Feature';
-  id: number;
-  geometry: { type: 'Point'; coordinates: [number, number] };
-  properties: { number: string; status: string; priority: string; category: string; department: string; district?: string | null; sla: LeanIncident['sla']; created: number; held?: boolean };
-}
-
-export function leanFromFeature(f: LeanFeature): LeanIncident {
+/** A snapshot or stream Feature (lib/staff-incident.ts) as a map row. */
+export function leanFromFeature(f: StaffIncidentFeature): LeanIncident {
   const p = f.properties;
   return {
-    id: Number(f.id),
+    id: f.id,
     number: p.number,
-    lon: Number(f.geometry.coordinates[0]),
-    lat: Number(f.geometry.coordinates[1]),
+    lon: f.geometry.coordinates[0],
+    lat: f.geometry.coordinates[1],
     status: p.status,
     priority: p.priority,
     category: p.category,
     department: p.department,
-    district: p.district ?? null,
+    district: p.district,
     sla: p.sla,
-    // Epoch seconds from the server; milliseconds here.
-    created: p.created < 1e11 ? p.created * 1000 : p.created,
+    // Epoch seconds on the wire; milliseconds on the map.
+    created: p.created * 1000,
   };
 }
 
+/** Every report in scope (one request at start; the stream keeps it current). */
 export async function getMapIncidents(): Promise<LeanIncident[]> {
-  const fc = await staffJson<{ features: LeanFeature[] }>('/api/triage/incidents.geojson');
+  const fc = await staffJson<{ features: StaffIncidentFeature[] }>('/api/triage/incidents.geojson');
   return fc.features.map(leanFromFeature);
 }
 

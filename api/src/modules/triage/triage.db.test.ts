@@ -335,7 +335,7 @@ describe('control-room map data', () => {
     const fc = await res.json();
     const [{ n }] = await db.sql`select count(*)::int as n from incidents`;
     expect(fc.features.length).toBe(n);
-    expect(Object.keys(fc.features[0].properties).sort()).toEqual(['category', 'created', 'department', 'district', 'held', 'number', 'priority', 'sla', 'status']);
+    expect(Object.keys(fc.features[0].properties).sort()).toEqual(['assignedTo', 'category', 'created', 'department', 'district', 'held', 'number', 'priority', 'sla', 'slaDueAt', 'status', 'supportCount', 'updatedAt']);
     const etag = res.headers.get('etag')!;
     expect((await t.req('/api/triage/incidents.geojson', { headers: { ...dispatcher.headers, 'if-none-match': etag } })).status).toBe(304);
     const water = await (await get('/api/triage/incidents.geojson', techWater)).json();
@@ -359,6 +359,20 @@ describe('control-room map data', () => {
     }
     await reader.cancel();
     expect(text).toContain(later.number);
+    // One wire format: replayed from just before the snapshot's position, the stream sends the
+    // report the snapshot saw last exactly as the snapshot carries it.
+    const replay = await t.req('/api/triage/stream', { headers: { ...dispatcher.headers, 'last-event-id': String(feedId - 1) } });
+    const replayReader = replay.body!.getReader();
+    let replayed = '';
+    const featureLine = /^data: (\{"type":"Feature".*)$/m;
+    while (!featureLine.test(replayed)) {
+      const r = await replayReader.read();
+      if (r.done) break;
+      replayed += new TextDecoder().decode(r.value);
+    }
+    await replayReader.cancel();
+    const streamed = JSON.parse(featureLine.exec(replayed)![1]!);
+    expect(streamed).toEqual(fc.features.find((f: { id: number }) => f.id === streamed.id));
     // z14 tile around the test municipality.
     const z = 14;
     const x = Math.floor(((23.61 + 180) / 360) * 2 ** z);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Hono } from 'hono';
+import { staffIncidentCollection, staffIncidentFeature } from '../../../../lib/staff-incident.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound } from '../../errors.ts';
 import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
@@ -15,37 +16,17 @@ import { streamRegistry } from '../../http/streams.ts';
 import { requireStaff, type Staff } from '../../middleware/auth.ts';
 import { allows, rowScope, type RowScope } from '../auth/authz.ts';
 import { isSessionLive } from '../auth/auth.sql.ts';
-import { lastStaffFeedId, staffIncidentsGeojson, staffIncidentsTile } from './triage.sql.ts';
+import { lastStaffFeedId, staffIncidentRows, staffIncidentsTile } from './triage.sql.ts';
 import { staffStreamHub, type StaffFeedEvent } from './triage.stream.ts';
 
 const gzipAsync = promisify(gzip);
 /** How long one map snapshot is shared; the stream (resumed from X-Feed-Id) carries what follows. */
 const GEOJSON_TTL_MS = 5_000;
 
-/** The map's view of a feed event (same properties as the GeoJSON), or null outside the scope. */
+/** The map's view of a feed event (the snapshot's shape), or null outside the caller's scope. */
 function streamFeature(e: StaffFeedEvent, scope: RowScope) {
-  if (!allows(scope, { departmentId: e.row.department_id, assignees: e.row.assigned_to === null ? [] : [e.row.assigned_to] })) return null;
-  const r = e.row;
-  return {
-    type: 'Feature',
-    id: r.id,
-    geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
-    properties: {
-      number: r.number,
-      status: r.status,
-      priority: r.priority,
-      category: r.category_id,
-      department: r.department_id,
-      district: r.district_code,
-      sla: r.sla_state,
-      created: Math.floor(r.created_at.getTime() / 1000),
-      held: r.held,
-      assignedTo: r.assigned_to,
-      supportCount: r.support_count,
-      slaDueAt: r.sla_due_at,
-      updatedAt: r.updated_at,
-    },
-  };
+  const owned = { departmentId: e.row.department_id, assignees: e.row.assigned_to === null ? [] : [e.row.assigned_to] };
+  return allows(scope, owned) ? staffIncidentFeature(e.row) : null;
 }
 
 /** Cache key part of a scope: reports visible to the caller. */
@@ -63,8 +44,8 @@ export function triageMapRoutes(deps: AppDeps) {
   // ---- control-room map data -------------------------------------------------------------------
 
   /**
-   * Every report the caller may see, for the map layers and the time filter. The body is built
-   * in SQL, gzipped once, and shared by every caller of the same scope for GEOJSON_TTL_MS, so 50
+   * Every report the caller may see, for the map layers and the time filter. The body is encoded
+   * once (lib/staff-incident.ts), gzipped once, and shared by every caller of the same scope for GEOJSON_TTL_MS, so 50
    * control-room screens cost one query. `X-Feed-Id` is the staff feed position the snapshot
    * includes: the client opens /api/triage/stream with Last-Event-ID = X-Feed-Id and misses
    * nothing. ETag lets a reload answer 304.
@@ -78,7 +59,7 @@ export function triageMapRoutes(deps: AppDeps) {
       entry = (async () => {
         // Read before the snapshot: a change between the two is in both, and replaying it is harmless.
         const feedId = await lastStaffFeedId(sql);
-        const body = await staffIncidentsGeojson(sql, scope);
+        const body = staffIncidentCollection(await staffIncidentRows(sql, scope));
         const gzip = await gzipAsync(body, { level: 6 });
         return { body, gzip, feedId, etag: `"${createHash('sha1').update(`${scopeKey(scope)}|${feedId}|${body.length}`).digest('base64url').slice(0, 20)}"` };
       })();

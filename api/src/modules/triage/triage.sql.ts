@@ -1,8 +1,9 @@
 /**
- * Query functions of the staff triage desk: the queue, the detail panel, the changes staff make
- * and the control-room map data. Every read takes a RowScope (auth/authz.ts) and applies it in
+ * Query functions of the staff triage desk: the queue, the detail panel and the control-room map
+ * data (the changes staff make are in incidents/incidents.sql.ts). Every read takes a RowScope (auth/authz.ts) and applies it in
  * SQL, so a report outside the caller's scope is never fetched at all.
  */
+import type { StaffFeatureRow } from '../../../../lib/staff-incident.ts';
 import type { RowScope } from '../auth/authz.ts';
 
 /** A client or a transaction. */
@@ -330,27 +331,22 @@ export async function lastStaffFeedId(sql: Db): Promise<number> {
 }
 
 /**
- * Every report in scope as one GeoJSON FeatureCollection, built in PostgreSQL (no row objects in
- * Node): lean properties for colouring and the time filter, coordinates at 6 decimals (~0.1 m).
- * `created` is epoch seconds so the client's time slider compares numbers.
+ * Every report in scope, as the control room's map needs it (lib/staff-incident.ts encodes it).
+ * Coordinates rounded to 6 decimals (~0.1 m) here, so the snapshot and the stream agree.
  */
-export async function staffIncidentsGeojson(sql: Db, scope: RowScope): Promise<string> {
-  // Concatenated text rather than json_build_object: no spaces after colons (15% smaller) and
-  // ST_AsGeoJSON's own rounding. Every interpolated value is an id, a status word or a number;
-  // the one free-text value (district code) goes through to_json for escaping.
-  const [row] = await sql<{ body: string }[]>`
-    select '{"type":"FeatureCollection","features":[' || coalesce(string_agg(
-      '{"type":"Feature","id":' || i.id || ',"geometry":' || st_asgeojson(i.geom, 6)
-      || ',"properties":{"number":"' || i.protocol_number || '","status":"' || i.status || '","priority":"' || i.priority
-      || '","category":"' || i.category_id || '","department":"' || i.department_id
-      || '","district":' || coalesce(to_json(i.district_code)::text, 'null')
-      || ',"sla":"' || incident_sla_state(i.status, i.created_at, i.sla_due_at, i.sla_breached_at, now())
-      || '","created":' || extract(epoch from i.created_at)::bigint
-      || ',"held":' || (i.hidden or i.needs_moderation) || '}}', ','), '') || ']}' as body
+export async function staffIncidentRows(sql: Db, scope: RowScope): Promise<StaffFeatureRow[]> {
+  return sql<StaffFeatureRow[]>`
+    select ${staffColumns(sql)}
     from incidents i
     where true ${incidentScope(sql, scope)}`;
-  return row!.body;
 }
+
+/** The columns of StaffFeatureRow, read from `incidents i`. */
+const staffColumns = (sql: Db) => sql`
+  i.id, i.protocol_number as number, i.status, i.priority, i.category_id, i.department_id, i.district_code, i.assigned_to,
+  incident_sla_state(i.status, i.created_at, i.sla_due_at, i.sla_breached_at, now()) as sla_state, i.sla_due_at,
+  i.created_at, i.updated_at, i.hidden or i.needs_moderation as held, i.support_count,
+  round(st_x(i.geom)::numeric, 6)::float8 as lon, round(st_y(i.geom)::numeric, 6)::float8 as lat`;
 
 export async function staffIncidentsTile(sql: Db, z: number, x: number, y: number, departmentId: string | null): Promise<Buffer> {
   const [row] = await sql<{ tile: Buffer }[]>`select staff_incidents_mvt(${z}, ${x}, ${y}, ${departmentId}) as tile`;
@@ -359,32 +355,12 @@ export async function staffIncidentsTile(sql: Db, z: number, x: number, y: numbe
 
 // ---- staff feed ----------------------------------------------------------------------------------
 
-export interface StaffFeedRow {
-  feed_id: number;
-  id: number;
-  number: string;
-  status: string;
-  priority: string;
-  category_id: string;
-  department_id: string;
-  district_code: string | null;
-  assigned_to: number | null;
-  sla_state: string;
-  sla_due_at: Date;
-  created_at: Date;
-  updated_at: Date;
-  held: boolean;
-  support_count: number;
-  lon: number;
-  lat: number;
-}
+/** A staff feed row: the report as it is now, at a feed position. */
+export type StaffFeedRow = StaffFeatureRow & { feed_id: number };
 
 export async function staffFeedRows(sql: Db, where: { afterId?: number; ids?: number[] }, limit: number): Promise<StaffFeedRow[]> {
   return sql<StaffFeedRow[]>`
-    select f.id as feed_id, i.id, i.protocol_number as number, i.status, i.priority, i.category_id, i.department_id, i.district_code, i.assigned_to,
-           incident_sla_state(i.status, i.created_at, i.sla_due_at, i.sla_breached_at, now()) as sla_state, i.sla_due_at,
-           i.created_at, i.updated_at, i.hidden or i.needs_moderation as held, i.support_count,
-           round(st_x(i.geom)::numeric, 6)::float8 as lon, round(st_y(i.geom)::numeric, 6)::float8 as lat
+    select f.id as feed_id, ${staffColumns(sql)}
     from incident_staff_feed f
     join incidents i on i.id = f.incident_id
     where ${where.ids ? sql`f.id = any(${where.ids})` : sql`f.id > ${where.afterId ?? 0}`}
