@@ -80,8 +80,7 @@ export function mountDispatcher(pmap: PlatformMap, onUser: (u: StaffUser | null)
   const openWorkOrder = (ids: number[]) => {
     if (!dispatch) return;
     const first = dispatch.store.get(ids[0]!);
-    const title = first ? `${dispatch.categoryName(first.category)} · ${ids.map((id) => dispatch!.store.get(id)?.number ?? `#${id}`).join(', ')}` : tr('work_order');
-    openWorkOrderDialog(dispatch, { incidentIds: ids, title: title.slice(0, 200), department: first?.department }, (id) => {
+    openWorkOrderDialog(dispatch, { incidentIds: ids, department: first?.department }, (id) => {
       dispatch?.setChecked([]);
       // The reports' timelines changed without a feed event: reload what shows them.
       dispatch?.emit('data', ids);

@@ -323,7 +323,8 @@ export const workOrderPhotoUrl = (sha256: string) => `/api/crew/photos/${sha256}
 /** A work order from one or more reports (triage.routes.ts): asset, kind and place follow the first report with an asset. */
 export interface TriageWorkOrder {
   incidentIds: number[];
-  title: string;
+  /** Without it the server generates it per locale from the first report. */
+  title?: string;
   description?: string;
   kind?: string;
   departmentId?: string;

@@ -99,6 +99,7 @@ const S = {
   work_order: { el: 'Εντολή εργασίας', en: 'Work order' },
   work_orders: { el: 'Εντολές εργασίας', en: 'Work orders' },
   title: { el: 'Τίτλος', en: 'Title' },
+  title_generated: { el: 'Από την αναφορά, σε κάθε γλώσσα (ή γράψτε έναν)', en: 'From the report, in every language (or type one)' },
   description: { el: 'Περιγραφή', en: 'Description' },
   kind: { el: 'Μητρώο', en: 'Registry' },
   planned_start: { el: 'Έναρξη', en: 'Planned start' },

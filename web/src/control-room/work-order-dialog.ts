@@ -9,13 +9,16 @@ import { errorText } from '../error-text.ts';
 
 export const KINDS = ['school', 'kindergarten', 'playground', 'sports_ground', 'network', 'building', 'road'];
 
-export type WorkOrderSource = { incidentIds: number[]; title: string; department?: string } | { asset: { id: number; name: string | null; layerId: string }; department?: string };
+export type WorkOrderSource = { incidentIds: number[]; department?: string } | { asset: { id: number; name: string | null; layerId: string }; department?: string };
 
 export function openWorkOrderDialog(d: Dispatch, source: WorkOrderSource, onCreated: (id: number) => void): void {
   document.getElementById('work-order-dialog')?.remove();
   const fromIncidents = 'incidentIds' in source;
-  const defaultTitle = fromIncidents ? source.title : `${tr('work_order')}: ${source.asset.name ?? `#${source.asset.id}`}`;
-  const title = h('input', { type: 'text', name: 'title', required: true, maxlength: 200, value: defaultTitle });
+  // From reports the server writes the title in every language (the crew read their own); a
+  // title typed here is kept as typed.
+  const title = fromIncidents
+    ? h('input', { type: 'text', name: 'title', maxlength: 200, placeholder: tr('title_generated') })
+    : h('input', { type: 'text', name: 'title', required: true, maxlength: 200, value: `${tr('work_order')}: ${source.asset.name ?? `#${source.asset.id}`}` });
   const description = h('textarea', { name: 'description', rows: 3, maxlength: 5000 });
   // From reports the registry is derived (asset layer, else category) and the reason shown;
   // from an asset the asset's layer decides unless the dispatcher picks another.
@@ -63,7 +66,7 @@ export function openWorkOrderDialog(d: Dispatch, source: WorkOrderSource, onCrea
     submit.disabled = true;
     msg.textContent = '';
     const common = {
-      title: title.value.trim(),
+      ...(title.value.trim() ? { title: title.value.trim() } : {}),
       description: description.value.trim(),
       ...(kind.value ? { kind: kind.value } : {}),
       ...(department.value ? { departmentId: department.value } : {}),
@@ -80,7 +83,7 @@ export function openWorkOrderDialog(d: Dispatch, source: WorkOrderSource, onCrea
         id = wo.id;
         if (estimated !== undefined) await patchWorkOrder(id, { estimatedCost: estimated });
       } else {
-        const wo = await createWorkOrder({ ...common, assetId: source.asset.id, ...(estimated !== undefined ? { estimatedCost: estimated } : {}) });
+        const wo = await createWorkOrder({ ...common, title: title.value.trim(), assetId: source.asset.id, ...(estimated !== undefined ? { estimatedCost: estimated } : {}) });
         id = wo.id;
       }
       dialog.dataset.created = String(id);

@@ -4,6 +4,7 @@
  */
 import { ApiError, fetchJson } from '../api-client.ts';
 import type { Names } from '../i18n.ts';
+import type { LocalisedTitle } from '../../../lib/work-order-title.ts';
 
 export interface CrewNote {
   id: number;
@@ -25,6 +26,8 @@ export interface CrewOrder {
   id: number;
   kind: string;
   title: string;
+  /** The generated title per locale; null when typed by hand. */
+  titleI18n: LocalisedTitle | null;
   description: string;
   status: string;
   version: number;

@@ -17,6 +17,7 @@ import { label, tr } from './strings.ts';
 import { codeText, errorText } from '../error-text.ts';
 import { clearPersonalCaches, precache, registerServiceWorker } from './sw-register.ts';
 import { applyPending, defaultPhase, nextStatuses, type OrderView } from './view-model.ts';
+import { titleIn } from '../../../lib/work-order-title.ts';
 
 declare global {
   interface Window {
@@ -100,7 +101,8 @@ async function reloadOps(): Promise<void> {
 }
 
 function rebuild(): void {
-  views = applyPending(today?.workOrders ?? [], ops);
+  // A generated title in the language chosen on this phone; a typed one as typed (lib/work-order-title.ts).
+  views = applyPending(today?.workOrders ?? [], ops).map((v) => ({ ...v, title: titleIn(v, getLang()) }));
   for (const v of views) titles.set(v.id, v.title);
   render();
 }
@@ -512,7 +514,7 @@ function loadedUrls(): string[] {
 async function main(): Promise<void> {
   initLang(navigator.language?.toLowerCase().startsWith('en') ? 'en' : 'el');
   for (const b of document.querySelectorAll<HTMLButtonElement>('.lang-switch button')) b.addEventListener('click', () => setLang(b.dataset.lang as Lang));
-  onLangChange(() => render());
+  onLangChange(() => rebuild());
   $('sign-out').addEventListener('click', () => void signOut());
   window.addEventListener('hashchange', () => {
     renderDetail();

@@ -7,6 +7,7 @@ const order = (id: number, status: string): CrewOrder => ({
   id,
   kind: 'playground',
   title: `Order ${id}`,
+  titleI18n: null,
   description: '',
   status,
   version: 3,

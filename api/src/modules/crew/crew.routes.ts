@@ -25,6 +25,8 @@ import { canRead, canWrite, denied } from '../auth/authz.ts';
 import { checkUpload, makeDerivatives, photoPaths, PHOTO_MAX_BYTES, writeFileDurably } from '../incidents/photos.ts';
 import { addPhoto, setWorkOrderStatus, transitionRoles } from '../registries/registries.sql.ts';
 import { followWorkOrder } from '../registries/report-follow-up.ts';
+import { titleIn } from '../../../../lib/work-order-title.ts';
+import { readerLocale } from '../../http/locale.ts';
 import { CrewNoteSchema, CrewTransitionSchema, OpId, PHOTO_PHASES } from './crew.schema.ts';
 import {
   claimOp,
@@ -49,11 +51,13 @@ const HASH_FILE = /^([0-9a-f]{64})\.jpg$/;
 import { sha256Hex as hex } from '../../hash.ts';
 const photoUrl = (sha: string) => `/api/crew/photos/${sha}.jpg`;
 
-export function crewOrderJson(w: CrewOrderRow) {
+/** `locale`: the reader's Accept-Language; the phone also gets every generated title and picks its own. */
+export function crewOrderJson(w: CrewOrderRow, locale: string | null) {
   return {
     id: w.id,
     kind: w.kind,
-    title: w.title,
+    title: titleIn({ title: w.title, titleI18n: w.title_i18n }, locale),
+    titleI18n: w.title_i18n,
     description: w.description,
     status: w.status,
     version: w.version,
@@ -105,7 +109,7 @@ export function crewRoutes({ sql, config, boss }: AppDeps) {
 
   async function answer(c: Context, id: number, replayed: boolean, status: 200 | 201) {
     const w = (await getCrewOrder(sql, id))!;
-    return c.json({ workOrder: crewOrderJson(w), replayed }, status);
+    return c.json({ workOrder: crewOrderJson(w, readerLocale(c)), replayed }, status);
   }
 
   app.get('/crew/today', requireStaff(CREW_ROLES), async (c) => {
@@ -115,7 +119,7 @@ export function crewRoutes({ sql, config, boss }: AppDeps) {
       date: today,
       user: { id: staff.id, name: staff.name, role: staff.role },
       transitions,
-      workOrders: rows.map(crewOrderJson),
+      workOrders: rows.map((w) => crewOrderJson(w, readerLocale(c))),
       fetchedAt: new Date().toISOString(),
     });
   });
@@ -126,7 +130,7 @@ export function crewRoutes({ sql, config, boss }: AppDeps) {
     const w = await getCrewOrder(sql, id);
     if (!w) throw notFound(`no work order ${id}`);
     if (!canRead(staff, ownedBy(w))) throw denied('work_order', id, false);
-    return c.json({ workOrder: crewOrderJson(w) });
+    return c.json({ workOrder: crewOrderJson(w, readerLocale(c)) });
   });
 
   app.post('/crew/work-orders/:id/transitions', requireStaff(CREW_ROLES), async (c) => {

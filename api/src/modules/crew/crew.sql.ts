@@ -3,6 +3,7 @@
  * offline (asset geometry, an address, a priority, notes and photos), notes, and the operation
  * ledger that makes replays of queued changes harmless (migrations/0040).
  */
+import type { LocalisedTitle } from '../../../../lib/work-order-title.ts';
 
 import type { Db } from '../../db.ts';
 
@@ -13,6 +14,7 @@ export interface CrewOrderRow {
   id: number;
   kind: string;
   title: string;
+  title_i18n: LocalisedTitle | null;
   description: string;
   status: string;
   version: number;
@@ -49,7 +51,7 @@ export interface CrewOrderRow {
 function crewOrderSelect(sql: Db) {
   return sql`
     select
-      w.id, w.kind, w.title, w.description, w.status, w.version, w.department_id,
+      w.id, w.kind, w.title, w.title_i18n, w.description, w.status, w.version, w.department_id,
       w.asset_id, a.name as asset_name, a.layer_id as asset_layer_id, l.name_el as layer_name_el, l.name_en as layer_name_en,
       case when a.id is null then null else st_asgeojson(a.geom, 6)::json end as asset_geometry,
       st_x(w.location) as lon, st_y(w.location) as lat,

@@ -61,6 +61,8 @@ export async function createWorkOrder(
 ): Promise<WorkOrderRow> {
   const { c, staff } = actor;
   const incidentIds = incidents.map((i) => i.id);
+  const titleI18n = input.title === undefined && incidents[0] ? await reportTitle(tx, incidents[0].id) : null;
+  if (input.title === undefined && !titleI18n) throw unprocessable('title_required', 'give a title: there is no report to name the work after');
   const assetId = input.assetId ?? incidents.find((i) => i.asset_id !== null)?.asset_id ?? undefined;
   const asset = assetId !== undefined ? await getAssetRef(tx, assetId) : undefined;
   if (assetId !== undefined && !asset) throw unprocessable('unknown_asset', `no asset ${assetId}`);
@@ -72,8 +74,6 @@ export async function createWorkOrder(
   if (!canWrite(staff, { departmentId })) throw denied('department', departmentId, true, 'cannot open work for another department');
   const badCrew = await invalidCrew(tx, input.crew);
   if (badCrew.length) throw unprocessable('invalid_crew', 'crew members must be enabled crew or technician accounts', { userIds: badCrew });
-  const titleI18n = input.title === undefined && incidents[0] ? await reportTitle(tx, incidents[0].id) : null;
-  if (input.title === undefined && !titleI18n) throw unprocessable('title_required', 'give a title: there is no report to name the work after');
   const point = input.location ?? (asset ? { lon: asset.lon, lat: asset.lat } : { lon: incidents[0]!.lon, lat: incidents[0]!.lat });
 
   const id = await insertWorkOrder(tx, {
