@@ -55,7 +55,7 @@ export const getDepartments = async () => (await fetchJson<{ departments: Depart
 
 // ---- triage --------------------------------------------------------------------------------------
 
-/** A queue row (triage.routes.ts queueItem). */
+/** A queue row (triage.json.ts queueItem). */
 export interface QueueItem {
   id: number;
   number: string;
@@ -320,7 +320,7 @@ export const photoUrl = (sha256: string) => `/api/triage/photos/${sha256}.jpg`;
 /** Photos attached to a work order (crew before/after shots), served by the crew module's photo route. */
 export const workOrderPhotoUrl = (sha256: string) => `/api/crew/photos/${sha256}.jpg`;
 
-/** A work order from one or more reports (triage.routes.ts): asset, kind and place follow the first report with an asset. */
+/** A work order from one or more reports (triage.work-orders.routes.ts): asset, kind and place follow the first report with an asset. */
 export interface TriageWorkOrder {
   incidentIds: number[];
   /** Without it the server generates it per locale from the first report. */

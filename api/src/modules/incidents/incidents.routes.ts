@@ -337,7 +337,7 @@ export function incidentsRoutes(deps: AppDeps) {
 
   // ---- staff ------------------------------------------------------------------------------------
   // Signed-in staff only (requireStaff), within their department unless their role reaches
-  // across (writableIncident), and every change audited in its own transaction (recordAudit).
+  // across (writableIncident); the change, its audit row and its email are changeIncident's.
 
   /**
    * Status change by protocol number (the lifecycle API; the control room uses the triage desk's

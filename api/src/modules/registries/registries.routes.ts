@@ -37,7 +37,6 @@ import {
   getIncidentRefs,
   type IncidentRef,
   getWorkOrder,
-  invalidCrew,
   listPublicWorkOrders,
   listWorkOrders,
   setCrew,
@@ -48,7 +47,7 @@ import {
   type WorkOrderRow,
 } from './registries.sql.ts';
 import { followWorkOrder } from './report-follow-up.ts';
-import { auditSnapshot, createWorkOrder } from './work-orders.service.ts';
+import { assertCrew, auditSnapshot, createWorkOrder } from './work-orders.service.ts';
 import { insertInspection, listDue, listInspections, type InspectionRow } from './inspections.sql.ts';
 
 const WRITERS = ['dispatcher', 'technician'] as const;
@@ -157,10 +156,6 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
     return visible;
   }
 
-  async function checkCrew(ids: number[]) {
-    const bad = await invalidCrew(sql, ids);
-    if (bad.length) throw unprocessable('invalid_crew', 'crew members must be enabled crew or technician accounts', { userIds: bad });
-  }
 
   // ---- reference data for forms ----
 
@@ -229,7 +224,7 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
     const staff = c.get('staff');
     const id = parseId(c.req.param('id'));
     const body = await readJson(c, PatchWorkOrderSchema);
-    if (body.crew) await checkCrew(body.crew);
+    if (body.crew) await assertCrew(sql, body.crew);
     if (body.departmentId && !(await departmentExists(sql, body.departmentId))) throw unprocessable('unknown_department', `no department ${body.departmentId}`);
     const updated = await sql.begin(async (tx) => {
       const w = await readable(tx, c, id, true);

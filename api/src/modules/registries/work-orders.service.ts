@@ -72,8 +72,7 @@ export async function createWorkOrder(
   if (!departmentId) throw unprocessable('department_required', 'give a departmentId');
   if (!(await departmentExists(tx, departmentId))) throw unprocessable('unknown_department', `no department ${departmentId}`);
   if (!canWrite(staff, { departmentId })) throw denied('department', departmentId, true, 'cannot open work for another department');
-  const badCrew = await invalidCrew(tx, input.crew);
-  if (badCrew.length) throw unprocessable('invalid_crew', 'crew members must be enabled crew or technician accounts', { userIds: badCrew });
+  await assertCrew(tx, input.crew);
   const point = input.location ?? (asset ? { lon: asset.lon, lat: asset.lat } : { lon: incidents[0]!.lon, lat: incidents[0]!.lat });
 
   const id = await insertWorkOrder(tx, {
@@ -104,6 +103,12 @@ export async function createWorkOrder(
     await changeIncident(tx, { c, userId: staff.id, boss: actor.boss }, row, { status: { status: 'in_progress', note: ASSIGNED_NOTE, reason: `work order ${id}` } });
   }
   return w;
+}
+
+/** Crew are enabled crew or technician accounts (422 naming the others). */
+export async function assertCrew(tx: Db, userIds: number[]): Promise<void> {
+  const bad = await invalidCrew(tx, userIds);
+  if (bad.length) throw unprocessable('invalid_crew', 'crew members must be enabled crew or technician accounts', { userIds: bad });
 }
 
 /** "Category — address" in each locale, from the report (its number when it has no address). */

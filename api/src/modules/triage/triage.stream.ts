@@ -2,7 +2,7 @@
  * The control room's live feed: the incidents stream mechanism (feed-hub.ts) on the staff feed
  * (incident_staff_feed, 0030), whose rows carry staff fields (priority, department, assignee,
  * SLA state, held-back reports). Each event is fetched once per process and filtered per client
- * by its scope in triage.routes.ts.
+ * by its scope in triage.map.routes.ts.
  */
 import type { Pool } from '../../db.ts';
 import type { Logger } from '../../logger.ts';
