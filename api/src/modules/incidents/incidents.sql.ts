@@ -215,26 +215,36 @@ export async function insertIncident(tx: Db, r: IncidentInsert): Promise<{ id: n
   return row;
 }
 
-/** Claims an Idempotency-Key; returns null when it was new, else what it already points at. */
-export async function claimIdempotencyKey(tx: Db, keySha256: Buffer, requestSha256: Buffer): Promise<null | { request_sha256: Buffer; incident_id: number | null; number: string | null }> {
-  const inserted = await tx`
+/**
+ * Claims an Idempotency-Key. `fresh` when it was new (or older than 24 h, then it is new again);
+ * else what it already points at. `nonce` is the claim's random salt of the derived tracking token.
+ */
+export async function claimIdempotencyKey(
+  tx: Db,
+  keySha256: Buffer,
+  requestSha256: Buffer,
+): Promise<{ fresh: true; nonce: Buffer } | { fresh: false; nonce: Buffer; request_sha256: Buffer; incident_id: number | null; number: string | null }> {
+  const [inserted] = await tx<{ nonce: Buffer }[]>`
     insert into idempotency_keys (key_sha256, request_sha256) values (${keySha256}, ${requestSha256})
-    on conflict (key_sha256) do nothing
-    returning key_sha256`;
-  if (inserted.length) return null;
-  const [row] = await tx<{ request_sha256: Buffer; incident_id: number | null; number: string | null }[]>`
-    select k.request_sha256, k.incident_id, i.protocol_number as number
+    on conflict (key_sha256) do update
+      set request_sha256 = excluded.request_sha256, incident_id = null, created_at = now(), nonce = gen_random_bytes(16)
+      -- A key is remembered for 24 h (the retention job purges it): an older one is new again.
+      where idempotency_keys.created_at < now() - interval '24 hours'
+    returning nonce`;
+  if (inserted) return { fresh: true, nonce: inserted.nonce };
+  const [row] = await tx<{ nonce: Buffer; request_sha256: Buffer; incident_id: number | null; number: string | null }[]>`
+    select k.nonce, k.request_sha256, k.incident_id, i.protocol_number as number
     from idempotency_keys k left join incidents i on i.id = k.incident_id
     where k.key_sha256 = ${keySha256}`;
-  return row;
+  return { fresh: false, ...row! };
 }
 
-/** A committed Idempotency-Key and the report it created, if any. */
-export async function findIdempotencyKey(sql: Db, keySha256: Buffer): Promise<{ request_sha256: Buffer; number: string | null } | undefined> {
-  const [row] = await sql<{ request_sha256: Buffer; number: string | null }[]>`
-    select k.request_sha256, i.protocol_number as number
+/** A committed Idempotency-Key younger than 24 h and the report it created, if any. */
+export async function findIdempotencyKey(sql: Db, keySha256: Buffer): Promise<{ nonce: Buffer; request_sha256: Buffer; number: string | null } | undefined> {
+  const [row] = await sql<{ nonce: Buffer; request_sha256: Buffer; number: string | null }[]>`
+    select k.nonce, k.request_sha256, i.protocol_number as number
     from idempotency_keys k left join incidents i on i.id = k.incident_id
-    where k.key_sha256 = ${keySha256}`;
+    where k.key_sha256 = ${keySha256} and k.created_at >= now() - interval '24 hours'`;
   return row;
 }
 
