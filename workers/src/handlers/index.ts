@@ -8,6 +8,7 @@ import { handleAlertFanOut } from './alert-fan-out.ts';
 import { handleAlertDeliver } from './alert-deliver.ts';
 import { handleAlertConfirmEmail } from './alert-confirm-email.ts';
 import { handleFileSweep } from './file-sweep.ts';
+import { handleRetention } from './retention.ts';
 
 export type Handler<N extends JobName> = (deps: WorkerDeps, data: JobPayloads[N]) => Promise<void>;
 
@@ -28,5 +29,8 @@ export const handlers: { [N in JobName]?: Handler<N> } = {
   'alert-confirm-email': handleAlertConfirmEmail,
   'file-sweep': async (deps) => {
     await handleFileSweep(deps);
+  },
+  retention: async (deps) => {
+    await handleRetention(deps);
   },
 };

@@ -494,7 +494,11 @@ export function triageRoutes(deps: AppDeps) {
     return c.json({ eventId, public: body.public }, 201);
   });
 
-  /** Moderation: publish or hide, and/or edit the public description; the original is kept in the audit row. */
+  /**
+   * Moderation: publish or hide, and/or edit the public description. The original text goes to
+   * incident_moderated_texts (erased with the report's personal data by the retention job), never
+   * to the append-only audit log, which records only that the text was moderated and by whom.
+   */
   app.post('/triage/incidents/:id/moderation', requireStaff(WRITERS), async (c) => {
     const staff = c.get('staff');
     const id = parseId(c.req.param('id'));
@@ -504,6 +508,7 @@ export function triageRoutes(deps: AppDeps) {
       const [before] = await tx<{ description: string; hidden: boolean; needs_moderation: boolean }[]>`
         select description, hidden, needs_moderation from incidents where id = ${id}`;
       if (body.description !== undefined && body.description !== before!.description) {
+        await tx`insert into incident_moderated_texts (incident_id, original, moderated_by) values (${id}, ${before!.description}, ${staff.id})`;
         await setDescription(tx, id, body.description);
         await insertEvent(tx, { incidentId: id, kind: 'moderation', note: 'description edited', public: false, actorUserId: staff.id });
       }
@@ -514,8 +519,8 @@ export function triageRoutes(deps: AppDeps) {
         action: 'incident.moderation',
         objectType: 'incident',
         objectId: id,
-        before: { description: before!.description, hidden: before!.hidden, needsModeration: before!.needs_moderation },
-        after: { description: after!.description, hidden: after!.hidden, needsModeration: after!.needs_moderation },
+        before: { hidden: before!.hidden, needsModeration: before!.needs_moderation },
+        after: { descriptionModerated: after!.description !== before!.description, hidden: after!.hidden, needsModeration: after!.needs_moderation },
         reason: body.reason ?? null,
       });
     });
