@@ -9,6 +9,7 @@ import { handleAlertDeliver } from './alert-deliver.ts';
 import { handleAlertConfirmEmail } from './alert-confirm-email.ts';
 import { handleFileSweep } from './file-sweep.ts';
 import { handleRetention } from './retention.ts';
+import { handleReportConfirmEmail } from './report-confirm-email.ts';
 
 export type Handler<N extends JobName> = (deps: WorkerDeps, data: JobPayloads[N]) => Promise<void>;
 
@@ -30,6 +31,7 @@ export const handlers: { [N in JobName]?: Handler<N> } = {
   'file-sweep': async (deps) => {
     await handleFileSweep(deps);
   },
+  'report-confirm-email': handleReportConfirmEmail,
   retention: async (deps) => {
     await handleRetention(deps);
   },

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../api/test/test-db.ts';
-import { makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../../../api/src/modules/incidents/incidents.fixtures.ts';
+import { confirmSubscriptions, makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../../../api/src/modules/incidents/incidents.fixtures.ts';
 import { createStaffUser } from '../../../api/src/modules/auth/auth.test-helpers.ts';
 import { runRetention } from './retention.ts';
 
@@ -48,6 +48,7 @@ async function closedReport(closedDaysAgo: number, withCanaries: boolean) {
   const { number } = (await res.json()) as { number: string };
   const [{ id }] = await db.sql<{ id: number }[]>`select id::int as id from incidents where protocol_number = ${number}`;
   if (withCanaries) {
+    await confirmSubscriptions(db.sql);
     const mod = await staffSend('POST', `/api/triage/incidents/${id}/moderation`, { description: 'Lamp out', publish: true, reason: 'phone removed' });
     expect(mod.status, await mod.clone().text()).toBe(200);
   }
@@ -112,7 +113,7 @@ describe('retention job (Z15)', () => {
     const [row] = await db.sql`select anonymous, anonymised_at is not null as done from incidents where id = ${old.id}`;
     expect(row).toMatchObject({ anonymous: true, done: true });
     // The recent report keeps its contact and subscription.
-    const [kept] = await db.sql`select reporter_email, (select count(*)::int from incident_subscribers where incident_id = ${recent.id}) as subs from incidents where id = ${recent.id}`;
+    const [kept] = await db.sql`select reporter_email, (select count(*)::int from incident_subscription_requests where incident_id = ${recent.id}) as subs from incidents where id = ${recent.id}`;
     expect(kept).toMatchObject({ reporter_email: 'recent@example.org', subs: 1 });
 
     // Recorded as counts: a retention_runs row and an audit event, with no value in either.

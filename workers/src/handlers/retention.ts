@@ -2,7 +2,7 @@
  * retention (daily): personal data past its period is erased (docs/reliability.md rule 11, Z15).
  *
  * A report closed (its status not open) for RETENTION_DAYS loses its reporter's name, email and
- * phone, its status-email subscriptions, its "me too" supporter hashes (device ids and IPs, HMAC-ed)
+ * phone, its status-email subscriptions (confirmed or not), its "me too" supporter hashes (device ids and IPs, HMAC-ed)
  * and the original texts of its moderation edits; the report itself stays public. Sessions keep
  * their IP and browser for the same period, failed logins and the IPs beside audit events
  * (audit_event_ips, 0105) are deleted after it. Idempotency keys are forgotten after 24 h.
@@ -18,6 +18,7 @@ export interface RetentionCounts {
   subscribers: number;
   supports: number;
   moderatedTexts: number;
+  subscriptionRequests: number;
   sessions: number;
   loginFailures: number;
   auditIps: number;
@@ -56,6 +57,9 @@ export async function runRetention(sql: Pool, o: { days: number; dryRun?: boolea
         subscribers: count(await tx`delete from incident_subscribers where incident_id = any(${ids}::bigint[])`),
         supports: count(await tx`delete from incident_supports where incident_id = any(${ids}::bigint[])`),
         moderatedTexts: count(await tx`delete from incident_moderated_texts where incident_id = any(${ids}::bigint[])`),
+        // An address never confirmed is dropped after a week (its owner may never have asked).
+        subscriptionRequests: count(await tx`
+          delete from incident_subscription_requests where incident_id = any(${ids}::bigint[]) or created_at < now() - interval '7 days'`),
         sessions: count(await tx`
           update sessions set ip = null, user_agent = null
           where created_at < now() - make_interval(days => ${days}) and (ip is not null or user_agent is not null)`),

@@ -50,8 +50,10 @@ describe('incident intake', () => {
     // Only the token's hash is stored.
     expect(Buffer.from(row.tracking_token_sha256).equals(sha256(body.token))).toBe(true);
     expect(row).toMatchObject({ reporter_email: 'someone@example.org', channel: 'web', status: 'submitted', sla: true });
-    const [sub] = await db.sql`select email from incident_subscribers s join incidents i on i.id = s.incident_id where i.protocol_number = ${body.number}`;
+    // A subscription request: status emails wait for the owner's confirmation (double opt-in).
+    const [sub] = await db.sql`select email from incident_subscription_requests s join incidents i on i.id = s.incident_id where i.protocol_number = ${body.number}`;
     expect(sub.email).toBe('someone@example.org');
+    expect((await db.sql`select 1 from incident_subscribers s join incidents i on i.id = s.incident_id where i.protocol_number = ${body.number}`).length).toBe(0);
 
     const track = await t.req(`/api/track/${body.token}`);
     expect(track.status).toBe(200);

@@ -126,6 +126,7 @@ export function incidentsRoutes(deps: AppDeps) {
         staff,
         idempotencyKey: key,
         idempotencyScope: staff ? `user:${staff.id}` : device ? `device:${device}` : `ip:${ip}`,
+        boss,
         // Staff entry is not limited per desk IP: a counter enters many reports.
         rateHits: staff ? [] : [{ name: 'report_ip', key: `ip:${ip}` }, ...(device ? [{ name: 'report_device', key: `device:${device}` }] : [])],
       });

@@ -5,10 +5,12 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
+import type { PgBoss } from 'pg-boss';
 import type { Pool } from '../../db.ts';
 import { AppError, notFound, unprocessable } from '../../errors.ts';
 import type { Staff } from '../../middleware/auth.ts';
 import { sha256 } from '../../hash.ts';
+import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import { canRead, canWrite, denied } from '../auth/authz.ts';
 import {
   changeCategory,
@@ -128,6 +130,8 @@ export interface IntakeInput {
   idempotencyScope?: string;
   /** Rate-limit keys: e.g. `ip:1.2.3.4`, `device:…`, `open311:3`. */
   rateHits: RateHit[];
+  /** Queues the confirmation email of a status-email subscription; null where a test runs without queues. */
+  boss?: PgBoss | null;
 }
 
 export interface IntakeResult {
@@ -148,7 +152,7 @@ export interface IntakeResult {
 
 /** Canonical request bytes for the idempotency check: same key + different body is refused. */
 function requestDigest(input: IntakeInput): Buffer {
-  const { staff, rateHits, idempotencyKey, idempotencyScope, ...body } = input;
+  const { staff, rateHits, idempotencyKey, idempotencyScope, boss, ...body } = input;
   return sha256(JSON.stringify({ ...body, staff: staff?.id ?? null }));
 }
 
@@ -229,6 +233,10 @@ export async function createIncident(sql: Pool, input: IntakeInput): Promise<Int
       actor: input.staff ? 'staff' : input.channel === 'open311' ? 'open311' : 'citizen',
       actorUserId: input.staff?.id ?? null,
     });
+    // Double opt-in: the address gets a confirmation link, and status emails only once confirmed.
+    if (row.subscription_request_id !== null) {
+      await enqueueInTx(input.boss ?? null, tx, 'report-confirm-email', { requestId: row.subscription_request_id }, stableUuid(`report-confirm-email:${row.subscription_request_id}`));
+    }
     return {
       created: {
         created: true,

@@ -182,9 +182,15 @@ export interface IncidentInsert {
   actorUserId: number | null;
 }
 
-/** Inserts the report, its first timeline row, its email subscription and the idempotency link. */
-export async function insertIncident(tx: Db, r: IncidentInsert): Promise<{ id: number; number: string; public_id: string; created_at: Date }> {
-  const [row] = await tx<{ id: number; number: string; public_id: string; created_at: Date }[]>`
+/**
+ * Inserts the report, its first timeline row, its email subscription request (confirmed by the
+ * emailed link before any status email, 0108) and the idempotency link.
+ */
+export async function insertIncident(
+  tx: Db,
+  r: IncidentInsert,
+): Promise<{ id: number; number: string; public_id: string; created_at: Date; subscription_request_id: number | null }> {
+  const [row] = await tx<{ id: number; number: string; public_id: string; created_at: Date; subscription_request_id: number | null }[]>`
     with ins as (
       insert into incidents (
         protocol_year, protocol_seq, tracking_token_sha256, category_id, department_id, description, answers,
@@ -205,13 +211,14 @@ export async function insertIncident(tx: Db, r: IncidentInsert): Promise<{ id: n
       select id, 'created', 'submitted', true, ${r.actor}, ${r.actorUserId} from ins
     ),
     sub as (
-      insert into incident_subscribers (incident_id, email, locale)
+      insert into incident_subscription_requests (incident_id, email, locale)
       select id, ${r.subscribeEmail}, ${r.locale} from ins where ${r.subscribeEmail}::text is not null
+      returning id
     ),
     idem as (
       update idempotency_keys set incident_id = (select id from ins) where key_sha256 = ${r.idempotencyKeySha256}
     )
-    select id, protocol_number as number, public_id, created_at from ins`;
+    select id, protocol_number as number, public_id, created_at, (select id::int from sub) as subscription_request_id from ins`;
   return row;
 }
 

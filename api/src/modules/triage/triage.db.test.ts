@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
-import { makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../incidents/incidents.fixtures.ts';
+import { confirmSubscriptions, makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../incidents/incidents.fixtures.ts';
 import { handleStatusEmail } from '../../../../workers/src/handlers/status-email.ts';
 import type { EmailMessage } from '../../../../workers/src/channels/email.ts';
 import { silentLogger } from '../../logger.ts';
@@ -231,6 +231,7 @@ describe('changes', () => {
     const master = await file({ ...at(WEST), contact: { email: 'master.sub@example.org' } });
     const dup = await file({ ...at(WEST), contact: { email: 'dup.sub@example.org' } });
     const other = await file({ ...at(WEST) });
+    await confirmSubscriptions(db.sql);
     const support = (n: string, ip: string) => t.req(`/api/incidents/${n}/support`, { method: 'POST' }, ip);
     expect((await support(dup.number, '10.9.0.1')).status).toBe(201);
     expect((await support(dup.number, '10.9.0.2')).status).toBe(201);
@@ -272,6 +273,7 @@ describe('changes', () => {
 
   it('public updates are emailed to subscribers; internal notes never leave the desk', async () => {
     const inc = await file({ ...at(WEST), contact: { email: 'updates@example.org' }, locale: 'en' });
+    await confirmSubscriptions(db.sql);
     const pubRes = await send('POST', `/api/triage/incidents/${inc.id}/notes`, techLighting, { text: 'The crew comes on Monday', public: true });
     const internal = await send('POST', `/api/triage/incidents/${inc.id}/notes`, techLighting, { text: 'ask Nikos about the ladder', public: false });
     const sent: EmailMessage[] = [];
