@@ -132,8 +132,15 @@ describe('retention job (Z15)', () => {
   it('forgets idempotency keys after 24 h, and refuses a period that is not a whole number of days', async () => {
     await t.post('/api/incidents', report({ description: 'keyed' }), { 'idempotency-key': 'retention-key-0001' }, '10.6.0.1');
     await db.sql`update idempotency_keys set created_at = now() - interval '25 hours'`;
+    // An alert draft's client key (F12) lives as long.
+    const [alert] = await db.sql<{ id: number }[]>`
+      insert into alerts (identifier, sender, status, msg_type, scope, created_by, client_key)
+      values ('TEST.LOCAL', 'civil-protection@test.local', 'Actual', 'Alert', 'Public', ${staff.id}, gen_random_uuid()) returning id::int as id`;
+    await db.sql`update alerts set created_at = now() - interval '25 hours' where id = ${alert!.id}`;
     const run = await runRetention(db.sql, { days: 365 });
     expect(run.counts.idempotencyKeys).toBeGreaterThanOrEqual(1);
+    expect(run.counts.alertClientKeys).toBe(1);
+    expect((await db.sql`select client_key from alerts where id = ${alert!.id}`)[0]!.client_key).toBeNull();
     const [{ n }] = await db.sql`select count(*)::int as n from idempotency_keys where created_at < now() - interval '24 hours'`;
     expect(n).toBe(0);
     await expect(runRetention(db.sql, { days: 0 })).rejects.toThrow(/whole number/);
