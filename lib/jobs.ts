@@ -16,10 +16,14 @@ export interface JobPayloads {
   'alert-deliver': { alertId: number; fromId: number; toId: number };
   /** Email a new subscriber the double opt-in link (alert_subscribers row id). */
   'alert-confirm-email': { subscriberId: number };
+  /** Email a report's would-be subscriber the double opt-in link (incident_subscription_requests row id). */
+  'report-confirm-email': { requestId: number };
+  /** Scheduled daily: anonymise personal data past its retention period (no payload). */
+  retention: Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
-export const JOB_NAMES: JobName[] = ['layer-import', 'photo-process', 'status-email', 'sla-check', 'file-sweep', 'alert-fan-out', 'alert-deliver', 'alert-confirm-email'];
+export const JOB_NAMES: JobName[] = ['layer-import', 'photo-process', 'status-email', 'sla-check', 'file-sweep', 'alert-fan-out', 'alert-deliver', 'alert-confirm-email', 'retention', 'report-confirm-email'];
 
 /** The dead-letter queue of a queue: jobs that failed every retry land there for an operator. */
 export const deadLetterQueue = (name: JobName) => `${name}-dead`;

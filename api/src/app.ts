@@ -35,6 +35,7 @@ import { networksRoutes, publicOutagesRoutes } from './modules/networks/networks
 import { riskZonesRoutes } from './modules/risk-zones/risk-zones.routes.ts';
 import { alertsRoutes, capRoutes } from './modules/alerts/alerts.routes.ts';
 import { subscriptionsRoutes } from './modules/alerts/subscriptions.routes.ts';
+import { reportSubscriptionsRoutes } from './modules/incidents/subscriptions.routes.ts';
 import { assignmentRoutes } from './modules/registries/assignment.routes.ts';
 import { jobsRoutes } from './modules/jobs/jobs.routes.ts';
 import { layerPublicationRoutes } from './modules/layers/publication.routes.ts';
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', alertsRoutes(deps));
   app.route('/cap', capRoutes(deps));
   app.route('/api', subscriptionsRoutes(deps));
+  app.route('/api', reportSubscriptionsRoutes(deps));
   app.route('/api', jobsRoutes(deps));
   app.route('/api', layerPublicationRoutes(deps));
   app.route('/', healthRoutes(deps));

@@ -43,6 +43,8 @@ export interface Config {
   exportConcurrency: number;
   /** A download whose client has not taken the next chunk for this long is ended, freeing its connection. @default 30000 */
   exportWriteTimeoutMs: number;
+  /** Days a closed report keeps its reporter's contact, and sessions, logins and audit events their IPs. @default 365 */
+  retentionDays: number;
 }
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
   const level = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (env.RETENTION_DAYS !== undefined && !/^[1-9]\d{0,4}$/.test(env.RETENTION_DAYS)) throw new Error(`RETENTION_DAYS must be a whole number of days (1 or more), got ${env.RETENTION_DAYS}`);
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`LOG_LEVEL must be debug|info|warn|error, got ${level}`);
   const capHost = new URL((env.PUBLIC_URL ?? `http://localhost:${port}`)).hostname;
   const config: Config = {
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     vapid: env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: env.VAPID_SUBJECT ?? `mailto:${env.CAP_SENDER ?? `civil-protection@${capHost}`}` } : null,
     exportConcurrency: Number(env.EXPORT_CONCURRENCY ?? 3),
     exportWriteTimeoutMs: Number(env.EXPORT_WRITE_TIMEOUT_MS ?? 30_000),
+    retentionDays: Number(env.RETENTION_DAYS ?? 365),
     ...overrides,
   };
   return Object.freeze(config);

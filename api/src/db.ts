@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import type { DbWatchdog } from './db-watchdog.ts';
 
 /**
  * What a query function takes: the pool or a transaction (postgres.ISql), so one function serves
@@ -20,6 +21,8 @@ export interface DbOptions {
   lockTimeoutMs?: number;
   /** A transaction left idle (a handler awaiting something else) is ended by the server after this many ms. @default 30000 */
   idleInTransactionTimeoutMs?: number;
+  /** Socket factory of a database watchdog (db-watchdog.ts), so a black-holed link is cut. */
+  socket?: DbWatchdog['socket'];
 }
 
 export function createSql(url: string, options: DbOptions = {}): Pool {
@@ -40,6 +43,7 @@ export function createSql(url: string, options: DbOptions = {}): Pool {
     // A peer that stops answering (a black-holed connection) is detected by TCP keep-alive
     // probes rather than hanging the pool slot for the OS default of two hours.
     keep_alive: 10,
+    ...(options.socket ? { socket: options.socket as never } : {}),
     types: {
       // int8 as JS number: ids and counts here stay far below 2^53.
       bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },

@@ -7,6 +7,7 @@ import { PgBoss } from 'pg-boss';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { createSql } from './db.ts';
+import { watchDatabase } from './db-watchdog.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { migrate } from './migrate.ts';
 import { streamRegistry } from './http/streams.ts';
@@ -20,8 +21,11 @@ export interface Platform {
 
 export async function startPlatform(config: Config, options: { workers?: boolean; logger?: Logger } = {}): Promise<Platform> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const sql = createSql(config.databaseUrl, { max: 10 });
-  const readSql = config.databaseReadUrl ? createSql(config.databaseReadUrl, { max: 10, applicationName: 'municipal-gis-read' }) : undefined;
+  // A black-holed link is cut by the watchdogs, so requests answer 503 instead of hanging (F4).
+  const watchdog = watchDatabase(config.databaseUrl, { logger });
+  const readWatchdog = config.databaseReadUrl ? watchDatabase(config.databaseReadUrl, { logger }) : undefined;
+  const sql = createSql(config.databaseUrl, { max: 10, socket: watchdog.socket });
+  const readSql = config.databaseReadUrl ? createSql(config.databaseReadUrl, { max: 10, applicationName: 'municipal-gis-read', socket: readWatchdog!.socket }) : undefined;
   await migrate(sql);
   const boss = new PgBoss({ connectionString: config.databaseUrl, max: 4, application_name: 'municipal-gis-jobs' });
   boss.on('error', (err) => logger.error('pg-boss', { error: String(err?.message ?? err) }));
@@ -48,6 +52,8 @@ export async function startPlatform(config: Config, options: { workers?: boolean
       await boss.stop({ graceful: true, timeout: 10_000 });
       await sql.end({ timeout: 5 });
       await readSql?.end({ timeout: 5 });
+      await watchdog.stop();
+      await readWatchdog?.stop();
     },
   };
 }

@@ -47,4 +47,6 @@ export async function createWorker(deps: WorkerDeps): Promise<void> {
   await deps.boss.schedule('sla-check', '* * * * *');
   // Orphaned upload and photo files are removed once an hour.
   await deps.boss.schedule('file-sweep', '17 * * * *');
+  // Personal data past RETENTION_DAYS is anonymised once a day, at night.
+  await deps.boss.schedule('retention', '41 3 * * *');
 }

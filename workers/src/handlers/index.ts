@@ -8,6 +8,8 @@ import { handleAlertFanOut } from './alert-fan-out.ts';
 import { handleAlertDeliver } from './alert-deliver.ts';
 import { handleAlertConfirmEmail } from './alert-confirm-email.ts';
 import { handleFileSweep } from './file-sweep.ts';
+import { handleRetention } from './retention.ts';
+import { handleReportConfirmEmail } from './report-confirm-email.ts';
 
 export type Handler<N extends JobName> = (deps: WorkerDeps, data: JobPayloads[N]) => Promise<void>;
 
@@ -28,5 +30,9 @@ export const handlers: { [N in JobName]?: Handler<N> } = {
   'alert-confirm-email': handleAlertConfirmEmail,
   'file-sweep': async (deps) => {
     await handleFileSweep(deps);
+  },
+  'report-confirm-email': handleReportConfirmEmail,
+  retention: async (deps) => {
+    await handleRetention(deps);
   },
 };

@@ -9,7 +9,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../api/test/test-db.ts';
 import { silentLogger } from '../../../api/src/logger.ts';
-import { makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../../../api/src/modules/incidents/incidents.fixtures.ts';
+import { confirmSubscriptions, makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../../../api/src/modules/incidents/incidents.fixtures.ts';
 import { createQueues } from '../worker.ts';
 import { handleStatusEmail } from './status-email.ts';
 
@@ -77,6 +77,7 @@ const decodeSubject = (raw: string) => {
 describe('status email', () => {
   it('enqueues in the status-change transaction and emails the subscriber once over SMTP', async () => {
     const created = await (await t.post('/api/incidents', report({ contact: { email: 'reporter@example.org' }, locale: 'el' }))).json();
+    await confirmSubscriptions(db.sql);
     const res = await t.req(`/api/incidents/${created.number}/status`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json', ...staffHeaders },

@@ -72,8 +72,8 @@ export async function handleStatusEmail(deps: WorkerDeps & { email?: EmailChanne
     select e.id, s.id from incident_events e join incident_subscribers s on s.incident_id = e.incident_id
     where e.id = ${data.eventId} and s.unsubscribed_at is null
     on conflict do nothing`;
-  const pending = await sql<{ subscriber_id: number; email: string; locale: 'el' | 'en' }[]>`
-    select d.subscriber_id, s.email, s.locale
+  const pending = await sql<{ subscriber_id: number; email: string; locale: 'el' | 'en'; unsubscribe_token: string }[]>`
+    select d.subscriber_id, s.email, s.locale, alert_subscriber_token(s.id, 'report-unsubscribe') as unsubscribe_token
     from status_email_deliveries d join incident_subscribers s on s.id = d.subscriber_id
     where d.event_id = ${data.eventId}
       and (d.status = 'pending' or (d.status = 'sending' and d.claimed_at < now() - make_interval(secs => ${CLAIM_LEASE_SECONDS})))
@@ -92,7 +92,16 @@ export async function handleStatusEmail(deps: WorkerDeps & { email?: EmailChanne
         returning attempts`;
       if (!claim) continue;
       const { subject, text } = renderStatusEmail(event, p.locale, config.publicUrl, signatureIn(settings, p.locale));
-      const r = await channel.send({ to: p.email, subject, text, idempotencyKey: `status-${data.eventId}-${p.subscriber_id}` });
+      // One-click unsubscribe (RFC 8058), no sign-in: the link in the text and the headers mail clients use.
+      const unsubscribe = `${config.publicUrl}/api/public/report-subscriptions/unsubscribe?s=${p.subscriber_id}&t=${p.unsubscribe_token}`;
+      const footer = p.locale === 'en' ? `Stop emails about this report: ${unsubscribe}` : `Διακοπή των email για αυτή την αναφορά: ${unsubscribe}`;
+      const r = await channel.send({
+        to: p.email,
+        subject,
+        text: `${text}\n\n${footer}`,
+        headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        idempotencyKey: `status-${data.eventId}-${p.subscriber_id}`,
+      });
       if (r.ok) {
         await sql`
           update status_email_deliveries set status = 'sent', message_id = ${r.messageId ?? null}, sent_at = now(), error = null

@@ -95,7 +95,12 @@ describe('alert workflow', () => {
     const b = await post('/api/alerts', officer, content(), { 'idempotency-key': key });
     expect(a.status).toBe(201);
     expect(b.status).toBe(200);
-    expect(((await b.json()) as Detail).id).toBe(((await a.json()) as Detail).id);
+    const first = ((await a.json()) as Detail).id;
+    expect(((await b.json()) as Detail).id).toBe(first);
+    // The key is its author's: another officer replaying it gets a draft of their own.
+    const c = await post('/api/alerts', officer2, content(), { 'idempotency-key': key });
+    expect(c.status).toBe(201);
+    expect(((await c.json()) as Detail).id).not.toBe(first);
   });
 
   it('the author cannot approve their own alert (Z6), nor can an officer approve', async () => {

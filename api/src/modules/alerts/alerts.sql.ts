@@ -117,7 +117,7 @@ export async function referenceChain(sql: Db, id: number): Promise<{ id: number;
     select a.id::int as id, a.sender, a.identifier, a.sent from chain c join alerts a on a.id = c.id order by c.depth`;
 }
 
-/** A new local draft. A repeated client key returns the alert it made the first time (F12). */
+/** A new local draft. A client key repeated by its author returns the alert it made the first time (F12). */
 export async function insertAlertDraft(
   sql: Db,
   a: { sender: string; identifierPrefix: string; status: string; msgType: string; note: string | null; referencesId: number | null; template: string | null; createdBy: number; clientKey: string | null },
@@ -125,10 +125,11 @@ export async function insertAlertDraft(
   const [r] = await sql<{ id: number }[]>`
     insert into alerts (identifier, sender, status, msg_type, scope, note, references_id, template, created_by, client_key)
     values (${a.identifierPrefix}, ${a.sender}, ${a.status}, ${a.msgType}, 'Public', ${a.note}, ${a.referencesId}, ${a.template}, ${a.createdBy}, ${a.clientKey})
-    on conflict (client_key) do nothing
+    on conflict (created_by, client_key) do nothing
     returning id::int as id`;
   if (r) return { id: r.id, created: true };
-  const [e] = await sql<{ id: number }[]>`select id::int as id from alerts where client_key = ${a.clientKey}`;
+  // A key is the author's own (unique per created_by): another officer's key is never matched.
+  const [e] = await sql<{ id: number }[]>`select id::int as id from alerts where created_by = ${a.createdBy} and client_key = ${a.clientKey}`;
   return { id: e!.id, created: false };
 }
 

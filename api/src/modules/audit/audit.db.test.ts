@@ -98,6 +98,44 @@ describe('audit_events for the owner', () => {
     expect(n!.n).toBe(20);
   });
 
+  it('a long transaction that wrote an audit row early does not hold the chain lock: other writers commit at once', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let wrote!: () => void;
+    const written = new Promise<void>((r) => (wrote = r));
+    const long = db.sql.begin(async (tx) => {
+      await insertAuditEvent(tx, { actorUserId: null, actorRole: null, action: 'test.long_tx', objectType: 'thing', objectId: 'long', ip: null, requestId: null });
+      wrote();
+      await held;
+    });
+    await written;
+    const t0 = performance.now();
+    // lock_timeout bounds the wait: a writer queued behind the long transaction would fail here.
+    await db.sql.begin(async (tx) => {
+      await tx`set local lock_timeout = '2s'`;
+      await insertAuditEvent(tx, { actorUserId: null, actorRole: null, action: 'test.short_tx', objectType: 'thing', objectId: 'short', ip: null, requestId: null });
+    });
+    const waitedMs = performance.now() - t0;
+    release();
+    await long;
+    expect(waitedMs).toBeLessThan(1000);
+    const rows = await db.sql<{ action: string; seq: number }[]>`select action, seq from audit_events where action in ('test.long_tx', 'test.short_tx') order by seq`;
+    // Chain order is commit order: the short transaction committed first.
+    expect(rows.map((r) => r.action)).toEqual(['test.short_tx', 'test.long_tx']);
+    expect((await verifyAuditChain(db.sql)).first_bad_seq).toBeNull();
+    const [parked] = await db.sql<{ n: number }[]>`select count(*)::int as n from audit_events_pending`;
+    expect(parked!.n).toBe(0);
+  });
+
+  it('an event IP is kept beside the chain, so erasing it leaves the chain whole', async () => {
+    await insertAuditEvent(db.sql, { actorUserId: null, actorRole: null, action: 'test.with_ip', objectType: 'thing', objectId: 'ip', ip: '203.0.113.7', requestId: null });
+    const [row] = await db.sql<{ id: number; chained: string | null; side: string | null }[]>`
+      select e.id, host(e.ip) as chained, host(x.ip) as side from audit_events e left join audit_event_ips x on x.audit_event_id = e.id where e.action = 'test.with_ip'`;
+    expect(row).toMatchObject({ chained: null, side: '203.0.113.7' });
+    await db.sql`delete from audit_event_ips where audit_event_id = ${row!.id}`;
+    expect((await verifyAuditChain(db.sql)).first_bad_seq).toBeNull();
+  });
+
   it('times are stored as timestamptz and served in UTC', async () => {
     const admin = await createStaffUser(db.sql, { email: 'audit-admin@example.test', role: 'admin' });
     const cookie = await signIn(app, admin.email, admin.password);

@@ -50,9 +50,9 @@ export async function listAuditEvents(
   f: { objectType?: string; objectId?: string; actorUserId?: number; action?: string; beforeSeq?: number; limit: number },
 ): Promise<AuditRow[]> {
   return sql<AuditRow[]>`
-    select id, seq, at, actor_user_id, actor_role, action, object_type, object_id, before, after, reason, host(ip) as ip, request_id,
-           encode(hash, 'hex') as hash
-    from audit_events
+    select e.id, seq, e.at, actor_user_id, actor_role, action, object_type, object_id, before, after, reason,
+           host(coalesce(e.ip, x.ip)) as ip, request_id, encode(hash, 'hex') as hash
+    from audit_events e left join audit_event_ips x on x.audit_event_id = e.id
     where true
       ${f.objectType ? sql`and object_type = ${f.objectType}` : sql``}
       ${f.objectId ? sql`and object_id = ${f.objectId}` : sql``}

@@ -136,12 +136,21 @@ export async function changeIncident(tx: Db, actor: ChangeActor, inc: IncidentOw
   if (ch.moderation !== undefined) {
     const m = ch.moderation;
     const before = await moderationState(tx, inc.id);
-    if (m.description !== undefined && m.description !== before.description) {
-      await setDescription(tx, inc.id, m.description);
+    // The original text goes to incident_moderated_texts (erased with the report's personal data by
+    // the retention job), never to the append-only audit log, which records only that it was moderated.
+    const edited = m.description !== undefined && m.description !== before.description;
+    if (edited) {
+      await tx`insert into incident_moderated_texts (incident_id, original, moderated_by) values (${inc.id}, ${before.description}, ${userId})`;
+      await setDescription(tx, inc.id, m.description!);
       await internal('moderation', 'description edited');
     }
     if (m.publish !== undefined) await setModeration(tx, { id: inc.id, publish: m.publish, actorUserId: userId });
-    await audit('incident.moderation', { before: before as never, after: (await moderationState(tx, inc.id)) as never, reason: m.reason ?? null });
+    const after = await moderationState(tx, inc.id);
+    await audit('incident.moderation', {
+      before: { hidden: before.hidden, needsModeration: before.needsModeration },
+      after: { descriptionModerated: edited, hidden: after.hidden, needsModeration: after.needsModeration },
+      reason: m.reason ?? null,
+    });
   }
 
   if (ch.merge !== undefined) {

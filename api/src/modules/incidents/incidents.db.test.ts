@@ -50,8 +50,10 @@ describe('incident intake', () => {
     // Only the token's hash is stored.
     expect(Buffer.from(row.tracking_token_sha256).equals(sha256(body.token))).toBe(true);
     expect(row).toMatchObject({ reporter_email: 'someone@example.org', channel: 'web', status: 'submitted', sla: true });
-    const [sub] = await db.sql`select email from incident_subscribers s join incidents i on i.id = s.incident_id where i.protocol_number = ${body.number}`;
+    // A subscription request: status emails wait for the owner's confirmation (double opt-in).
+    const [sub] = await db.sql`select email from incident_subscription_requests s join incidents i on i.id = s.incident_id where i.protocol_number = ${body.number}`;
     expect(sub.email).toBe('someone@example.org');
+    expect((await db.sql`select 1 from incident_subscribers s join incidents i on i.id = s.incident_id where i.protocol_number = ${body.number}`).length).toBe(0);
 
     const track = await t.req(`/api/track/${body.token}`);
     expect(track.status).toBe(200);
@@ -109,6 +111,36 @@ describe('incident intake', () => {
     const other = await t.post('/api/incidents', report({ description: 'something else' }), { 'idempotency-key': key });
     expect(other.status).toBe(422);
     expect((await other.json()).error.code).toBe('idempotency_key_reused');
+  });
+
+  it('an Idempotency-Key is the caller\'s own: replayed by another client it makes a new report, never the first answer', async () => {
+    const key = 'idem-scope-0001-abcdef';
+    const first = await t.post('/api/incidents', report({ description: 'scoped key' }), { 'idempotency-key': key }, '10.7.0.1');
+    expect(first.status).toBe(201);
+    const a = await first.json();
+    // Another IP, same key and body: its own report, not the first client's number or token.
+    const other = await t.post('/api/incidents', report({ description: 'scoped key' }), { 'idempotency-key': key }, '10.7.0.2');
+    expect(other.status).toBe(201);
+    const b = await other.json();
+    expect(b.number).not.toBe(a.number);
+    expect(b.token).not.toBe(a.token);
+    // Another device behind the first IP is another caller too.
+    const device = await t.post('/api/incidents', report({ description: 'scoped key' }), { 'idempotency-key': key, 'x-device-id': 'device-scope-1' }, '10.7.0.1');
+    expect(device.status).toBe(201);
+    expect((await device.json()).number).not.toBe(a.number);
+    // The first caller still replays its own.
+    const replay = await t.post('/api/incidents', report({ description: 'scoped key' }), { 'idempotency-key': key }, '10.7.0.1');
+    expect(replay.status).toBe(200);
+    expect((await replay.json()).token).toBe(a.token);
+  });
+
+  it('an Idempotency-Key older than 24 h is forgotten: the same key makes a new report', async () => {
+    const key = 'idem-stale-0001-abcdef';
+    const a = await (await t.post('/api/incidents', report({ description: 'stale key' }), { 'idempotency-key': key }, '10.7.1.1')).json();
+    await db.sql`update idempotency_keys set created_at = now() - interval '25 hours' where created_at > now() - interval '1 minute'`;
+    const again = await t.post('/api/incidents', report({ description: 'stale key' }), { 'idempotency-key': key }, '10.7.1.1');
+    expect(again.status).toBe(201);
+    expect((await again.json()).number).not.toBe(a.number);
   });
 
   it('rate limits per IP and per device with 429 and Retry-After, storing nothing', async () => {

@@ -140,3 +140,14 @@ export function photoForm(bytes: Buffer, filename = 'photo.jpg', type = 'image/j
   form.append('photo', new File([new Uint8Array(bytes)], filename, { type }));
   return form;
 }
+
+/**
+ * Confirms every pending status-email subscription request, as its owner's click on the emailed
+ * link does (subscriptions.routes.ts), for tests about what happens after the double opt-in.
+ */
+export async function confirmSubscriptions(sql: Pool): Promise<void> {
+  await sql`
+    with confirmed as (delete from incident_subscription_requests returning incident_id, email, locale)
+    insert into incident_subscribers (incident_id, email, locale) select incident_id, email, locale from confirmed
+    on conflict (incident_id, email) do nothing`;
+}

@@ -120,6 +120,8 @@ export function incidentsRoutes(deps: AppDeps) {
         channel: b.channel,
         staff,
         idempotencyKey: key,
+        idempotencyScope: staff ? `user:${staff.id}` : device ? `device:${device}` : `ip:${ip}`,
+        boss,
         // Staff entry is not limited per desk IP: a counter enters many reports.
         rateHits: staff ? [] : [{ name: 'report_ip', key: `ip:${ip}` }, ...(device ? [{ name: 'report_device', key: `device:${device}` }] : [])],
       });

@@ -5,10 +5,12 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
+import type { PgBoss } from 'pg-boss';
 import type { Pool } from '../../db.ts';
 import { AppError, notFound, unprocessable } from '../../errors.ts';
 import type { Staff } from '../../middleware/auth.ts';
 import { sha256 } from '../../hash.ts';
+import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import { canRead, canWrite, denied } from '../auth/authz.ts';
 import {
   claimIdempotencyKey,
@@ -33,12 +35,13 @@ import { containsContactDetails, insideBbox, validateAnswers, type Channel } fro
 export const newTrackingToken = () => randomBytes(32).toString('base64url');
 
 /**
- * With an Idempotency-Key the token is derived from the key and the request, so a retried
- * submit gets the same private link back although only the token's hash is stored. The key is
- * the client's secret (we keep only its hash), so the token is as unguessable as the key.
+ * With an Idempotency-Key the token is derived from the key, the request and the random nonce of
+ * the key's claim, so a retried submit gets the same private link back although only the token's
+ * hash is stored, and a key reused after 24 h (a new claim) gets a new one. The key is the
+ * client's secret (we keep only its hash), so the token is as unguessable as the key.
  */
-export const derivedTrackingToken = (idempotencyKey: string, requestSha256: Buffer) =>
-  createHmac('sha256', idempotencyKey).update('tracking-token:').update(requestSha256).digest().toString('base64url');
+export const derivedTrackingToken = (idempotencyKey: string, requestSha256: Buffer, nonce: Buffer) =>
+  createHmac('sha256', idempotencyKey).update('tracking-token:').update(nonce).update(requestSha256).digest().toString('base64url');
 
 export class RateLimited extends AppError {
   readonly retryAfter: number;
@@ -108,8 +111,15 @@ export interface IntakeInput {
   staff: StaffActor | null;
   /** Raw Idempotency-Key header (validated by the caller). */
   idempotencyKey?: string;
+  /**
+   * Who the key belongs to (`user:7`, `device:…`, `ip:…`): a key replayed by another caller is a
+   * different key, so it can never return the first caller's answer (and its tracking token).
+   */
+  idempotencyScope?: string;
   /** Rate-limit keys: e.g. `ip:1.2.3.4`, `device:…`, `open311:3`. */
   rateHits: RateHit[];
+  /** Queues the confirmation email of a status-email subscription; null where a test runs without queues. */
+  boss?: PgBoss | null;
 }
 
 export interface IntakeResult {
@@ -130,7 +140,7 @@ export interface IntakeResult {
 
 /** Canonical request bytes for the idempotency check: same key + different body is refused. */
 function requestDigest(input: IntakeInput): Buffer {
-  const { staff, rateHits, idempotencyKey, ...body } = input;
+  const { staff, rateHits, idempotencyKey, idempotencyScope, boss, ...body } = input;
   return sha256(JSON.stringify({ ...body, staff: staff?.id ?? null }));
 }
 
@@ -145,8 +155,9 @@ export async function createIncident(sql: Pool, input: IntakeInput): Promise<Int
   }
 
   const requestSha = requestDigest(input);
-  const keySha = input.idempotencyKey ? sha256(`idem:${input.idempotencyKey}`) : null;
-  const token = input.idempotencyKey ? derivedTrackingToken(input.idempotencyKey, requestSha) : newTrackingToken();
+  const keySha = input.idempotencyKey ? sha256(`idem:${input.idempotencyScope ?? ''}\n${input.idempotencyKey}`) : null;
+  // With a key, the token is derived from the key, the request and the key's claim nonce.
+  const tokenFor = (nonce: Buffer) => (input.idempotencyKey ? derivedTrackingToken(input.idempotencyKey, requestSha, nonce) : newTrackingToken());
 
   // Read-only checks first, outside any transaction: a refused report leaves no trace.
   if (!(await isInsideMunicipality(sql, input.lon, input.lat))) throw unprocessable('out_of_bounds', 'the point is outside the municipality');
@@ -154,7 +165,7 @@ export async function createIncident(sql: Pool, input: IntakeInput): Promise<Int
     const prior = await findIdempotencyKey(sql, keySha);
     if (prior?.number) {
       if (!prior.request_sha256.equals(requestSha)) throw unprocessable('idempotency_key_reused', 'this Idempotency-Key was used for a different report');
-      return replayResult(sql, prior.number, token, category);
+      return replayResult(sql, prior.number, tokenFor(prior.nonce), category);
     }
   }
   // Rate limits in their own short transaction with asynchronous commit: the bucket row (one per
@@ -169,15 +180,17 @@ export async function createIncident(sql: Pool, input: IntakeInput): Promise<Int
   // transaction keeps the protocol-counter lock short.
   const place = await findPlaceContext(sql, { lon: input.lon, lat: input.lat, category });
 
-  type Outcome = { replay: string } | { created: IntakeResult };
+  type Outcome = { replay: string; token: string } | { created: IntakeResult };
   const result = (await sql.begin(async (tx): Promise<Outcome> => {
+    let token = newTrackingToken();
     if (keySha) {
       // A concurrent twin with the same key waits here for the first to commit, then replays it.
       const prior = await claimIdempotencyKey(tx, keySha, requestSha);
-      if (prior) {
+      token = tokenFor(prior.nonce);
+      if (!prior.fresh) {
         if (!prior.request_sha256.equals(requestSha)) throw unprocessable('idempotency_key_reused', 'this Idempotency-Key was used for a different report');
         if (!prior.number) throw new AppError(409, 'idempotency_in_progress', 'the first request with this key is still running');
-        return { replay: prior.number };
+        return { replay: prior.number, token };
       }
     }
     const { year, seq } = await nextProtocolSeq(tx);
@@ -208,6 +221,10 @@ export async function createIncident(sql: Pool, input: IntakeInput): Promise<Int
       actor: input.staff ? 'staff' : input.channel === 'open311' ? 'open311' : 'citizen',
       actorUserId: input.staff?.id ?? null,
     });
+    // Double opt-in: the address gets a confirmation link, and status emails only once confirmed.
+    if (row.subscription_request_id !== null) {
+      await enqueueInTx(input.boss ?? null, tx, 'report-confirm-email', { requestId: row.subscription_request_id }, stableUuid(`report-confirm-email:${row.subscription_request_id}`));
+    }
     return {
       created: {
         created: true,
@@ -226,7 +243,7 @@ export async function createIncident(sql: Pool, input: IntakeInput): Promise<Int
     };
   })) as Outcome;
   if ('created' in result) return result.created;
-  return replayResult(sql, result.replay, token, category);
+  return replayResult(sql, result.replay, result.token, category);
 }
 
 async function replayResult(sql: Pool, number: string, token: string, category: CategoryRow): Promise<IntakeResult> {

@@ -182,9 +182,15 @@ export interface IncidentInsert {
   actorUserId: number | null;
 }
 
-/** Inserts the report, its first timeline row, its email subscription and the idempotency link. */
-export async function insertIncident(tx: Db, r: IncidentInsert): Promise<{ id: number; number: string; public_id: string; created_at: Date }> {
-  const [row] = await tx<{ id: number; number: string; public_id: string; created_at: Date }[]>`
+/**
+ * Inserts the report, its first timeline row, its email subscription request (confirmed by the
+ * emailed link before any status email, 0108) and the idempotency link.
+ */
+export async function insertIncident(
+  tx: Db,
+  r: IncidentInsert,
+): Promise<{ id: number; number: string; public_id: string; created_at: Date; subscription_request_id: number | null }> {
+  const [row] = await tx<{ id: number; number: string; public_id: string; created_at: Date; subscription_request_id: number | null }[]>`
     with ins as (
       insert into incidents (
         protocol_year, protocol_seq, tracking_token_sha256, category_id, department_id, description, answers,
@@ -205,36 +211,47 @@ export async function insertIncident(tx: Db, r: IncidentInsert): Promise<{ id: n
       select id, 'created', 'submitted', true, ${r.actor}, ${r.actorUserId} from ins
     ),
     sub as (
-      insert into incident_subscribers (incident_id, email, locale)
+      insert into incident_subscription_requests (incident_id, email, locale)
       select id, ${r.subscribeEmail}, ${r.locale} from ins where ${r.subscribeEmail}::text is not null
+      returning id
     ),
     idem as (
       update idempotency_keys set incident_id = (select id from ins) where key_sha256 = ${r.idempotencyKeySha256}
     )
-    select id, protocol_number as number, public_id, created_at from ins`;
+    select id, protocol_number as number, public_id, created_at, (select id::int from sub) as subscription_request_id from ins`;
   return row;
 }
 
-/** Claims an Idempotency-Key; returns null when it was new, else what it already points at. */
-export async function claimIdempotencyKey(tx: Db, keySha256: Buffer, requestSha256: Buffer): Promise<null | { request_sha256: Buffer; incident_id: number | null; number: string | null }> {
-  const inserted = await tx`
+/**
+ * Claims an Idempotency-Key. `fresh` when it was new (or older than 24 h, then it is new again);
+ * else what it already points at. `nonce` is the claim's random salt of the derived tracking token.
+ */
+export async function claimIdempotencyKey(
+  tx: Db,
+  keySha256: Buffer,
+  requestSha256: Buffer,
+): Promise<{ fresh: true; nonce: Buffer } | { fresh: false; nonce: Buffer; request_sha256: Buffer; incident_id: number | null; number: string | null }> {
+  const [inserted] = await tx<{ nonce: Buffer }[]>`
     insert into idempotency_keys (key_sha256, request_sha256) values (${keySha256}, ${requestSha256})
-    on conflict (key_sha256) do nothing
-    returning key_sha256`;
-  if (inserted.length) return null;
-  const [row] = await tx<{ request_sha256: Buffer; incident_id: number | null; number: string | null }[]>`
-    select k.request_sha256, k.incident_id, i.protocol_number as number
+    on conflict (key_sha256) do update
+      set request_sha256 = excluded.request_sha256, incident_id = null, created_at = now(), nonce = gen_random_bytes(16)
+      -- A key is remembered for 24 h (the retention job purges it): an older one is new again.
+      where idempotency_keys.created_at < now() - interval '24 hours'
+    returning nonce`;
+  if (inserted) return { fresh: true, nonce: inserted.nonce };
+  const [row] = await tx<{ nonce: Buffer; request_sha256: Buffer; incident_id: number | null; number: string | null }[]>`
+    select k.nonce, k.request_sha256, k.incident_id, i.protocol_number as number
     from idempotency_keys k left join incidents i on i.id = k.incident_id
     where k.key_sha256 = ${keySha256}`;
-  return row;
+  return { fresh: false, ...row! };
 }
 
-/** A committed Idempotency-Key and the report it created, if any. */
-export async function findIdempotencyKey(sql: Db, keySha256: Buffer): Promise<{ request_sha256: Buffer; number: string | null } | undefined> {
-  const [row] = await sql<{ request_sha256: Buffer; number: string | null }[]>`
-    select k.request_sha256, i.protocol_number as number
+/** A committed Idempotency-Key younger than 24 h and the report it created, if any. */
+export async function findIdempotencyKey(sql: Db, keySha256: Buffer): Promise<{ nonce: Buffer; request_sha256: Buffer; number: string | null } | undefined> {
+  const [row] = await sql<{ nonce: Buffer; request_sha256: Buffer; number: string | null }[]>`
+    select k.nonce, k.request_sha256, i.protocol_number as number
     from idempotency_keys k left join incidents i on i.id = k.incident_id
-    where k.key_sha256 = ${keySha256}`;
+    where k.key_sha256 = ${keySha256} and k.created_at >= now() - interval '24 hours'`;
   return row;
 }
 

@@ -275,6 +275,7 @@ export function open311Routes(deps: AppDeps) {
       channel: 'open311',
       staff: null,
       rateHits: [{ name: 'open311_key', key: `open311:${key.id}` }],
+      boss: deps.boss,
     });
     const body = [{ service_request_id: requestId(result.number), token: result.publicId, service_notice: null, account_id: null }];
     c.header('Cache-Control', 'no-store');

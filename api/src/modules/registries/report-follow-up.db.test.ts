@@ -13,7 +13,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
 import { silentLogger } from '../../logger.ts';
-import { makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../incidents/incidents.fixtures.ts';
+import { confirmSubscriptions, makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../incidents/incidents.fixtures.ts';
 import { photoPaths } from '../incidents/photos.ts';
 import { createQueues } from '../../../../workers/src/worker.ts';
 import { handleStatusEmail } from '../../../../workers/src/handlers/status-email.ts';
@@ -74,6 +74,7 @@ beforeAll(async () => {
   stranger = await makeStaff(db.sql, t, { role: 'crew', departmentId: 'lighting' });
   light = await fileReport(report({ contact: { email: 'reporter@example.org' }, locale: 'en' }));
   playground = await fileReport(report({ category: 'playground_damage', answers: {}, description: 'The swing chain is broken' }));
+  await confirmSubscriptions(db.sql);
   // A processed citizen photo of the street-light report, as the photo worker leaves it.
   const bytes = Buffer.from('processed-photo-bytes');
   photoSha = createHash('sha256').update(bytes).digest('hex');

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
-import { makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../incidents/incidents.fixtures.ts';
+import { confirmSubscriptions, makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../incidents/incidents.fixtures.ts';
 import { handleStatusEmail } from '../../../../workers/src/handlers/status-email.ts';
 import type { EmailMessage } from '../../../../workers/src/channels/email.ts';
 import { silentLogger } from '../../logger.ts';
@@ -231,6 +231,7 @@ describe('changes', () => {
     const master = await file({ ...at(WEST), contact: { email: 'master.sub@example.org' } });
     const dup = await file({ ...at(WEST), contact: { email: 'dup.sub@example.org' } });
     const other = await file({ ...at(WEST) });
+    await confirmSubscriptions(db.sql);
     const support = (n: string, ip: string) => t.req(`/api/incidents/${n}/support`, { method: 'POST' }, ip);
     expect((await support(dup.number, '10.9.0.1')).status).toBe(201);
     expect((await support(dup.number, '10.9.0.2')).status).toBe(201);
@@ -272,6 +273,7 @@ describe('changes', () => {
 
   it('public updates are emailed to subscribers; internal notes never leave the desk', async () => {
     const inc = await file({ ...at(WEST), contact: { email: 'updates@example.org' }, locale: 'en' });
+    await confirmSubscriptions(db.sql);
     const pubRes = await send('POST', `/api/triage/incidents/${inc.id}/notes`, techLighting, { text: 'The crew comes on Monday', public: true });
     const internal = await send('POST', `/api/triage/incidents/${inc.id}/notes`, techLighting, { text: 'ask Nikos about the ladder', public: false });
     const sent: EmailMessage[] = [];
@@ -288,14 +290,21 @@ describe('changes', () => {
     expect(pub).not.toContain('Nikos');
   });
 
-  it('moderation edits keep the original in the audit row (Z10), and the app role cannot rewrite audit history', async () => {
+  it('moderation edits are audited without the original text (kept apart, erasable), and the app role cannot rewrite audit history', async () => {
     const inc = await file({ ...at(WEST), description: 'Lamp out, call me 6944 123 456' });
     expect((await t.req(`/api/incidents/${inc.number}`)).status).toBe(404);
     const res = await send('POST', `/api/triage/incidents/${inc.id}/moderation`, techLighting, { description: 'Lamp out', publish: true, reason: 'phone number removed' });
     expect(res.status, await res.clone().text()).toBe(200);
     expect((await (await t.req(`/api/incidents/${inc.number}`)).json()).properties.description).toBe('Lamp out');
     const [audit] = await db.sql`select at, actor_user_id, before, after, reason from audit_events where action = 'incident.moderation' and object_id = ${String(inc.id)}`;
-    expect(audit).toMatchObject({ actor_user_id: techLighting.id, before: { description: 'Lamp out, call me 6944 123 456', needsModeration: true }, after: { description: 'Lamp out', hidden: false }, reason: 'phone number removed' });
+    expect(audit).toMatchObject({ actor_user_id: techLighting.id, before: { needsModeration: true }, after: { descriptionModerated: true, hidden: false }, reason: 'phone number removed' });
+    // Neither the removed text nor the new one is in the append-only log or the report's timeline.
+    const logged = await db.sql`select 1 from audit_events where object_id = ${String(inc.id)} and (before::text || after::text) like '%6944%'`;
+    expect(logged.length).toBe(0);
+    const timeline = await db.sql`select 1 from incident_events where incident_id = ${inc.id} and note like '%6944%'`;
+    expect(timeline.length).toBe(0);
+    const [kept] = await db.sql`select original, moderated_by from incident_moderated_texts where incident_id = ${inc.id}`;
+    expect(kept).toMatchObject({ original: 'Lamp out, call me 6944 123 456', moderated_by: techLighting.id });
     // Status changes through the older incidents route are audited too.
     expect((await send('PATCH', `/api/incidents/${inc.number}/status`, techLighting, { status: 'acknowledged' })).status).toBe(200);
     const [st] = await db.sql`select actor_user_id, before, after from audit_events where action = 'incident.status' and object_id = ${String(inc.id)}`;
