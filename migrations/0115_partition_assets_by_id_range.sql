@@ -16,14 +16,12 @@
 -- Uniqueness of (layer_id, external_id) is kept per partition by an index on each one (a
 -- partitioned unique index must contain the partition key); the import, the only writer of
 -- external ids across partitions, matches on them before it adds rows.
+-- Index maintenance of the base partition is what ordinary inserts pay, as before.
 
 alter table assets rename to assets_base;
+-- The base partition keeps its indexes and their names; only the primary key's name passes to
+-- the partitioned table.
 alter index assets_pkey rename to assets_base_pkey;
-alter index assets_layer_geom_3857 rename to assets_base_layer_geom_3857;
-alter index assets_geom rename to assets_base_geom;
-alter index assets_layer_id rename to assets_base_layer_id;
-alter index assets_layer_external_id rename to assets_base_layer_external_id;
-alter index assets_name_search_idx rename to assets_base_name_search_idx;
 
 drop trigger assets_touch_insert on assets_base;
 drop trigger assets_touch_update on assets_base;
@@ -64,11 +62,12 @@ alter sequence assets_id_seq owned by assets.id;
 alter table assets_base add constraint assets_base_range check (id < 1099511627776);
 alter table assets attach partition assets_base for values from (minvalue) to (1099511627776);
 
--- Same definitions as before: the base partition's indexes are attached, not rebuilt.
-create index assets_layer_geom_3857 on assets using gist (layer_id, geom_3857);
-create index assets_geom on assets using gist (geom);
-create index assets_layer_id on assets (layer_id, id);
-create index assets_name_search_idx on assets using gin (search_key(name) gin_trgm_ops) where name is not null;
+-- No partitioned index but the primary key: each partition carries the indexes that suit it.
+-- assets_base (many layers) keeps (layer_id, geom_3857), (geom), (layer_id, id), the external id
+-- and the name search index; a segment holds one layer (a check constraint says which, so the
+-- planner leaves out the segments of other layers) and gets plain (geom_3857) and (geom) GiST
+-- indexes, which PostGIS builds sorted: ~5x faster than the (layer_id, geom_3857) composite,
+-- whose btree_gist text key has no sorted build.
 
 create trigger assets_touch_insert after insert on assets
   referencing new table as changed_rows for each statement execute function layers_touch();
@@ -127,11 +126,12 @@ grant usage, select on sequence assets_id_seq to municipal_app;
 create sequence asset_segment_seq as bigint;
 
 /*
- * A new, empty segment table shaped like assets, with the check constraint that lets the attach
- * skip its validation scan. Owned by the migration role (the app role may not create tables or
- * attach partitions); the app fills it. Run inside the import's transaction.
+ * A new, empty segment table of one layer, shaped like assets, with the check constraints that
+ * let the attach skip its validation scan and the planner skip it for other layers. Owned by the
+ * migration role (the app role may not create tables or attach partitions); the app fills it.
+ * Run inside the import's transaction.
  */
-create function assets_segment_create(out segment text, out first_id bigint)
+create function assets_segment_create(p_layer text, out segment text, out first_id bigint)
 language plpgsql security definer set search_path = public, pg_temp as $$
 declare
   k bigint := nextval('asset_segment_seq');
@@ -140,6 +140,7 @@ begin
   first_id := 1099511627776 + (k - 1) * 4294967296;
   execute format('create table %I (like assets including defaults including generated including constraints)', segment);
   execute format('alter table %I add constraint %I check (id >= %s and id < %s)', segment, segment || '_range', first_id, first_id + 4294967296);
+  execute format('alter table %I add constraint %I check (layer_id = %L)', segment, segment || '_layer', p_layer);
   execute format('grant select, insert, update, delete on %I to municipal_app', segment);
 end $$;
 
@@ -164,9 +165,8 @@ begin
     return;
   end if;
   execute format('alter table %I add primary key (id)', p_segment);
-  execute format('create index on %I using gist (layer_id, geom_3857)', p_segment);
+  execute format('create index on %I using gist (geom_3857)', p_segment);
   execute format('create index on %I using gist (geom)', p_segment);
-  execute format('create index on %I (layer_id, id)', p_segment);
   execute format('create unique index on %I (layer_id, external_id) where external_id is not null', p_segment);
   execute format('create index on %I using gin (search_key(name) gin_trgm_ops) where name is not null', p_segment);
   execute format('alter table %I add constraint %I foreign key (layer_id) references layers (id) on delete cascade', p_segment, p_segment || '_layer_id_fkey');
@@ -231,5 +231,5 @@ begin
   return v_dropped;
 end $$;
 
-revoke execute on function assets_segment_create(), assets_segment_attach(text, bigint), assets_segments_prune() from public;
-grant execute on function assets_segment_create(), assets_segment_attach(text, bigint), assets_segments_prune() to municipal_app;
+revoke execute on function assets_segment_create(text), assets_segment_attach(text, bigint), assets_segments_prune() from public;
+grant execute on function assets_segment_create(text), assets_segment_attach(text, bigint), assets_segments_prune() to municipal_app;

@@ -182,7 +182,7 @@ export async function mergeStageIntoLayer(conn: Db, layerId: string, timed: Time
        set name = s.name, properties = s.properties, geom = st_setsrid(s.geom, 4326), updated_at = now()
       from import_stage s
      where a.layer_id = ${layerId} and s.rejected is null and a.external_id = s.external_id`);
-  const [seg] = await conn<{ segment: string; first_id: number }[]>`select segment, first_id from assets_segment_create()`;
+  const [seg] = await conn<{ segment: string; first_id: number }[]>`select segment, first_id from assets_segment_create(${layerId})`;
   if (!seg || !/^assets_seg_[0-9]+$/.test(seg.segment)) throw new Error('assets_segment_create returned no segment');
   // The file order numbers the new ids (idx is unique and below the segment's 2^32 block), so no
   // sort of the staged rows is needed.
