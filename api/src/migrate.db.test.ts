@@ -23,7 +23,8 @@ describe('migrations', () => {
   it('has PostGIS and the multilayer tables with their spatial indexes', async () => {
     const [{ v }] = await db.sql<{ v: string }[]>`select postgis_lib_version() as v`;
     expect(v).toMatch(/^3\./);
-    const idx = await db.sql<{ indexname: string }[]>`select indexname from pg_indexes where tablename = 'assets'`;
+    // assets is partitioned (0115): the spatial indexes belong to its partitions.
+    const idx = await db.sql<{ indexname: string }[]>`select indexname from pg_indexes where tablename in ('assets', 'assets_base')`;
     expect(idx.map((i) => i.indexname)).toContain('assets_layer_geom_3857');
   });
 

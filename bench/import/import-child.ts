@@ -20,7 +20,7 @@ try {
     filePath,
     layer: { nameEl: 'Δοκιμή εισαγωγής', nameEn: 'Import benchmark', group: 'reference', isPublic: false, synthetic: true, source: 'bench' },
   });
-  process.stdout.write(`${JSON.stringify({ read: report.read, loaded: report.loaded, rejected: report.rejected, skipped: report.skipped ?? false, ms: report.ms })}\n`);
+  process.stdout.write(`${JSON.stringify({ read: report.read, loaded: report.loaded, rejected: report.rejected, skipped: report.skipped ?? false, ms: report.ms, timings: report.timings })}\n`);
 } catch (err) {
   process.stderr.write(`import failed: ${(err as Error)?.message ?? err}\n`);
   process.exitCode = 1;

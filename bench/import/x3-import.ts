@@ -51,9 +51,9 @@ async function ours(ctx: BenchContext, format: Format, file: string) {
   await resetLayer(ctx, layerId);
   await ctx.sql`checkpoint`;
   const r = await runWithPeakRss(process.execPath, [CHILD, ctx.databaseUrl, layerId, file]);
-  const report = JSON.parse(r.stdout.trim().split('\n').pop()!) as { read: number; loaded: number; rejected: number; skipped: boolean };
+  const report = JSON.parse(r.stdout.trim().split('\n').pop()!) as { read: number; loaded: number; rejected: number; skipped: boolean; timings?: Record<string, number> };
   if (report.skipped || report.loaded === 0) throw new Error(`the import of ${file} loaded nothing: ${r.stdout}`);
-  return { seconds: r.seconds, maxRssMb: r.maxRssMb, loaded: report.loaded, rejected: report.rejected };
+  return { seconds: r.seconds, maxRssMb: r.maxRssMb, loaded: report.loaded, rejected: report.rejected, timings: report.timings ?? {} };
 }
 
 async function ogr(ctx: BenchContext, file: string) {
@@ -81,6 +81,8 @@ export const x3: Benchmark = {
           `${format.label}, ${fmt.n(n)} points, ${fmt.mb(size / 1e6)} file: ours ${fmt.s(a.seconds)} (${fmt.n(a.loaded / a.seconds)} features/s, peak RSS ${fmt.mb(a.maxRssMb)}, ${a.rejected} rejected), ` +
             `ogr2ogr ${fmt.s(b.seconds)} (peak RSS ${fmt.mb(b.maxRssMb)})`,
         );
+        // Where our time went, per import step (the profile in bench/README.md).
+        ctx.report.context('X3', `${format.label} steps: ${Object.entries(a.timings).map(([k, ms]) => `${k} ${fmt.s(ms / 1000)}`).join(', ')}`);
       }
     } finally {
       for (const f of FORMATS) await resetLayer(ctx, `bench_import_${f.key}`).catch(() => {});

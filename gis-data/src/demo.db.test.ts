@@ -162,7 +162,7 @@ describe('loadGenerated and generateBenchLayers', () => {
 
   it('rebuilds the GiST indexes of assets exactly when it defers them', async () => {
     const indexes = () => db.sql<{ indexname: string; indexdef: string }[]>`
-      select indexname, indexdef from pg_indexes where tablename = 'assets' order by indexname`;
+      select indexname, indexdef from pg_indexes where tablename in ('assets', 'assets_base') order by indexname`;
     const before = await indexes();
     expect(before.some((i) => /using gist/i.test(i.indexdef))).toBe(true);
     const report = await generateBenchLayers(db.sql, { points: 2000, lines: 10, polygons: 10, seed: 'deferred', deferIndexes: true });

@@ -410,3 +410,76 @@ describe('idempotency', () => {
     expect(after).toEqual(before);
   });
 });
+
+describe('loading into a segment of assets', () => {
+  const parts = (layerId: string) =>
+    db.sql<{ part: string; n: number }[]>`select tableoid::regclass::text as part, count(*)::int as n from assets where layer_id = ${layerId} group by 1`;
+  const grid = async (layerId: string) => {
+    const [g] = await db.sql<{ l14: number; l21: number; negative: number }[]>`
+      select coalesce(sum(n) filter (where level = 14), 0)::int as l14, coalesce(sum(n) filter (where level = 21), 0)::int as l21,
+             count(*) filter (where n < 0)::int as negative
+        from asset_grid where layer_id = ${layerId}`;
+    return g;
+  };
+  const segmentTables = async () =>
+    (await db.sql<{ n: number }[]>`select count(*)::int as n from pg_class where relkind = 'r' and relname ~ '^assets_seg_[0-9]+$'`)[0]!.n;
+
+  it('attaches the new features as a segment of assets; a re-import replaces it and applies the foreign keys', async () => {
+    const a = writeJson('seg-a.geojson', { type: 'FeatureCollection', features: points(50) });
+    const r1 = await importLayerFile(db.sql, { layerId: 'seg', filePath: a, layer: layer('Segment') });
+    expect(r1.loaded).toBe(50);
+    const p1 = await parts('seg');
+    expect(p1).toEqual([{ part: expect.stringMatching(/^assets_seg_\d+$/), n: 50 }]);
+    // What the statement triggers of assets keep for ordinary inserts: tile grid, count, version.
+    expect(await grid('seg')).toEqual({ l14: 50, l21: 50, negative: 0 });
+    const [l1] = await db.sql<{ feature_count: number; version: number }[]>`select feature_count, version from layers where id = 'seg'`;
+    expect(l1!.feature_count).toBe(50);
+    // The segment carries the primary key of assets and its own spatial, external id and name indexes.
+    const indexes = await db.sql<{ def: string }[]>`
+      select regexp_replace(indexdef, '^.* USING ', '') as def from pg_indexes where tablename = ${p1[0]!.part} order by 1`;
+    expect(indexes.map((r) => r.def)).toEqual([
+      'btree (id)',
+      'btree (layer_id, external_id) WHERE (external_id IS NOT NULL)',
+      'gin (search_key(name) gin_trgm_ops) WHERE (name IS NOT NULL)',
+      'gist (geom)',
+      'gist (geom_3857)',
+    ]);
+    // A tile query of another layer leaves the segment out (its layer check constraint).
+    const plan = await db.sql<{ 'QUERY PLAN': string }[]>`explain select id from assets where layer_id = 'other' and geom_3857 && st_tileenvelope(14, 9264, 6325)`;
+    expect(plan.map((p) => p['QUERY PLAN']).join('\n')).not.toContain(p1[0]!.part);
+
+    const [{ id: referenced }] = await db.sql<{ id: number }[]>`select min(id) as id from assets where layer_id = 'seg'`;
+    await db.sql`insert into network_valve_overrides (asset_id, operable) values (${referenced}, true)`;
+    const b = writeJson('seg-b.geojson', { type: 'FeatureCollection', features: points(30).map((f, i) => ({ ...f, properties: { name: `q${i}` } })) });
+    const r2 = await importLayerFile(db.sql, { layerId: 'seg', filePath: b, layer: layer('Segment') });
+    expect(r2.loaded).toBe(30);
+    const p2 = await parts('seg');
+    expect(p2).toEqual([{ part: expect.stringMatching(/^assets_seg_\d+$/), n: 30 }]);
+    expect(p2[0]!.part).not.toBe(p1[0]!.part);
+    // The emptied segment is dropped after the swap; the cascade of the removed asset applied.
+    const [{ t }] = await db.sql<{ t: string | null }[]>`select to_regclass(${p1[0]!.part})::text as t`;
+    expect(t).toBeNull();
+    const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from network_valve_overrides where asset_id = ${referenced}`;
+    expect(n).toBe(0);
+    expect(await grid('seg')).toEqual({ l14: 30, l21: 30, negative: 0 });
+    const [l2] = await db.sql<{ feature_count: number; version: number }[]>`select feature_count, version from layers where id = 'seg'`;
+    expect(l2!.feature_count).toBe(30);
+    expect(l2!.version).toBeGreaterThan(l1!.version);
+  });
+
+  it('fails the swap when an inspected asset would go, leaving the layer as it was and no segment behind', async () => {
+    const a = writeJson('seg-insp-a.geojson', { type: 'FeatureCollection', features: points(20) });
+    await importLayerFile(db.sql, { layerId: 'seg_inspected', filePath: a, layer: layer('Inspected') });
+    const [{ id }] = await db.sql<{ id: number }[]>`select min(id) as id from assets where layer_id = 'seg_inspected'`;
+    await db.sql`
+      insert into inspections (asset_id, kind, inspected_on, department_id, result)
+      values (${id}, 'operational', current_date, (select id from departments order by id limit 1), 'pass')`;
+    const before = await snapshot('seg_inspected');
+    const tables = await segmentTables();
+    const b = writeJson('seg-insp-b.geojson', { type: 'FeatureCollection', features: points(25).map((f, i) => ({ ...f, properties: { name: `r${i}` } })) });
+    await expectImportError({ layerId: 'seg_inspected', filePath: b }, 'internal');
+    expect(await snapshot('seg_inspected')).toEqual(before);
+    expect(await segmentTables()).toBe(tables);
+    expect(await grid('seg_inspected')).toEqual({ l14: 20, l21: 20, negative: 0 });
+  });
+});

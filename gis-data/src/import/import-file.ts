@@ -5,7 +5,8 @@
  *
  *   parse (streaming, Node)  →  COPY into a staging table in the source SRID
  *   → reproject / range / family / validity checks in PostGIS → policy threshold
- *   → one transaction: catalogue upsert + merge into assets + extent + import row succeeded.
+ *   → one transaction: catalogue upsert + merge into assets (new features loaded into a fresh
+ *     segment of assets, indexed in bulk and attached) + extent + import row succeeded.
  *
  * Idempotent by file SHA-256 per layer (layer_imports unique (layer_id, file_sha256)): importing
  * the file the layer already holds is a no-op. The same function serves the CLI, the pg-boss
@@ -47,6 +48,7 @@ import {
   majorityFamily,
   mergeStageIntoLayer,
   openStageCopy,
+  pruneSegments,
   rejectOtherFamilies,
   rejectOutOfRange,
   repairInvalid,
@@ -495,7 +497,7 @@ export async function importLayerFile(sql: Pool, opts: ImportOptions): Promise<I
       }
       await conn`select pg_advisory_xact_lock(hashtext('layer-import'), hashtext(${opts.layerId}))`;
       await upsertLayer(conn, layerInput(opts, existing, required ?? existing?.geometry_type ?? 'point'));
-      outcome.loaded = await timed('merge', () => mergeStageIntoLayer(conn, opts.layerId));
+      outcome.loaded = await timed('merge', () => mergeStageIntoLayer(conn, opts.layerId, timed));
       await refreshLayerExtent(conn, opts.layerId);
       await finishImport(conn, row.id, 'succeeded', outcome, null);
       await timed('commit', () => conn`commit`);
@@ -506,6 +508,8 @@ export async function importLayerFile(sql: Pool, opts: ImportOptions): Promise<I
     // Bulk loads leave assets' statistics stale, and tile and bbox queries plan on the layer_id
     // distribution right away. Only the cheap columns: sampling geometries costs seconds.
     if (outcome.loaded >= ANALYZE_AFTER) await timed('analyze', () => conn`analyze assets (layer_id, external_id)`);
+    // The segments whose rows this import replaced.
+    await timed('prune', () => pruneSegments(conn)).catch(() => {});
     return {
       layerId: opts.layerId,
       sourceSrid: srid,

@@ -165,28 +165,43 @@ export async function summariseStage(conn: Db): Promise<StageSummary> {
 
 /**
  * The swap, run inside the caller's transaction. Features are matched on external id so assets
- * that persist across imports keep their id (incidents and work orders point at it); the rest
- * of the layer is replaced. Returns the number of loaded features.
+ * that persist across imports keep their id (incidents and work orders point at it) and are
+ * updated where they live; the rest of the layer is replaced. The new features are loaded like a
+ * fresh table: into an import segment of `assets` (migrations/0115) without indexes, which then
+ * gets its indexes and tile grid built in bulk and is attached as a partition. Nothing of it is
+ * visible before the caller commits. Returns the number of loaded features.
  */
-export async function mergeStageIntoLayer(conn: Db, layerId: string): Promise<number> {
-  await conn`
+export async function mergeStageIntoLayer(conn: Db, layerId: string, timed: Timed = (_n, fn) => fn()): Promise<number> {
+  await timed('merge_delete', () => conn`
     delete from assets a
      where a.layer_id = ${layerId}
        and (a.external_id is null
-            or not exists (select 1 from import_stage s where s.rejected is null and s.external_id = a.external_id))`;
-  const updated = await conn`
+            or not exists (select 1 from import_stage s where s.rejected is null and s.external_id = a.external_id))`);
+  const updated = await timed('merge_update', () => conn`
     update assets a
        set name = s.name, properties = s.properties, geom = st_setsrid(s.geom, 4326), updated_at = now()
       from import_stage s
-     where a.layer_id = ${layerId} and s.rejected is null and a.external_id = s.external_id`;
-  const inserted = await conn`
-    insert into assets (layer_id, external_id, name, properties, geom)
-    select ${layerId}, s.external_id, s.name, s.properties, st_setsrid(s.geom, 4326)
+     where a.layer_id = ${layerId} and s.rejected is null and a.external_id = s.external_id`);
+  const [seg] = await conn<{ segment: string; first_id: number }[]>`select segment, first_id from assets_segment_create(${layerId})`;
+  if (!seg || !/^assets_seg_[0-9]+$/.test(seg.segment)) throw new Error('assets_segment_create returned no segment');
+  // The file order numbers the new ids (idx is unique and below the segment's 2^32 block), so no
+  // sort of the staged rows is needed.
+  const inserted = await timed('merge_load', () => conn`
+    insert into ${conn(seg.segment)} (id, layer_id, external_id, name, properties, geom)
+    select ${seg.first_id}::bigint + s.idx, ${layerId}, s.external_id, s.name, s.properties, st_setsrid(s.geom, 4326)
       from import_stage s
      where s.rejected is null
        and (s.external_id is null
-            or not exists (select 1 from assets a where a.layer_id = ${layerId} and a.external_id = s.external_id))
-     order by s.idx`;
+            or not exists (select 1 from assets a where a.layer_id = ${layerId} and a.external_id = s.external_id))`);
+  await timed('merge_index_attach', () => conn`select assets_segment_attach(${seg.segment}, ${seg.first_id}::bigint)`);
   return updated.count + inserted.count;
 }
 
+/** Measures a step into the import's timings. */
+export type Timed = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+/** Drops import segments that hold no rows any more; best effort, after the swap committed. */
+export async function pruneSegments(conn: Db): Promise<void> {
+  // One statement is one transaction: the function's `set local lock_timeout` ends with it.
+  await conn`select assets_segments_prune()`;
+}
