@@ -50,9 +50,11 @@ export function renderStats(root: HTMLElement): { show(): Promise<void> } {
   replaceChildren(root, h('header', { class: 'view-header' }, h('h2', { class: 'view-title' }, tr('stats_title')), h('div', { class: 'view-tools' }, period, csv)), msg, body);
 
   async function show(): Promise<void> {
-    const to = new Date();
-    const from = new Date(to.getTime() - days * DAY);
-    const q = `from=${iso(from)}&to=${iso(to)}`;
+    // No `to`: the server ends the period now. The browser's calendar date is not the
+    // municipality's (the server reads days in its time zone), so near midnight a `to` of the
+    // browser's UTC date would end the period a day early and drop today's reports.
+    const from = new Date(Date.now() - days * DAY);
+    const q = `from=${iso(from)}`;
     csv.setAttribute('href', `/api/stats/summary.csv?${q}`);
     root.dataset.state = 'loading';
     try {
