@@ -13,6 +13,7 @@ import { canRead, canWrite, denied } from '../auth/authz.ts';
 import {
   changeCategory,
   claimIdempotencyKey,
+  countRateHitsAlone,
   findIdempotencyKey,
   findIncidentOwner,
   findPlaceContext,
@@ -21,9 +22,9 @@ import {
   hitRateLimits,
   insertIncident,
   isInsideMunicipality,
-  nextProtocolSeq,
   type CategoryRow,
   type Db,
+  type IncidentInsert,
   type IncidentOwnerRow,
   type PlaceContext,
   type RateHit,
@@ -169,73 +170,68 @@ export async function createIncident(sql: Pool, input: IntakeInput): Promise<Int
       return replayResult(sql, prior.number, token, category);
     }
   }
-  // Rate limits in their own short transaction with asynchronous commit: the bucket row (one per
-  // IP) is then locked for a moment, not for the whole intake, and a hit lost in a crash is harmless.
+  // Rate limits in their own statement with asynchronous commit: the bucket row (one per IP) is
+  // locked for that statement only, not for the intake, and a hit lost in a crash is harmless.
   if (input.rateHits.length) {
-    await sql.begin(async (tx) => {
-      await tx`set local synchronous_commit = off`;
-      await enforceRateLimits(tx, input.rateHits, 'reports');
-    });
+    const retryAfter = await countRateHitsAlone(sql, input.rateHits);
+    if (retryAfter !== null) throw new RateLimited(retryAfter, 'reports');
   }
-  // Asset link, street name and duplicate flag are reads; doing them before the write
-  // transaction keeps the protocol-counter lock short.
+  // Asset link, street name and duplicate flag are reads, done before anything is written.
   const place = await findPlaceContext(sql, { lon: input.lon, lat: input.lat, category });
+  const contactInText = containsContactDetails(input.description);
+  const email = input.contact?.email ?? null;
+  const incident: IncidentInsert = {
+    tokenSha256: sha256(token),
+    category,
+    description: input.description,
+    answers: checked.answers,
+    lon: input.lon,
+    lat: input.lat,
+    place,
+    channel: input.channel,
+    anonymous: input.anonymous,
+    reporterName: input.anonymous ? null : (input.contact?.name ?? null),
+    reporterEmail: email,
+    reporterPhone: input.contact?.phone ?? null,
+    // The account id, not a name: the row never needs the person's name to say who it was.
+    staffUser: input.staff ? `user:${input.staff.id}` : null,
+    needsModeration: contactInText,
+    moderationReason: contactInText ? 'contact_details_in_description' : null,
+    subscribeEmail: input.notify ? email : null,
+    locale: input.locale,
+    idempotencyKeySha256: keySha,
+    actor: input.staff ? 'staff' : input.channel === 'open311' ? 'open311' : 'citizen',
+    actorUserId: input.staff?.id ?? null,
+  };
+  const created = (row: { number: string; public_id: string }): IntakeResult => ({
+    created: true,
+    number: row.number,
+    token,
+    publicId: row.public_id,
+    status: 'submitted',
+    category,
+    assetId: place.asset_id,
+    assetLayerId: place.asset_layer_id,
+    assetDistanceM: place.asset_distance_m,
+    address: place.address,
+    possibleDuplicateOf: place.duplicate_number,
+    needsModeration: contactInText,
+  });
+  // Without a key the numbered insert is one self-committing statement: the protocol counter is
+  // locked only while the server inserts and commits (insertIncident).
+  if (!keySha) return created(await insertIncident(sql, incident));
 
   type Outcome = { replay: string } | { created: IntakeResult };
   const result = (await sql.begin(async (tx): Promise<Outcome> => {
-    if (keySha) {
-      // A concurrent twin with the same key waits here for the first to commit, then replays it.
-      const prior = await claimIdempotencyKey(tx, keySha, requestSha);
-      if (prior) {
-        if (!prior.request_sha256.equals(requestSha)) throw unprocessable('idempotency_key_reused', 'this Idempotency-Key was used for a different report');
-        if (!prior.number) throw new AppError(409, 'idempotency_in_progress', 'the first request with this key is still running');
-        return { replay: prior.number };
-      }
+    // A concurrent twin with the same key waits here for the first to commit, then replays it.
+    // The key is claimed before the number is taken, so the counter is locked last.
+    const prior = await claimIdempotencyKey(tx, keySha, requestSha);
+    if (prior) {
+      if (!prior.request_sha256.equals(requestSha)) throw unprocessable('idempotency_key_reused', 'this Idempotency-Key was used for a different report');
+      if (!prior.number) throw new AppError(409, 'idempotency_in_progress', 'the first request with this key is still running');
+      return { replay: prior.number };
     }
-    const { year, seq } = await nextProtocolSeq(tx);
-    const contactInText = containsContactDetails(input.description);
-    const email = input.contact?.email ?? null;
-    const row = await insertIncident(tx, {
-      year,
-      seq,
-      tokenSha256: sha256(token),
-      category,
-      description: input.description,
-      answers: checked.answers,
-      lon: input.lon,
-      lat: input.lat,
-      place,
-      channel: input.channel,
-      anonymous: input.anonymous,
-      reporterName: input.anonymous ? null : (input.contact?.name ?? null),
-      reporterEmail: email,
-      reporterPhone: input.contact?.phone ?? null,
-      // The account id, not a name: the row never needs the person's name to say who it was.
-      staffUser: input.staff ? `user:${input.staff.id}` : null,
-      needsModeration: contactInText,
-      moderationReason: contactInText ? 'contact_details_in_description' : null,
-      subscribeEmail: input.notify ? email : null,
-      locale: input.locale,
-      idempotencyKeySha256: keySha,
-      actor: input.staff ? 'staff' : input.channel === 'open311' ? 'open311' : 'citizen',
-      actorUserId: input.staff?.id ?? null,
-    });
-    return {
-      created: {
-        created: true,
-        number: row.number,
-        token,
-        publicId: row.public_id,
-        status: 'submitted',
-        category,
-        assetId: place.asset_id,
-        assetLayerId: place.asset_layer_id,
-        assetDistanceM: place.asset_distance_m,
-        address: place.address,
-        possibleDuplicateOf: place.duplicate_number,
-        needsModeration: contactInText,
-      },
-    };
+    return { created: created(await insertIncident(tx, incident)) };
   })) as Outcome;
   if ('created' in result) return result.created;
   return replayResult(sql, result.replay, token, category);
