@@ -161,19 +161,23 @@ export async function createIncident(sql: Pool, input: IntakeInput): Promise<Int
   const keySha = input.idempotencyKey ? sha256(`idem:${input.idempotencyKey}`) : null;
   const token = input.idempotencyKey ? derivedTrackingToken(input.idempotencyKey, requestSha) : newTrackingToken();
 
-  // Read-only checks first, outside any transaction: a refused report leaves no trace.
-  if (!(await isInsideMunicipality(sql, input.lon, input.lat))) throw unprocessable('out_of_bounds', 'the point is outside the municipality');
-  if (keySha) {
+  // Refusals first: a refused report leaves no trace. The rate limits are counted by their own
+  // statement with asynchronous commit, so the bucket row (one per IP) is locked for that
+  // statement only, and a hit lost in a crash is harmless. Without a key the boundary check rides
+  // in the same statement (one round trip); with one, a replay must not count, so the key is
+  // looked up between the two.
+  if (!keySha) {
+    const gate = await countRateHitsAlone(sql, input.rateHits, { lon: input.lon, lat: input.lat });
+    if (!gate.inside) throw unprocessable('out_of_bounds', 'the point is outside the municipality');
+    if (gate.retryAfter !== null) throw new RateLimited(gate.retryAfter, 'reports');
+  } else {
+    if (!(await isInsideMunicipality(sql, input.lon, input.lat))) throw unprocessable('out_of_bounds', 'the point is outside the municipality');
     const prior = await findIdempotencyKey(sql, keySha);
     if (prior?.number) {
       if (!prior.request_sha256.equals(requestSha)) throw unprocessable('idempotency_key_reused', 'this Idempotency-Key was used for a different report');
       return replayResult(sql, prior.number, token, category);
     }
-  }
-  // Rate limits in their own statement with asynchronous commit: the bucket row (one per IP) is
-  // locked for that statement only, not for the intake, and a hit lost in a crash is harmless.
-  if (input.rateHits.length) {
-    const retryAfter = await countRateHitsAlone(sql, input.rateHits);
+    const { retryAfter } = await countRateHitsAlone(sql, input.rateHits);
     if (retryAfter !== null) throw new RateLimited(retryAfter, 'reports');
   }
   // Asset link, street name and duplicate flag are reads, done before anything is written.
