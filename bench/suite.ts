@@ -10,8 +10,10 @@ import { t4 } from './tiles/t4-revalidate.ts';
 import { x1, x2 } from './export/export-bench.ts';
 import { x3 } from './import/x3-import.ts';
 import { c1 } from './incidents/c1-control-room.ts';
+import { i1, i2, l2 } from './incidents/i1-intake.ts';
+import { l1 } from './incidents/l1-public-map.ts';
 import { n1 } from './networks/n1-traces.ts';
 import { j1 } from './alerts/j1-exposure.ts';
 import { f1 } from './alerts/f1-fan-out.ts';
 
-export const SUITE: Benchmark[] = [t1, t2, t3, t4, x1, x2, x3, c1, n1, j1, f1];
+export const SUITE: Benchmark[] = [t1, t2, t3, t4, x1, x2, x3, c1, l1, i1, l2, i2, n1, j1, f1];

@@ -45,7 +45,7 @@ async function ensureBoundary(sql: Pool): Promise<void> {
 }
 
 /** Tops incidents up to INCIDENTS in one statement; numbers continue this year's counter. */
-async function seedIncidents(ctx: BenchContext): Promise<{ seeded: number; seconds: number }> {
+export async function seedIncidents(ctx: BenchContext): Promise<{ seeded: number; seconds: number }> {
   const { sql } = ctx;
   await ensureBoundary(sql);
   const [have] = await sql<{ n: number }[]>`select count(*)::int as n from incidents`;

@@ -7,6 +7,9 @@ import autocannon from 'autocannon';
 export interface LoadRequest {
   path: string;
   headers?: Record<string, string>;
+  /** @default GET */
+  method?: 'GET' | 'POST';
+  body?: string;
 }
 
 export interface LoadResult {
@@ -24,7 +27,15 @@ export interface LoadResult {
  * Runs `seconds` of load after `warmupSeconds` (default 1) that are left out of the rate, as for
  * pgbench (pgbench.ts): the rate is the mean of autocannon's per-second completion counts.
  */
-export async function httpLoad(options: { baseUrl: string; requests: LoadRequest[]; connections: number; seconds: number; warmupSeconds?: number }): Promise<LoadResult> {
+export async function httpLoad(options: {
+  baseUrl: string;
+  requests: LoadRequest[];
+  connections: number;
+  seconds: number;
+  warmupSeconds?: number;
+  /** Requests per second over all connections (open-loop pacing, for latency at a fixed load). */
+  overallRate?: number;
+}): Promise<LoadResult> {
   if (options.requests.length === 0) throw new Error('no requests to load');
   const warmup = options.warmupSeconds ?? 1;
   const instance = autocannon({
@@ -32,7 +43,8 @@ export async function httpLoad(options: { baseUrl: string; requests: LoadRequest
     connections: options.connections,
     duration: Math.max(1, Math.round(options.seconds)) + warmup,
     timeout: 120,
-    requests: options.requests.map((r) => ({ method: 'GET', path: r.path, headers: r.headers ?? {} })),
+    requests: options.requests.map((r) => ({ method: r.method ?? 'GET', path: r.path, headers: r.headers ?? {}, ...(r.body === undefined ? {} : { body: r.body }) })),
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
   });
   const started = performance.now();
   const from = started + warmup * 1000;

@@ -4,6 +4,7 @@ declare module 'autocannon' {
     path?: string;
     method?: string;
     headers?: Record<string, string>;
+    body?: string;
   }
   interface AutocannonOptions {
     url: string;
@@ -13,6 +14,7 @@ declare module 'autocannon' {
     pipelining?: number;
     requests?: AutocannonRequest[];
     headers?: Record<string, string>;
+    overallRate?: number;
   }
   interface Histogram {
     average: number;

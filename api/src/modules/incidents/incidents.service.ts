@@ -14,6 +14,7 @@ import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import { canRead, canWrite, denied } from '../auth/authz.ts';
 import {
   claimIdempotencyKey,
+  countRateHitsAlone,
   findIdempotencyKey,
   findIncidentOwner,
   findPlaceContext,
@@ -22,9 +23,9 @@ import {
   hitRateLimits,
   insertIncident,
   isInsideMunicipality,
-  nextProtocolSeq,
   type CategoryRow,
   type Db,
+  type IncidentInsert,
   type IncidentOwnerRow,
   type RateHit,
 } from './incidents.sql.ts';
@@ -159,32 +160,81 @@ export async function createIncident(sql: Pool, input: IntakeInput): Promise<Int
   // With a key, the token is derived from the key, the request and the key's claim nonce.
   const tokenFor = (nonce: Buffer) => (input.idempotencyKey ? derivedTrackingToken(input.idempotencyKey, requestSha, nonce) : newTrackingToken());
 
-  // Read-only checks first, outside any transaction: a refused report leaves no trace.
-  if (!(await isInsideMunicipality(sql, input.lon, input.lat))) throw unprocessable('out_of_bounds', 'the point is outside the municipality');
-  if (keySha) {
+  // Refusals first: a refused report leaves no trace. The rate limits are counted by their own
+  // statement with asynchronous commit, so the bucket row (one per IP) is locked for that
+  // statement only, and a hit lost in a crash is harmless. Without a key the boundary check rides
+  // in the same statement (one round trip); with one, a replay must not count, so the key is
+  // looked up between the two.
+  if (!keySha) {
+    const gate = await countRateHitsAlone(sql, input.rateHits, { lon: input.lon, lat: input.lat });
+    if (!gate.inside) throw unprocessable('out_of_bounds', 'the point is outside the municipality');
+    if (gate.retryAfter !== null) throw new RateLimited(gate.retryAfter, 'reports');
+  } else {
+    if (!(await isInsideMunicipality(sql, input.lon, input.lat))) throw unprocessable('out_of_bounds', 'the point is outside the municipality');
     const prior = await findIdempotencyKey(sql, keySha);
     if (prior?.number) {
       if (!prior.request_sha256.equals(requestSha)) throw unprocessable('idempotency_key_reused', 'this Idempotency-Key was used for a different report');
       return replayResult(sql, prior.number, tokenFor(prior.nonce), category);
     }
+    const { retryAfter } = await countRateHitsAlone(sql, input.rateHits);
+    if (retryAfter !== null) throw new RateLimited(retryAfter, 'reports');
   }
-  // Rate limits in their own short transaction with asynchronous commit: the bucket row (one per
-  // IP) is then locked for a moment, not for the whole intake, and a hit lost in a crash is harmless.
-  if (input.rateHits.length) {
-    await sql.begin(async (tx) => {
-      await tx`set local synchronous_commit = off`;
-      await enforceRateLimits(tx, input.rateHits, 'reports');
-    });
-  }
-  // Asset link, street name and duplicate flag are reads; doing them before the write
-  // transaction keeps the protocol-counter lock short.
+  // Asset link, street name and duplicate flag are reads, done before anything is written.
   const place = await findPlaceContext(sql, { lon: input.lon, lat: input.lat, category });
+  const contactInText = containsContactDetails(input.description);
+  const email = input.contact?.email ?? null;
+  const incident = (token: string): IncidentInsert => ({
+    tokenSha256: sha256(token),
+    category,
+    description: input.description,
+    answers: checked.answers,
+    lon: input.lon,
+    lat: input.lat,
+    place,
+    channel: input.channel,
+    anonymous: input.anonymous,
+    reporterName: input.anonymous ? null : (input.contact?.name ?? null),
+    reporterEmail: email,
+    reporterPhone: input.contact?.phone ?? null,
+    // The account id, not a name: the row never needs the person's name to say who it was.
+    staffUser: input.staff ? `user:${input.staff.id}` : null,
+    needsModeration: contactInText,
+    moderationReason: contactInText ? 'contact_details_in_description' : null,
+    subscribeEmail: input.notify ? email : null,
+    locale: input.locale,
+    idempotencyKeySha256: keySha,
+    actor: input.staff ? 'staff' : input.channel === 'open311' ? 'open311' : 'citizen',
+    actorUserId: input.staff?.id ?? null,
+  });
+  const created = (row: { number: string; public_id: string }, token: string): IntakeResult => ({
+    created: true,
+    number: row.number,
+    token,
+    publicId: row.public_id,
+    status: 'submitted',
+    category,
+    assetId: place.asset_id,
+    assetLayerId: place.asset_layer_id,
+    assetDistanceM: place.asset_distance_m,
+    address: place.address,
+    possibleDuplicateOf: place.duplicate_number,
+    needsModeration: contactInText,
+  });
+  // Without a key (and without an address to confirm) the numbered insert is one self-committing
+  // statement: the protocol counter is locked only while the server inserts and commits
+  // (insertIncident). A confirmation email must be queued in the same commit, so an address to
+  // confirm takes the transaction below.
+  if (!keySha && !input.notify) {
+    const token = newTrackingToken();
+    return created(await insertIncident(sql, incident(token)), token);
+  }
 
   type Outcome = { replay: string; token: string } | { created: IntakeResult };
   const result = (await sql.begin(async (tx): Promise<Outcome> => {
     let token = newTrackingToken();
     if (keySha) {
       // A concurrent twin with the same key waits here for the first to commit, then replays it.
+      // The key is claimed before the number is taken, so the counter is locked last.
       const prior = await claimIdempotencyKey(tx, keySha, requestSha);
       token = tokenFor(prior.nonce);
       if (!prior.fresh) {
@@ -193,54 +243,12 @@ export async function createIncident(sql: Pool, input: IntakeInput): Promise<Int
         return { replay: prior.number, token };
       }
     }
-    const { year, seq } = await nextProtocolSeq(tx);
-    const contactInText = containsContactDetails(input.description);
-    const email = input.contact?.email ?? null;
-    const row = await insertIncident(tx, {
-      year,
-      seq,
-      tokenSha256: sha256(token),
-      category,
-      description: input.description,
-      answers: checked.answers,
-      lon: input.lon,
-      lat: input.lat,
-      place,
-      channel: input.channel,
-      anonymous: input.anonymous,
-      reporterName: input.anonymous ? null : (input.contact?.name ?? null),
-      reporterEmail: email,
-      reporterPhone: input.contact?.phone ?? null,
-      // The account id, not a name: the row never needs the person's name to say who it was.
-      staffUser: input.staff ? `user:${input.staff.id}` : null,
-      needsModeration: contactInText,
-      moderationReason: contactInText ? 'contact_details_in_description' : null,
-      subscribeEmail: input.notify ? email : null,
-      locale: input.locale,
-      idempotencyKeySha256: keySha,
-      actor: input.staff ? 'staff' : input.channel === 'open311' ? 'open311' : 'citizen',
-      actorUserId: input.staff?.id ?? null,
-    });
+    const row = await insertIncident(tx, incident(token));
     // Double opt-in: the address gets a confirmation link, and status emails only once confirmed.
     if (row.subscription_request_id !== null) {
       await enqueueInTx(input.boss ?? null, tx, 'report-confirm-email', { requestId: row.subscription_request_id }, stableUuid(`report-confirm-email:${row.subscription_request_id}`));
     }
-    return {
-      created: {
-        created: true,
-        number: row.number,
-        token,
-        publicId: row.public_id,
-        status: 'submitted',
-        category,
-        assetId: place.asset_id,
-        assetLayerId: place.asset_layer_id,
-        assetDistanceM: place.asset_distance_m,
-        address: place.address,
-        possibleDuplicateOf: place.duplicate_number,
-        needsModeration: contactInText,
-      },
-    };
+    return { created: created(row, token) };
   })) as Outcome;
   if ('created' in result) return result.created;
   return replayResult(sql, result.replay, result.token, category);

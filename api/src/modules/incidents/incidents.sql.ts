@@ -146,19 +146,7 @@ export async function findPlaceContext(sql: Db, p: { lon: number; lat: number; c
   return row;
 }
 
-/** Next protocol sequence of the year: takes the counter row lock until the transaction ends. */
-export async function nextProtocolSeq(tx: Db): Promise<{ year: number; seq: number }> {
-  const [row] = await tx<{ year: number; seq: number }[]>`
-    insert into protocol_counters as pc (year, last_seq)
-    values (extract(year from now() at time zone municipality_timezone())::int, 1)
-    on conflict (year) do update set last_seq = pc.last_seq + 1
-    returning year, last_seq as seq`;
-  return row;
-}
-
 export interface IncidentInsert {
-  year: number;
-  seq: number;
   tokenSha256: Buffer;
   category: CategoryRow;
   description: string;
@@ -183,27 +171,39 @@ export interface IncidentInsert {
 }
 
 /**
- * Inserts the report, its first timeline row, its email subscription request (confirmed by the
- * emailed link before any status email, 0108) and the idempotency link.
+ * Numbers and inserts the report, its first timeline row, its email subscription request
+ * (confirmed by the emailed link before any status email, 0108) and the idempotency link, in ONE
+ * statement. The per-year counter row (gapless numbers: a failed insert rolls the increment back)
+ * is locked from this statement until its transaction commits. Run outside a transaction block,
+ * the statement commits on its own: the lock then lasts for the server-side work of the insert and
+ * the commit, with no client round trip (and no wait in the API's event loop) while it is held.
+ * Everything that can be read beforehand (asset link, street, duplicate, rate limits) was, so the
+ * number is the last thing taken.
  */
 export async function insertIncident(
-  tx: Db,
+  sql: Db,
   r: IncidentInsert,
 ): Promise<{ id: number; number: string; public_id: string; created_at: Date; subscription_request_id: number | null }> {
-  const [row] = await tx<{ id: number; number: string; public_id: string; created_at: Date; subscription_request_id: number | null }[]>`
-    with ins as (
+  const [row] = await sql<{ id: number; number: string; public_id: string; created_at: Date; subscription_request_id: number | null }[]>`
+    with num as (
+      insert into protocol_counters as pc (year, last_seq)
+      values (extract(year from now() at time zone municipality_timezone())::int, 1)
+      on conflict (year) do update set last_seq = pc.last_seq + 1
+      returning year, last_seq as seq
+    ),
+    ins as (
       insert into incidents (
         protocol_year, protocol_seq, tracking_token_sha256, category_id, department_id, description, answers,
         geom, public_geom, address, asset_id, asset_layer_id, asset_distance_m, possible_duplicate_of, channel, anonymous,
         reporter_name, reporter_email, reporter_phone, staff_user, needs_moderation, moderation_reason, sla_due_at
-      ) values (
-        ${r.year}, ${r.seq}, ${r.tokenSha256}, ${r.category.id}, ${r.category.department_id}, ${r.description},
-        ${tx.json(r.answers as never)},
+      )
+      select num.year, num.seq, ${r.tokenSha256}, ${r.category.id}, ${r.category.department_id}, ${r.description},
+        ${sql.json(r.answers as never)},
         st_setsrid(st_makepoint(${r.lon}, ${r.lat}), 4326), st_setsrid(st_makepoint(${r.lon}, ${r.lat}), 4326),
         ${r.place.address}, ${r.place.asset_id}, ${r.place.asset_layer_id}, ${r.place.asset_distance_m}, ${r.place.duplicate_id},
         ${r.channel}, ${r.anonymous}, ${r.reporterName}, ${r.reporterEmail}, ${r.reporterPhone}, ${r.staffUser},
         ${r.needsModeration}, ${r.moderationReason}, now() + make_interval(hours => ${r.category.sla_hours})
-      )
+      from num
       returning id, protocol_number, public_id, created_at
     ),
     ev as (
@@ -285,6 +285,36 @@ export async function hitRateLimits(tx: Db, hits: RateHit[]): Promise<{ name: st
            greatest(1, ceil(extract(epoch from (up.window_start + make_interval(secs => l.window_seconds) - now()))))::int as retry_after
     from up join rate_limits l on l.name = up.name
     where up.hits > l.max_hits`;
+}
+
+/**
+ * Counts one hit per (limit, key) as one self-committing statement with asynchronous commit
+ * (count_rate_hits in migrations/0120_create_count_rate_hits.sql): the bucket row, one per
+ * client, is locked only while the server counts. Over a limit, nothing is counted and the
+ * longest Retry-After in seconds is returned (retryAfter; null when the request may go on).
+ * With `point`, the same statement first checks that it lies in the municipality and counts
+ * nothing when it does not (inside: false), so a report pays one round trip for both checks.
+ */
+export async function countRateHitsAlone(sql: Db, hits: RateHit[], point?: { lon: number; lat: number }): Promise<{ inside: boolean; retryAfter: number | null }> {
+  if (hits.length === 0 && !point) return { inside: true, retryAfter: null };
+  if (Math.random() < 0.01) await sql`delete from rate_limit_buckets where window_start < now() - interval '2 days'`;
+  const inside = point
+    ? sql`exists (select 1 from districts where level = 'municipality' and st_covers(geom, st_setsrid(st_makepoint(${point.lon}, ${point.lat}), 4326)))`
+    : sql`true`;
+  try {
+    const [row] = await sql<{ inside: boolean }[]>`
+      with p as (select ${inside} as inside)
+      select p.inside,
+             case when p.inside then count_rate_hits(${hits.map((h) => h.name)}::text[], ${hits.map((h) => h.key)}::text[]) end,
+             set_config('synchronous_commit', 'off', true)
+        from p`;
+    return { inside: row!.inside, retryAfter: null };
+  } catch (err) {
+    const e = err as { code?: string; detail?: string };
+    // Raised only after the point was found inside.
+    if (e.code === 'RL429') return { inside: true, retryAfter: Math.max(1, Number(e.detail) || 1) };
+    throw err;
+  }
 }
 
 /** The private row behind a tracking token (the reporter's own data included). */
