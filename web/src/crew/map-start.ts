@@ -4,6 +4,7 @@ import { CrewMap } from './crew-map.ts';
 import { state } from './state.ts';
 import { $ } from './ui.ts';
 import { renderDetail } from './views/detail.ts';
+import { renderHeader } from './views/header.ts';
 
 declare global {
   interface Window {
@@ -26,6 +27,7 @@ export function startMap(): Promise<void> {
       window.__mapReady = crewMap.pmap.ready;
       await crewMap.pmap.ready;
       await crewMap.setOrders(state.views);
+      renderHeader();
       renderDetail();
       document.body.dataset.mapReady = 'true';
     } catch {

@@ -11,6 +11,7 @@ export function renderHeader(): void {
   document.title = `${tr('app_title')} · ${tr('todays_work')}`;
   $('crew-sub').textContent = today ? `${fmtDate(today.date)} · ${today.user.name}` : '';
   $('crew-map').setAttribute('aria-label', tr('map'));
+  state.crewMap?.relabelControls({ map: tr('map'), zoomIn: tr('zoom_in'), zoomOut: tr('zoom_out'), resetNorth: tr('reset_north'), attribution: tr('map_sources') });
   document.querySelector('.lang-switch')?.setAttribute('aria-label', tr('language'));
   const out = $('sign-out') as HTMLButtonElement;
   out.hidden = !today;
