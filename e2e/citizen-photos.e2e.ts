@@ -180,7 +180,8 @@ describe('citizen map legend, attribution and photo checks on a phone', () => {
 
     await row.locator('button.upload-retry').click();
     await page.waitForSelector('.photo-uploads .upload-row.is-sent');
-    expect(uploads).toEqual([422, 201]);
+    // 202: the photo is taken and queued for processing.
+    expect(uploads).toEqual([422, 202]);
     expect((await page.textContent('#photo-uploads-title'))?.trim()).toBe('Όλες οι φωτογραφίες ανέβηκαν');
     await page.screenshot({ path: join(shots, 'citizen-photo-retried.png') });
     await page.unroute('**/api/incidents/*/*/photos', breakFirst);

@@ -31,7 +31,7 @@ export const CREW_STRINGS = {
   map: { el: 'Χάρτης', en: 'Map' },
   asset: { el: 'Στοιχείο', en: 'Asset' },
   address: { el: 'Διεύθυνση', en: 'Address' },
-  planned: { el: 'Προγραμματισμός', en: 'Planned' },
+  planned: { el: 'Πρόγραμμα', en: 'Planned' },
   description: { el: 'Περιγραφή', en: 'Description' },
   update_status: { el: 'Αλλαγή κατάστασης', en: 'Update status' },
   no_next_status: { el: 'Καμία επόμενη κατάσταση για εσάς.', en: 'No further status for you to set.' },
