@@ -88,6 +88,20 @@ describe('citizen map legend, attribution and photo checks on a phone', () => {
     const attrib = (await page.locator('.maplibregl-ctrl-attrib').boundingBox())!;
     expect(box.y + box.height).toBeLessThanOrEqual(dock.y);
     expect(box.x + box.width).toBeLessThanOrEqual(attrib.x);
+    // Nothing else on the map's lower corners lies over another: legend, alerts button, scale, attribution.
+    const boxes = await page.evaluate(() =>
+      ['#status-legend', '#alert-subscribe-open', '.maplibregl-ctrl-scale', '.maplibregl-ctrl-attrib'].map((sel) => {
+        const r = document.querySelector(sel)!.getBoundingClientRect();
+        return { sel, x: r.x, y: r.y, w: r.width, h: r.height };
+      }),
+    );
+    for (const a of boxes) {
+      for (const b of boxes) {
+        if (a.sel >= b.sel) continue;
+        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        expect(overlap, `${a.sel} overlaps ${b.sel}`).toBe(false);
+      }
+    }
     await page.screenshot({ path: join(shots, 'citizen-legend.png') });
     // English follows the language switch.
     await page.click('.lang-switch button[data-lang="en"]');
