@@ -55,6 +55,19 @@ function offlineJson() {
   });
 }
 
+/**
+ * A page never cached and no signal: the app shell is not there to pick a language, so the page
+ * says it in both (Greek first, as the app starts).
+ */
+function offlinePage() {
+  const body =
+    '<!doctype html><html lang="el"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+    '<title>Χωρίς σύνδεση · Offline</title><body style="font-family:system-ui,sans-serif;padding:1.5rem">' +
+    '<h1>Χωρίς σύνδεση</h1><p>Η σελίδα δεν έχει αποθηκευτεί ακόμη στη συσκευή. Δοκιμάστε ξανά όταν επανέλθει το σήμα.</p>' +
+    '<h2 lang="en">Offline</h2><p lang="en">This page is not saved on the phone yet. Try again when the signal returns.</p></body></html>';
+  return new Response(body, { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+}
+
 async function networkFirst(request, cacheName, key) {
   const cache = await caches.open(cacheName);
   try {
@@ -63,7 +76,7 @@ async function networkFirst(request, cacheName, key) {
     return res;
   } catch {
     const hit = await cache.match(key ?? request, { ignoreVary: true, ignoreSearch: key !== undefined });
-    return hit ?? (request.mode === 'navigate' ? new Response('Offline', { status: 503 }) : offlineJson());
+    return hit ?? (request.mode === 'navigate' ? offlinePage() : offlineJson());
   }
 }
 

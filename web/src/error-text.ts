@@ -18,7 +18,7 @@ const CODES: Record<string, Record<Lang, string>> = {
   unauthenticated: { el: 'Η σύνδεση έληξε· συνδεθείτε ξανά.', en: 'Your session ended; sign in again.' },
   payload_too_large: { el: 'Το αρχείο είναι πολύ μεγάλο.', en: 'The file is too large.' },
   corrupt_image: { el: 'Η εικόνα δεν διαβάζεται.', en: 'The image cannot be read.' },
-  unsupported_media_type: { el: 'Ο τύπος αρχείου δεν υποστηρίζεται.', en: 'This file type is not supported.' },
+  unsupported_media_type: { el: 'Ο τύπος αρχείου δεν υποστηρίζεται (μόνο εικόνες JPEG, PNG ή WebP).', en: 'This file type is not supported (JPEG, PNG or WebP images only).' },
   too_many_photos: { el: 'Έχει ήδη τον μέγιστο αριθμό φωτογραφιών.', en: 'It already has the maximum number of photos.' },
   invalid_body: { el: 'Κάποιο πεδίο δεν είναι έγκυρο.', en: 'A field is not valid.' },
   rate_limited: { el: 'Πολλά αιτήματα· δοκιμάστε σε λίγο.', en: 'Too many requests; try again shortly.' },
@@ -26,6 +26,20 @@ const CODES: Record<string, Record<Lang, string>> = {
   invalid_credentials: { el: 'Λάθος email ή κωδικός.', en: 'Wrong email or password.' },
   too_many_attempts: { el: 'Πολλές αποτυχημένες προσπάθειες· δοκιμάστε αργότερα.', en: 'Too many failed attempts; try again later.' },
   offline: { el: 'Χωρίς σύνδεση.', en: 'You are offline.' },
+  // Photo uploads (incidents/photos.ts checks, the citizen and the crew routes).
+  empty_photo: { el: 'Το αρχείο είναι κενό.', en: 'The file is empty.' },
+  truncated_image: { el: 'Η εικόνα είναι ελλιπής (διακόπηκε η λήψη ή η αντιγραφή της).', en: 'The image is incomplete (cut off while saving or copying).' },
+  too_many_pixels: { el: 'Η εικόνα έχει υπερβολικά πολλά pixel.', en: 'The image has too many pixels.' },
+  missing_photo: { el: 'Δεν στάλθηκε φωτογραφία.', en: 'No photo was sent.' },
+  one_photo_per_request: { el: 'Μία φωτογραφία τη φορά.', en: 'One photo at a time.' },
+  invalid_multipart: { el: 'Η αποστολή δεν διαβάστηκε· δοκιμάστε ξανά.', en: 'The upload could not be read; try again.' },
+  report_closed: { el: 'Η αναφορά έχει κλείσει.', en: 'The report is closed.' },
+  op_id_reused: { el: 'Η αλλαγή είχε ήδη σταλεί με άλλο περιεχόμενο.', en: 'This change was already sent with different content.' },
+  invalid_op: { el: 'Η αλλαγή δεν είναι έγκυρη.', en: 'The change is not valid.' },
+  out_of_bounds: { el: 'Η θέση είναι εκτός των ορίων του δήμου.', en: 'That spot is outside the municipality.' },
+  network_error: { el: 'Δεν υπάρχει σύνδεση με τον διακομιστή· δοκιμάστε ξανά.', en: 'No connection to the server; try again.' },
+  database_unavailable: { el: 'Η υπηρεσία δεν είναι διαθέσιμη αυτή τη στιγμή· δοκιμάστε σε λίγο.', en: 'The service is unavailable right now; try again shortly.' },
+  internal_error: { el: 'Κάτι πήγε στραβά στον διακομιστή· δοκιμάστε ξανά.', en: 'Something went wrong on the server; try again.' },
 };
 
 /** The sentence for a code the server answered with (a queued change refused later, offline). */

@@ -4,6 +4,7 @@
  * subscription (double opt-in) for the point at the centre of the map with a radius. Reads only
  * the public alert JSON, which carries no personal or internal data.
  */
+import { codeText } from '../error-text.ts';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { h, replaceChildren } from '../dom.ts';
 import { getLang, onLangChange, type Lang } from '../i18n.ts';
@@ -126,8 +127,8 @@ export function mountPublicAlerts(map: MapLibreMap, opts: { mapWrap: HTMLElement
         status.textContent = s('check_email');
         status.dataset.ok = 'true';
       } else {
-        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-        status.textContent = body?.error?.message ?? `HTTP ${res.status}`;
+        const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+        status.textContent = codeText(body?.error?.code ?? '', body?.error?.message ?? `HTTP ${res.status}`);
         submit.disabled = false;
       }
     });

@@ -79,8 +79,15 @@ describe('photo screening', () => {
       { name: 'doc.pdf', reason: 'photo_not_image' },
     ]);
   });
-  it('lets the server judge files the phone gave no type for', () => {
+  it('lets the decode decide files the phone gave no type for', () => {
     expect(screenPhotos(0, [jpg('IMG_0001.HEIC', 2000, '')]).accepted).toEqual([0]);
+    expect(screenPhotos(0, [jpg('IMG_0001.HEIC', 2000, '')], [false]).problems).toEqual([{ name: 'IMG_0001.HEIC', reason: 'photo_unreadable' }]);
+  });
+  it('refuses a file that does not decode as an image, whatever its name says, and counts only the readable ones', () => {
+    const r = screenPhotos(4, [jpg('notes.jpg'), jpg('a.jpg'), jpg('b.jpg')], [false, true, true]);
+    expect(r.accepted).toEqual([1]);
+    expect(r.overflow).toBe(true);
+    expect(r.problems).toEqual([{ name: 'notes.jpg', reason: 'photo_unreadable' }]);
   });
 });
 

@@ -19,6 +19,7 @@ import { getCategories, type IncidentFeature } from './api.ts';
 import { uiIcon } from './category-icons.ts';
 import { IncidentsLayer, POINTS_LAYER } from './incidents-layer.ts';
 import { OutagesLayer } from './outages-layer.ts';
+import { StatusLegend } from './status-legend.ts';
 import { relabel } from './labels.ts';
 import { openLiveFeed } from './live.ts';
 import { MapPanels } from './map-panels.ts';
@@ -128,13 +129,18 @@ async function main() {
     categories,
     chips: document.getElementById('map-chips')!,
     getFilter: () => incidents.getFilter(),
-    setFilter: (f) => incidents.setFilter(f),
+    setFilter: (f) => {
+      incidents.setFilter(f);
+      statusLegend.setFilter(incidents.getFilter().status);
+    },
     open: (f) => {
       map.easeTo({ center: f.geometry.coordinates, zoom: Math.max(map.getZoom(), 16) });
       select(f);
     },
     details: (number) => tracking.openNumber(number),
   });
+  const statusLegend = new StatusLegend();
+  document.querySelector('.map-wrap')!.appendChild(statusLegend.element);
   // Find a street or place: the first row of the chips, above the filters.
   document.getElementById('map-chips')!.prepend(createPlaceSearch(map));
   let pendingSelect: string | null = null;

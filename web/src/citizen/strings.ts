@@ -32,6 +32,9 @@ const S = {
   st_closed: { el: 'Έκλεισε', en: 'Closed' },
   st_rejected: { el: 'Απορρίφθηκε', en: 'Rejected' },
   st_duplicate: { el: 'Διπλότυπη', en: 'Duplicate' },
+  // map legend
+  legend_reports: { el: 'Χρώματα αναφορών', en: 'Report colours' },
+  legend_show: { el: 'Υπόμνημα', en: 'Legend' },
   // report flow
   step_place: { el: 'Πού είναι το πρόβλημα;', en: 'Where is the problem?' },
   place_hint: { el: 'Πατήστε στον χάρτη για να βάλετε την πινέζα ή χρησιμοποιήστε την τοποθεσία σας.', en: 'Tap the map to drop the pin, or use your location.' },
@@ -56,6 +59,8 @@ const S = {
   remove_photo: { el: 'Αφαίρεση φωτογραφίας', en: 'Remove photo' },
   photo_too_big: { el: 'είναι μεγαλύτερη από 10 MB', en: 'is larger than 10 MB' },
   photo_not_image: { el: 'δεν είναι εικόνα', en: 'is not an image' },
+  photo_unreadable: { el: 'αυτό το αρχείο δεν είναι εικόνα που μπορεί να διαβαστεί', en: 'this file is not an image it can read' },
+  photo_checking: { el: 'Έλεγχος φωτογραφίας…', en: 'Checking the photo…' },
   photo_too_many: { el: 'Έως 5 φωτογραφίες ανά αναφορά.', en: 'At most 5 photos per report.' },
   contact: { el: 'Επικοινωνία (προαιρετικά)', en: 'Contact (optional)' },
   contact_hint: { el: 'Δεν δημοσιεύονται ποτέ. Με email σας ενημερώνουμε για κάθε αλλαγή.', en: 'Never published. With an email we tell you about every change.' },
@@ -84,6 +89,9 @@ const S = {
   sending: { el: 'Αποστολή…', en: 'Sending…' },
   uploading_photos: { el: 'Ανέβασμα φωτογραφιών', en: 'Uploading photos' },
   photo_failed: { el: 'Μια φωτογραφία δεν ανέβηκε', en: 'A photo could not be uploaded' },
+  photo_sent: { el: 'Ανέβηκε', en: 'Uploaded' },
+  photos_all_sent: { el: 'Όλες οι φωτογραφίες ανέβηκαν', en: 'All photos uploaded' },
+  retry: { el: 'Ξανά', en: 'Retry' },
   sent_title: { el: 'Η αναφορά σας καταχωρίστηκε', en: 'Your report has been filed' },
   protocol_number: { el: 'Αριθμός πρωτοκόλλου', en: 'Protocol number' },
   private_link: { el: 'Προσωπικός σύνδεσμος παρακολούθησης', en: 'Private tracking link' },

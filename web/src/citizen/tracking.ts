@@ -3,6 +3,7 @@
  * details) or by protocol number (the public view). Status, progress, public timeline and the
  * photos once the worker has processed them. Refreshes on the live feed and by polling.
  */
+import { reasonText } from './reason.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { getLang, t } from '../i18n.ts';
 import { ApiError, publicReport, supportReport, trackReport, type Photo, type PublicReport, type TimelineEntry, type TrackedReport } from './api.ts';
@@ -164,7 +165,7 @@ export class TrackingView {
     } catch (err) {
       if (this.target !== target) return;
       if (first) {
-        replaceChildren(this.view, h('p', { class: 'form-error', role: 'alert' }, err instanceof ApiError && err.status === 404 ? tr('not_found') : tr('network_error')));
+        replaceChildren(this.view, h('p', { class: 'form-error', role: 'alert' }, err instanceof ApiError && err.status === 404 ? tr('not_found') : reasonText(err)));
         this.search.hidden = false;
         clearInterval(this.timer);
       }
@@ -203,9 +204,9 @@ export class TrackingView {
         try {
           const r = await supportReport(p.number, deviceId());
           result.textContent = tr(r.counted ? 'me_too_done' : 'me_too_already');
-        } catch {
+        } catch (err) {
           meToo.disabled = false;
-          result.textContent = tr('network_error');
+          result.textContent = reasonText(err);
         }
       });
       actions.append(meToo, result);

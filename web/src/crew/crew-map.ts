@@ -120,6 +120,25 @@ export class CrewMap {
     }
   }
 
+  /**
+   * MapLibre's own controls are labelled in English; they follow the app's language instead
+   * (called on every header render, so a language switch relabels them too).
+   */
+  relabelControls(labels: { map: string; zoomIn: string; zoomOut: string; resetNorth: string; attribution: string }): void {
+    const root = this.pmap.map.getContainer();
+    const set = (selector: string, text: string) => {
+      for (const el of root.querySelectorAll(selector)) {
+        el.setAttribute('aria-label', text);
+        if (el.hasAttribute('title')) el.setAttribute('title', text);
+      }
+    };
+    set('.maplibregl-canvas', labels.map);
+    set('.maplibregl-ctrl-zoom-in', labels.zoomIn);
+    set('.maplibregl-ctrl-zoom-out', labels.zoomOut);
+    set('.maplibregl-ctrl-compass', labels.resetNorth);
+    set('.maplibregl-ctrl-attrib-button', labels.attribution);
+  }
+
   /** Connection back: tiles that failed while offline are fetched again. */
   reloadTiles(): void {
     if (this.tileErrors === 0) return;

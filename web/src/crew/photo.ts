@@ -13,13 +13,24 @@ export function fitWithin(w: number, h: number, max = MAX_EDGE): { width: number
   return { width: Math.max(1, Math.round(w * scale)), height: Math.max(1, Math.round(h * scale)) };
 }
 
-/** A JPEG ready for the outbox; the original file when the browser cannot decode it (the server decides). */
+/** A picked file that does not decode as an image (a text or PDF file, a broken download). */
+export class PhotoUnreadableError extends Error {
+  constructor(name: string) {
+    super(`${name} does not decode as an image`);
+    this.name = 'PhotoUnreadableError';
+  }
+}
+
+/**
+ * A JPEG ready for the outbox. A file the phone cannot decode is refused here with
+ * PhotoUnreadableError: queued, it would wait offline only to be refused by the server later.
+ */
 export async function preparePhoto(file: File): Promise<Blob> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   } catch {
-    return file;
+    throw new PhotoUnreadableError(file.name);
   }
   try {
     const { width, height } = fitWithin(bitmap.width, bitmap.height);

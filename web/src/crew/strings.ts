@@ -1,7 +1,8 @@
 /** Greek and English labels of the field crew view. */
 import { getLang, type Lang } from '../i18n.ts';
 
-const S = {
+/** Every crew text, Greek and English; strings.test.ts checks both are there and differ where they should. */
+export const CREW_STRINGS = {
   app_title: { el: 'Συνεργείο', en: 'Field crew' },
   today: { el: 'Σήμερα', en: 'Today' },
   todays_work: { el: 'Οι εργασίες της ημέρας', en: "Today's work orders" },
@@ -30,7 +31,7 @@ const S = {
   map: { el: 'Χάρτης', en: 'Map' },
   asset: { el: 'Στοιχείο', en: 'Asset' },
   address: { el: 'Διεύθυνση', en: 'Address' },
-  planned: { el: 'Προγραμματισμός', en: 'Planned' },
+  planned: { el: 'Πρόγραμμα', en: 'Planned' },
   description: { el: 'Περιγραφή', en: 'Description' },
   update_status: { el: 'Αλλαγή κατάστασης', en: 'Update status' },
   no_next_status: { el: 'Καμία επόμενη κατάσταση για εσάς.', en: 'No further status for you to set.' },
@@ -47,6 +48,15 @@ const S = {
   rejected_title: { el: 'Η αλλαγή απορρίφθηκε', en: 'A change was refused' },
   dismiss: { el: 'Εντάξει', en: 'OK' },
   photo_failed: { el: 'Η φωτογραφία δεν διαβάστηκε.', en: 'The photo could not be read.' },
+  photo_not_image: { el: 'αυτό το αρχείο δεν είναι εικόνα που μπορεί να διαβαστεί', en: 'this file is not an image it can read' },
+  photo_refused: { el: 'Η φωτογραφία δεν προστέθηκε', en: 'Photo not added' },
+  photo_one: { el: 'φωτογραφία', en: 'photo' },
+  note_one: { el: 'σημείωση', en: 'note' },
+  language: { el: 'Γλώσσα', en: 'Language' },
+  zoom_in: { el: 'Μεγέθυνση', en: 'Zoom in' },
+  zoom_out: { el: 'Σμίκρυνση', en: 'Zoom out' },
+  reset_north: { el: 'Σύρετε για περιστροφή, πατήστε για επαναφορά του βορρά', en: 'Drag to rotate the map, tap to reset north' },
+  map_sources: { el: 'Πηγές δεδομένων του χάρτη', en: 'Map data sources' },
   kind_school: { el: 'Σχολείο', en: 'School' },
   kind_kindergarten: { el: 'Νηπιαγωγείο', en: 'Kindergarten' },
   kind_playground: { el: 'Παιδική χαρά', en: 'Playground' },
@@ -82,10 +92,10 @@ const S = {
   public_note_placeholder: { el: 'π.χ. Αντικαταστάθηκε η λάμπα.', en: 'e.g. The lamp was replaced.' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
-export type CrewKey = keyof typeof S;
+export type CrewKey = keyof typeof CREW_STRINGS;
 
 export function tr(key: CrewKey, vars: Record<string, string> = {}, lang: Lang = getLang()): string {
-  let text: string = S[key][lang];
+  let text: string = CREW_STRINGS[key][lang];
   for (const [k, v] of Object.entries(vars)) text = text.replace(`{${k}}`, v);
   return text;
 }
@@ -93,5 +103,5 @@ export function tr(key: CrewKey, vars: Record<string, string> = {}, lang: Lang =
 /** A label for a value of an enumeration (status, kind, priority) with the raw value as fallback. */
 export function label(prefix: 'status' | 'kind' | 'priority' | 'action', value: string, lang: Lang = getLang()): string {
   const key = `${prefix}_${value}` as CrewKey;
-  return key in S ? tr(key, {}, lang) : value.replace(/_/g, ' ');
+  return key in CREW_STRINGS ? tr(key, {}, lang) : value.replace(/_/g, ' ');
 }

@@ -194,7 +194,10 @@ describe('changes replayed from an offline phone', () => {
 
     // Not an image, a truncated one, no operation id: refused, nothing stored.
     expect((await send('hello', 'text/plain', randomUUID())).status).toBe(415);
-    expect((await send(new Uint8Array(Buffer.from('hello')), 'image/jpeg', randomUUID())).status).toBe(415);
+    // A text file renamed .jpg: refused by its bytes, with the code the phone translates.
+    const renamed = await send(new Uint8Array(Buffer.from('hello')), 'image/jpeg', randomUUID());
+    expect(renamed.status).toBe(415);
+    expect((await renamed.json()).error.code).toBe('unsupported_media_type');
     expect((await send(new Uint8Array(jpeg.subarray(0, jpeg.length - 200)), 'image/jpeg', randomUUID())).status).toBe(422);
     const noOp = await call(app, 'POST', `/api/crew/work-orders/${todayOrder}/photos`, { cookie: cookie.crew, body: new Uint8Array(jpeg), headers: { 'content-type': 'image/jpeg' } });
     expect(noOp.status).toBe(400);

@@ -100,6 +100,7 @@ describe('photo upload and processing', () => {
     ['P3 truncated JPEG', async () => (await sharp({ create: { width: 300, height: 300, channels: 3, background: '#f00' } }).jpeg().toBuffer()).subarray(0, 400), 422, 'truncated_image'],
     ['P3 corrupt PNG CRC', async () => { const b = Buffer.from(await sharp({ create: { width: 50, height: 50, channels: 3, background: '#0f0' } }).png().toBuffer()); b[40] ^= 0xff; return b; }, 422, 'corrupt_image'],
     ['P4 SVG renamed .jpg', async () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'), 415, 'unsupported_media_type'],
+    ['P4 text file renamed .jpg', async () => Buffer.from('shopping list: milk, bread\n'), 415, 'unsupported_media_type'],
     ['P4 HTML', async () => Buffer.from('<!doctype html><script>alert(1)</script>'), 415, 'unsupported_media_type'],
     ['P4 PDF', async () => Buffer.from('%PDF-1.4\n1 0 obj\n'), 415, 'unsupported_media_type'],
     ['P4 EXE', async () => Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200)]), 415, 'unsupported_media_type'],
