@@ -19,6 +19,8 @@ export interface Layer {
   source: string;
   licence: string;
   attribution: string;
+  /** Attribute key → its label per language and unit (layers.attribute_labels); absent on old servers. */
+  attributeLabels?: Record<string, { el: string; en: string; unit?: string }>;
   featureCount: number;
   version: number;
   extent: [number, number, number, number] | null;
