@@ -118,6 +118,7 @@ export function mountDispatcher(pmap: PlatformMap, onUser: (u: StaffUser | null)
         back: () => d.select(null),
         openWorkOrder,
         openAssetWorkOrder,
+        attributeLabels: (layerId) => pmap.getLayer(layerId)?.attributeLabels,
       });
       d.on('select', (id) => {
         queueRoot.hidden = id !== null;
