@@ -156,6 +156,8 @@ export interface ImportStatus {
   rejections: { index: number; reason: string }[];
   warningCounts: Record<string, number>;
   error: string | null;
+  /** Why it failed, machine-readable (no_features, too_many_rejected…); absent on old servers. */
+  errorCode?: string | null;
   /** Only on the upload answer: the same file was already imported into that layer. */
   skipped?: boolean;
 }

@@ -1,7 +1,7 @@
 /** Greek and English words of the Risk panel and the alert editor. */
 import { getLang, type Lang } from '../i18n.ts';
 
-const S = {
+export const RISK_STRINGS = {
   risk_panel: { el: 'Κίνδυνοι και προειδοποιήσεις', en: 'Risks and alerts' },
   zones: { el: 'Ζώνες κινδύνου', en: 'Risk zones' },
   synthetic: { el: 'συνθετική', en: 'synthetic' },
@@ -57,6 +57,7 @@ const S = {
   test_mark: { el: 'ΔΟΚΙΜΗ', en: 'TEST' },
   exercise_mark: { el: 'ΑΣΚΗΣΗ', en: 'EXERCISE' },
 } as const;
+const S = RISK_STRINGS;
 
 export type RiskKey = keyof typeof S;
 export const rt = (k: RiskKey, lang: Lang = getLang()) => S[k][lang];

@@ -5,7 +5,7 @@
  */
 import { getLang, type Lang } from '../i18n.ts';
 
-const S = {
+export const CR_STRINGS = {
   staff_sign_in: { el: 'Σύνδεση προσωπικού', en: 'Staff sign-in' },
   staff_sign_in_hint: { el: 'Η διαλογή αναφορών, τα μητρώα επισκευών και τα στατιστικά απαιτούν σύνδεση.', en: 'Triage, repair registries and statistics need a staff sign-in.' },
   import_needs_sign_in: { el: 'Συνδεθείτε ως διαχειριστής (δεξιά) για εισαγωγή.', en: 'Sign in as an administrator (right) to import.' },
@@ -201,6 +201,18 @@ const S = {
   actor_system: { el: 'σύστημα', en: 'system' },
   actor_open311: { el: 'Open311', en: 'Open311' },
   actor_crew: { el: 'συνεργείο', en: 'crew' },
+  role_admin: { el: 'διαχειριστής', en: 'administrator' },
+  role_dispatcher: { el: 'διαλογή', en: 'dispatcher' },
+  role_technician: { el: 'τεχνικός', en: 'technician' },
+  role_crew: { el: 'συνεργείο', en: 'crew' },
+  role_civil_protection: { el: 'πολιτική προστασία', en: 'civil protection' },
+  role_approver: { el: 'εγκρίνων', en: 'approver' },
+  role_viewer: { el: 'ανάγνωση', en: 'viewer' },
+  // ---- import ----
+  choose_file: { el: 'Επιλογή αρχείου', en: 'Choose file' },
+  no_file_chosen: { el: 'Δεν επιλέχθηκε αρχείο', en: 'No file chosen' },
+  import_source_layer: { el: 'Επίπεδο μέσα στο αρχείο', en: 'Layer in the file' },
+  import_source_layer_hint: { el: 'επίπεδο GeoPackage', en: 'GeoPackage layer' },
   // ---- triage queue ----
   filters_reset: { el: 'Επαναφορά φίλτρων', en: 'Reset filters' },
   clear_selection: { el: 'Καθαρισμός επιλογής', en: 'Clear selection' },
@@ -208,6 +220,7 @@ const S = {
   younger_than: { el: '< {n}', en: '< {n}' },
   older_than: { el: '> {n}', en: '> {n}' },
 } as const satisfies Record<string, { el: string; en: string }>;
+const S = CR_STRINGS;
 
 export type CrKey = keyof typeof S;
 

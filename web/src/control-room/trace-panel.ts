@@ -26,36 +26,9 @@ import {
 } from './trace-panel.api.ts';
 import { TraceOverlay } from './trace-panel.map.ts';
 import './trace-panel.css';
+import { TRACE_STRINGS } from './trace-strings.ts';
 
-const S = {
-  title: { el: 'Ανίχνευση δικτύου', en: 'Network trace' },
-  trace_report: { el: 'Ανίχνευση επιλεγμένης αναφοράς', en: 'Trace selected report' },
-  no_report: { el: 'Επιλέξτε αναφορά στην ουρά ή πατήστε έναν αγωγό στον χάρτη.', en: 'Select a report in the queue or click a pipe on the map.' },
-  valves: { el: 'Δικλείδες για κλείσιμο', en: 'Valves to close' },
-  inoperable: { el: 'Δεν κλείνει', en: 'Will not turn' },
-  facilities: { el: 'Κτίρια χωρίς νερό', en: 'Buildings cut off' },
-  connections: { el: 'παροχές', en: 'service connections' },
-  pipes: { el: 'αγωγοί', en: 'pipes' },
-  lost: { el: 'χάνουν παροχή', en: 'lose supply' },
-  isolated: { el: 'απομονώνονται', en: 'isolated' },
-  candidates: { el: 'Άλλες αναφορές στην περιοχή', en: 'Other reports in the area' },
-  group: { el: 'Ομαδοποίηση', en: 'Group under this outage' },
-  grouped: { el: 'Ομαδοποιήθηκε', en: 'Grouped' },
-  validation: { el: 'Έλεγχος τοπολογίας', en: 'Topology check' },
-  show_issues: { el: 'Εμφάνιση στον χάρτη', en: 'Show on map' },
-  clear: { el: 'Καθαρισμός', en: 'Clear' },
-  outage: { el: 'Διακοπή', en: 'Outage' },
-  tracing: { el: 'Ανίχνευση…', en: 'Tracing…' },
-  schools: { el: 'Σχολείο', en: 'School' },
-  kindergartens: { el: 'Νηπιαγωγείο', en: 'Kindergarten' },
-  municipal_buildings: { el: 'Δημοτικό κτίριο', en: 'Municipal building' },
-  st_ok: { el: 'εντάξει', en: 'ok' },
-  st_disconnected: { el: 'ο αγωγός δεν τροφοδοτείται ήδη', en: 'the pipe had no supply to begin with' },
-  st_truncated: { el: 'διακόπηκε στο όριο βάθους', en: 'stopped at the depth cap' },
-  upstream: { el: 'Ανάντη', en: 'Upstream' },
-  downstream: { el: 'Κατάντη', en: 'Downstream' },
-  isolation: { el: 'Απομόνωση', en: 'Isolation' },
-} as const;
+const S = TRACE_STRINGS;
 type Key = keyof typeof S;
 const s = (k: Key) => S[k][getLang()];
 
