@@ -133,7 +133,7 @@ function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions):
     }
   });
 
-  replaceChildren(body, h('p', { class: 'signed-in' }, `${t('signed_in_as')} ${me.name} (${trOr('role_', me.role)})`), form);
+  replaceChildren(body, h('p', { class: 'signed-in' }, `${t('signed_in_as')} `, h('span', { 'data-data': '' }, me.name), ` (${trOr('role_', me.role)})`), form);
 }
 
 function showProgress(job: ImportStatus, progress: HTMLProgressElement, status: HTMLElement): void {

@@ -21,6 +21,7 @@ import { renderImportPanel } from './import-panel.ts';
 import { renderAdminPanel } from './admin-panel.ts';
 import { mountInviteAcceptance } from './admin-invite.ts';
 import { renderLayerTree } from './layer-tree.ts';
+import { labelPage } from './page-labels.ts';
 import { mountTracePanel } from './trace-panel.ts';
 import { initialVisibility, rememberVisibility } from './visibility.ts';
 import { mountRiskPanel } from './risk-panel.ts';
@@ -72,6 +73,7 @@ async function main() {
     document.getElementById('link-citizen')!.textContent = t('public_map');
     document.title = `${t('control_room')} · ${name}`;
     for (const b of document.querySelectorAll<HTMLButtonElement>('.lang-switch button')) b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
+    labelPage(lang);
   };
   const renderLayerPanels = () => {
     renderLayerTree(treeEl, layers, {

@@ -56,6 +56,10 @@ export const RISK_STRINGS = {
   back: { el: 'Πίσω', en: 'Back' },
   test_mark: { el: 'ΔΟΚΙΜΗ', en: 'TEST' },
   exercise_mark: { el: 'ΑΣΚΗΣΗ', en: 'EXERCISE' },
+  level_low: { el: 'χαμηλός', en: 'low' },
+  level_medium: { el: 'μέτριος', en: 'medium' },
+  level_high: { el: 'υψηλός', en: 'high' },
+  level_very_high: { el: 'πολύ υψηλός', en: 'very high' },
 } as const;
 const S = RISK_STRINGS;
 

@@ -163,7 +163,7 @@ export function mountTracePanel(root: HTMLElement, pmap: PlatformMap): TracePane
       h(
         'table',
         { class: 'trace-validation-table' },
-        h('tr', null, h('th', null, ''), h('th', null, 'edges'), h('th', null, 'valves'), h('th', null, 'sources'), h('th', null, 'parts'), h('th', null, 'ends'), h('th', null, 'unsnapped'), h('th', null, '')),
+        h('tr', null, h('th', null, ''), h('th', null, s('col_edges')), h('th', null, s('col_valves')), h('th', null, s('col_sources')), h('th', null, s('col_parts')), h('th', null, s('col_ends')), h('th', null, s('col_unsnapped')), h('th', null, '')),
         ...networks.map((n) => {
           const r = n.report;
           const unsnapped = Object.values(r.unsnapped ?? {}).reduce((a, b) => a + b, 0);

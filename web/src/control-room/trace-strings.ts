@@ -27,4 +27,10 @@ export const TRACE_STRINGS = {
   upstream: { el: 'Ανάντη', en: 'Upstream' },
   downstream: { el: 'Κατάντη', en: 'Downstream' },
   isolation: { el: 'Απομόνωση', en: 'Isolation' },
+  col_edges: { el: 'Τμήματα', en: 'Edges' },
+  col_valves: { el: 'Δικλείδες', en: 'Valves' },
+  col_sources: { el: 'Πηγές', en: 'Sources' },
+  col_parts: { el: 'Συνιστώσες', en: 'Parts' },
+  col_ends: { el: 'Άκρα', en: 'Ends' },
+  col_unsnapped: { el: 'Ασύνδετα', en: 'Unsnapped' },
 } as const;
