@@ -6,6 +6,7 @@
  */
 import type { Layer } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { getLang } from '../i18n.ts';
 import { adminApi } from './admin-api.ts';
 import { currentUser } from './session.ts';
@@ -37,7 +38,7 @@ async function guarded(out: HTMLElement, fn: () => Promise<string | HTMLElement>
     out.classList.remove('error');
   } catch (err) {
     out.classList.add('error');
-    replaceChildren(out, (err as Error).message);
+    replaceChildren(out, errorText(err));
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { getLang } from '../i18n.ts';
 import {
   alertAction,
@@ -196,7 +197,7 @@ export function renderAlerts(root: HTMLElement, ctx: Ctx) {
         const saved = existing ? await saveAlert(existing.id, content) : await createAlert(content, key);
         go({ kind: 'detail', id: saved.id });
       } catch (err) {
-        status.textContent = (err as Error).message;
+        status.textContent = errorText(err);
         save.disabled = false;
       }
     });
@@ -216,7 +217,7 @@ export function renderAlerts(root: HTMLElement, ctx: Ctx) {
           const r = await fn();
           go({ kind: 'detail', id: r ? r.id : id });
         } catch (err) {
-          status.textContent = (err as Error).message;
+          status.textContent = errorText(err);
           b.disabled = false;
         }
       });

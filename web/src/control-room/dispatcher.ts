@@ -6,6 +6,7 @@
  */
 import type { StaffUser } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { onLangChange, t } from '../i18n.ts';
 import type { PlatformMap } from '../map/platform-map.ts';
 import { Dispatch } from './dispatch.ts';
@@ -183,7 +184,7 @@ export function mountDispatcher(pmap: PlatformMap, onUser: (u: StaffUser | null)
     onUser(u);
     if (u) {
       start(u).catch((err) => {
-        replaceChildren(queueRoot, h('p', { class: 'error' }, `${t('error')}: ${(err as Error).message}`));
+        replaceChildren(queueRoot, h('p', { class: 'error' }, `${t('error')}: ${errorText(err)}`));
         queueRoot.hidden = false;
       });
     } else {

@@ -8,6 +8,7 @@ import '../styles/base.css';
 import '../styles/control-room.css';
 import { getConfig, getLayers, type Layer, type SiteConfig } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { bilingual, initLang, onLangChange, setLang, t, type Lang } from '../i18n.ts';
 import { DensityOverlay } from '../map/density-layer.ts';
 import { featurePopup } from '../map/feature-popup.ts';
@@ -45,7 +46,7 @@ async function main() {
   try {
     [config, layers] = await Promise.all([getConfig(), getLayers()]);
   } catch (err) {
-    replaceChildren(treeEl, h('p', { class: 'error' }, `${t('error')}: ${(err as Error).message}`));
+    replaceChildren(treeEl, h('p', { class: 'error' }, `${t('error')}: ${errorText(err)}`));
     return;
   }
 
@@ -184,5 +185,5 @@ async function main() {
 
 main().catch((err) => {
   // Visible, not silent: the operator sees why the map did not come up.
-  document.body.appendChild(h('p', { class: 'fatal' }, `${t('error')}: ${(err as Error).message}`));
+  document.body.appendChild(h('p', { class: 'fatal' }, `${t('error')}: ${errorText(err)}`));
 });

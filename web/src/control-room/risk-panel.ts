@@ -6,6 +6,7 @@
  */
 import type { GeoJSONSource, Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { getLang, onLangChange } from '../i18n.ts';
 import type { PlatformMap } from '../map/platform-map.ts';
 import { renderAlerts } from './alert-editor.ts';
@@ -145,7 +146,7 @@ export function mountRiskPanel(pmap: PlatformMap): void {
     try {
       renderExposure(await getExposure(target), target, title);
     } catch (err) {
-      replaceChildren(exposureBox, h('p', { class: 'error' }, (err as Error).message));
+      replaceChildren(exposureBox, h('p', { class: 'error' }, errorText(err)));
     }
   };
 
@@ -276,7 +277,7 @@ export function mountRiskPanel(pmap: PlatformMap): void {
     role = u?.role ?? null;
     if (u && ROLES.includes(u.role)) {
       start().catch((err) => {
-        replaceChildren(panel, h('p', { class: 'error' }, (err as Error).message));
+        replaceChildren(panel, h('p', { class: 'error' }, errorText(err)));
         panel.hidden = false;
       });
     } else {

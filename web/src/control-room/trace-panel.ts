@@ -7,6 +7,7 @@
  */
 import type { StaffUser } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { getLang, onLangChange } from '../i18n.ts';
 import type { PlatformMap } from '../map/platform-map.ts';
 import { onSession } from './session.ts';
@@ -131,7 +132,7 @@ export function mountTracePanel(root: HTMLElement, pmap: PlatformMap): TracePane
       status.textContent = '';
       root.dataset.state = 'done';
     } catch (err) {
-      status.textContent = (err as Error).message;
+      status.textContent = errorText(err);
       root.dataset.state = 'error';
     }
   }
