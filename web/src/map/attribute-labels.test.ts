@@ -33,6 +33,13 @@ describe('attribute labels', () => {
     expect(keys).toContain('colour_code');
   });
 
+  it('shows a translated value once, in the reader language', () => {
+    const props = { street: 'Οδός Ακτής', street_en: 'Aktis Street', kind: 'x' };
+    const labels = { street: { el: 'Οδός', en: 'Street' } };
+    expect(labelledAttributes(props, labels, 'en').map((r) => [r.key, r.label, r.value])).toEqual([['kind', 'kind', 'x'], ['street', 'Street', 'Aktis Street']]);
+    expect(labelledAttributes(props, labels, 'el').find((r) => r.key === 'street')?.value).toBe('Οδός Ακτής');
+  });
+
   it('names the asset in the reader language, falling back to name', () => {
     expect(nameIn(PROPS, 'en')).toBe('Pipe 7');
     expect(nameIn(PROPS, 'el')).toBe('Αγωγός 7');

@@ -2,7 +2,8 @@
  * Attribute rows in the reader's language: the label the layer's catalogue gives a key
  * (layers.attribute_labels: {key: {el, en, unit?}}), else the platform's label for the fixed
  * asset fields, else the raw key, except internal identifiers, which a reader has no use for
- * without a label. Names are the popup's title, in the reader's language only, never a row.
+ * without a label. Names are the popup's title, in the reader's language only, never a row; a
+ * value with a translation beside it (`street` and `street_en`) is one row in the reader's language.
  */
 import type { Lang } from '../i18n.ts';
 
@@ -70,9 +71,13 @@ export function labelledAttributes(props: Record<string, unknown>, labels: Attri
   const rows: AttributeRow[] = [];
   for (const [key] of orderedAttributes(props)) {
     if (NAME_KEYS.has(key)) continue;
+    // `street_en` beside `street`: one row, in the reader's language.
+    const pair = /^(.+)_(el|en)$/.exec(key);
+    if (pair && pair[1]! in props) continue;
     const label = labels?.[key] ?? FIXED[key];
     if (!label && INTERNAL.test(key)) continue;
-    const raw = props[key];
+    const own = props[`${key}_${lang}`];
+    const raw = typeof own === 'string' && own.trim() ? own : props[key];
     const text = typeof raw === 'boolean' ? BOOLEAN[lang][raw ? 0 : 1] : displayValue(raw);
     rows.push({ key, label: label?.[lang] || key, value: label?.unit ? `${text} ${label.unit}` : text });
   }
