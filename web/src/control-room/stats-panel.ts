@@ -51,9 +51,10 @@ export function renderStats(root: HTMLElement): { show(): Promise<void> } {
   replaceChildren(root, h('header', { class: 'view-header' }, h('h2', { class: 'view-title' }, tr('stats_title')), h('div', { class: 'view-tools' }, period, csv)), msg, body);
 
   async function show(): Promise<void> {
-    const to = new Date();
-    const from = new Date(to.getTime() - days * DAY);
-    const q = `from=${iso(from)}&to=${iso(to)}`;
+    // No `to`: the server's default is now. A `to` day is read in the municipality's time zone,
+    // and today's UTC date is yesterday there for part of the night (Athens: 00:00-02:00).
+    const from = new Date(Date.now() - days * DAY);
+    const q = `from=${iso(from)}`;
     csv.setAttribute('href', `/api/stats/summary.csv?${q}`);
     root.dataset.state = 'loading';
     try {
