@@ -54,7 +54,7 @@ describe('control room import panel', () => {
     await form.locator('input[name=email]').fill(admin.email);
     await form.locator('input[name=password]').fill('not the password at all');
     await form.locator('button[type=submit]').click();
-    await expect.poll(() => form.locator('[role=status]').textContent()).toMatch(/wrong/);
+    await expect.poll(() => form.locator('[role=status]').textContent()).toMatch(/wrong email or password/i);
     await form.locator('input[name=password]').fill(admin.password);
     await form.locator('button[type=submit]').click();
     await page.locator('#import-form').waitFor();

@@ -37,6 +37,8 @@ const attributeSchema = z.strictObject({
   type: z.enum(['string', 'integer', 'number', 'boolean', 'date']),
   el: z.string().min(1),
   en: z.string().min(1),
+  /** Unit appended to the value (`mm`, `m²`, `bar`); the labels then do not repeat it. */
+  unit: z.string().min(1).max(12).optional(),
 });
 
 /** Generator kinds of gis-data/src/generate (kept here so the manifest check needs no generator import). */
@@ -158,6 +160,9 @@ export function toLayerInput(l: ManifestLayer) {
     licence: l.licence,
     attribution: l.attribution,
     attributeSchema: l.attributes,
+    attributeLabels: Object.fromEntries(
+      Object.entries(l.attributes).map(([k, a]) => [k, { el: a.el, en: a.en, ...(a.unit ? { unit: a.unit } : {}) }]),
+    ),
     sortOrder: l.sortOrder,
   };
 }

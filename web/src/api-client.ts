@@ -19,6 +19,8 @@ export interface Layer {
   source: string;
   licence: string;
   attribution: string;
+  /** Attribute key → its label per language and unit (layers.attribute_labels); absent on old servers. */
+  attributeLabels?: Record<string, { el: string; en: string; unit?: string }>;
   featureCount: number;
   version: number;
   extent: [number, number, number, number] | null;
@@ -154,6 +156,8 @@ export interface ImportStatus {
   rejections: { index: number; reason: string }[];
   warningCounts: Record<string, number>;
   error: string | null;
+  /** Why it failed, machine-readable (no_features, too_many_rejected…); absent on old servers. */
+  errorCode?: string | null;
   /** Only on the upload answer: the same file was already imported into that layer. */
   skipped?: boolean;
 }

@@ -9,7 +9,7 @@ export interface Names {
   en: string;
 }
 
-const STRINGS = {
+export const STRINGS = {
   layers: { el: 'Επίπεδα', en: 'Layers' },
   group_network: { el: 'Δίκτυα', en: 'Networks' },
   group_building: { el: 'Κτίρια', en: 'Buildings' },

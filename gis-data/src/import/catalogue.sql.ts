@@ -8,6 +8,15 @@ import type postgres from 'postgres';
 /** A client, a reserved connection or a transaction. */
 type Db = postgres.ISql;
 
+/** What an attribute is called in each language, and its unit (`mm`, `m²`), shown after the value. */
+export interface AttributeLabel {
+  el: string;
+  en: string;
+  unit?: string;
+}
+/** Attribute key → label (layers.attribute_labels, migration 0100). */
+export type AttributeLabels = Record<string, AttributeLabel>;
+
 export interface LayerRow {
   id: string;
   name_el: string;
@@ -21,6 +30,7 @@ export interface LayerRow {
   licence: string;
   attribution: string;
   attribute_schema: Record<string, unknown>;
+  attribute_labels: AttributeLabels;
   sort_order: number;
   version: number;
   feature_count: number;
@@ -29,7 +39,7 @@ export interface LayerRow {
 }
 
 export const LAYER_COLUMNS = `id, name_el, name_en, layer_group, geometry_type, style, is_public, synthetic, source, licence,
-  attribution, attribute_schema, sort_order, version, feature_count, updated_at,
+  attribution, attribute_schema, attribute_labels, sort_order, version, feature_count, updated_at,
   case when extent is null then null else json_build_array(st_xmin(extent), st_ymin(extent), st_xmax(extent), st_ymax(extent)) end as extent`;
 
 export async function getLayer(sql: Db, id: string): Promise<LayerRow | undefined> {
@@ -53,6 +63,8 @@ export interface LayerInput {
   sortOrder?: number;
   /** Attribute keys the public may see; omitted keeps the layer's current list (none for a new layer). */
   publicAttributes?: string[];
+  /** Labels of the attributes; omitted (an import) keeps what the layer has. */
+  attributeLabels?: AttributeLabels;
 }
 
 /**
@@ -61,16 +73,18 @@ export interface LayerInput {
  */
 export async function upsertLayer(sql: Db, l: LayerInput): Promise<void> {
   await sql`
-    insert into layers (id, name_el, name_en, layer_group, geometry_type, style, is_public, synthetic, source, licence, attribution, attribute_schema, sort_order, public_attributes)
+    insert into layers (id, name_el, name_en, layer_group, geometry_type, style, is_public, synthetic, source, licence, attribution, attribute_schema, sort_order, public_attributes, attribute_labels)
     values (${l.id}, ${l.nameEl}, ${l.nameEn}, ${l.group}, ${l.geometryType}, ${sql.json((l.style ?? {}) as never)},
             ${l.isPublic ?? false}, ${l.synthetic ?? false}, ${l.source ?? ''}, ${l.licence ?? ''}, ${l.attribution ?? ''},
-            ${sql.json((l.attributeSchema ?? {}) as never)}, ${l.sortOrder ?? 0}, ${l.publicAttributes ?? null})
+            ${sql.json((l.attributeSchema ?? {}) as never)}, ${l.sortOrder ?? 0}, ${l.publicAttributes ?? null},
+            coalesce(${l.attributeLabels ? sql.json(l.attributeLabels as never) : null}::jsonb, '{}'))
     on conflict (id) do update set
       name_el = excluded.name_el, name_en = excluded.name_en, layer_group = excluded.layer_group,
       geometry_type = excluded.geometry_type, style = excluded.style, is_public = excluded.is_public,
       synthetic = excluded.synthetic, source = excluded.source, licence = excluded.licence,
       attribution = excluded.attribution, attribute_schema = excluded.attribute_schema, sort_order = excluded.sort_order,
       public_attributes = coalesce(excluded.public_attributes, layers.public_attributes),
+      attribute_labels = case when ${l.attributeLabels === undefined}::boolean then layers.attribute_labels else excluded.attribute_labels end,
       updated_at = now()`;
 }
 

@@ -530,7 +530,7 @@ export async function importLayerFile(sql: Pool, opts: ImportOptions): Promise<I
   } catch (err) {
     const e = asImportError(err);
     Object.assign(e.report, { layerId: opts.layerId, importId: row.id, format, sourceSrid: outcome.sourceSrid ?? undefined, read: outcome.read, rejected: outcome.rejected, rejectionCounts: outcome.rejectionCounts, rejections: outcome.rejections });
-    await finishImport(sql, row.id, 'failed', outcome, `${e.code}: ${e.message}`.slice(0, 2000)).catch(() => {});
+    await finishImport(sql, row.id, 'failed', outcome, `${e.code}: ${e.message}`.slice(0, 2000), e.code).catch(() => {});
     throw e;
   } finally {
     reader?.close();

@@ -30,6 +30,8 @@ export interface ImportRow {
   warnings: { index: number; reason: string }[];
   warning_counts: Record<string, number>;
   error: string | null;
+  /** Why it failed, machine-readable (ImportErrorCode); null unless failed. */
+  error_code: string | null;
   options: Record<string, unknown>;
   created_at: Date;
   started_at: Date | null;
@@ -56,7 +58,7 @@ export async function insertImport(sql: Db, i: NewImport): Promise<{ row: Import
     on conflict (layer_id, file_sha256) do nothing
     returning id, layer_id, file_name, file_sha256, file_format, file_path, status, source_srid, features_total,
               features_read, features_loaded, features_rejected, features_repaired, rejections, rejection_counts,
-              warnings, warning_counts, error, options, created_at, started_at, finished_at`;
+              warnings, warning_counts, error, error_code, options, created_at, started_at, finished_at`;
   if (inserted[0]) return { row: inserted[0], created: true };
   const row = await findImportByHash(sql, i.layerId, i.sha256);
   if (!row) throw new Error('layer_imports row vanished between insert and select');
@@ -67,7 +69,7 @@ export async function getImport(sql: Db, id: string): Promise<ImportRow | undefi
   const rows = await sql<ImportRow[]>`
     select id, layer_id, file_name, file_sha256, file_format, file_path, status, source_srid, features_total,
            features_read, features_loaded, features_rejected, features_repaired, rejections, rejection_counts,
-           warnings, warning_counts, error, options, created_at, started_at, finished_at
+           warnings, warning_counts, error, error_code, options, created_at, started_at, finished_at
       from layer_imports
      where id = ${id}`;
   return rows[0];
@@ -77,7 +79,7 @@ export async function findImportByHash(sql: Db, layerId: string, sha256: string)
   const rows = await sql<ImportRow[]>`
     select id, layer_id, file_name, file_sha256, file_format, file_path, status, source_srid, features_total,
            features_read, features_loaded, features_rejected, features_repaired, rejections, rejection_counts,
-           warnings, warning_counts, error, options, created_at, started_at, finished_at
+           warnings, warning_counts, error, error_code, options, created_at, started_at, finished_at
       from layer_imports
      where layer_id = ${layerId} and file_sha256 = ${sha256}`;
   return rows[0];
@@ -88,7 +90,7 @@ export async function listImports(sql: Db, opts: { layerId?: string; limit: numb
   return sql<ImportRow[]>`
     select id, layer_id, file_name, file_sha256, file_format, file_path, status, source_srid, features_total,
            features_read, features_loaded, features_rejected, features_repaired,
-           rejections, rejection_counts, warnings, warning_counts, error, options, created_at, started_at, finished_at
+           rejections, rejection_counts, warnings, warning_counts, error, error_code, options, created_at, started_at, finished_at
       from layer_imports
      where true
        ${opts.layerId ? sql`and layer_id = ${opts.layerId}` : sql``}
@@ -118,13 +120,13 @@ export async function setImportOptions(sql: Db, id: string, options: Record<stri
 
 /** Back to the queue (a retry of a failed import, or a re-import of an older file). */
 export async function requeueImport(sql: Db, id: string): Promise<void> {
-  await sql`update layer_imports set status = 'queued', error = null, finished_at = null where id = ${id}`;
+  await sql`update layer_imports set status = 'queued', error = null, error_code = null, finished_at = null where id = ${id}`;
 }
 
 export async function markImportRunning(sql: Db, id: string, format: ImportFormat): Promise<void> {
   await sql`
     update layer_imports
-       set status = 'running', started_at = now(), finished_at = null, error = null, file_format = ${format},
+       set status = 'running', started_at = now(), finished_at = null, error = null, error_code = null, file_format = ${format},
            features_read = 0, features_total = null, features_loaded = 0, features_rejected = 0, features_repaired = 0,
            rejections = '[]', rejection_counts = '{}', warnings = '[]', warning_counts = '{}'
      where id = ${id}`;
@@ -150,10 +152,10 @@ export interface ImportOutcome {
   warningCounts: Record<string, number>;
 }
 
-export async function finishImport(sql: Db, id: string, status: 'succeeded' | 'failed', o: ImportOutcome, error: string | null): Promise<void> {
+export async function finishImport(sql: Db, id: string, status: 'succeeded' | 'failed', o: ImportOutcome, error: string | null, errorCode: string | null = null): Promise<void> {
   await sql`
     update layer_imports
-       set status = ${status}, finished_at = now(), error = ${error},
+       set status = ${status}, finished_at = now(), error = ${error}, error_code = ${errorCode},
            source_srid = ${o.sourceSrid}, features_read = ${o.read}, features_loaded = ${o.loaded},
            features_rejected = ${o.rejected}, features_repaired = ${o.repaired},
            rejections = ${sql.json(o.rejections as never)}, rejection_counts = ${sql.json(o.rejectionCounts as never)},

@@ -4,6 +4,7 @@
  * a screenshot.
  */
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { getLang } from '../i18n.ts';
 import { adminApi } from './admin-api.ts';
 
@@ -25,7 +26,7 @@ export function mountInviteAcceptance(container: HTMLElement): boolean {
     e.preventDefault();
     adminApi.accept(token, password.value).then(
       () => replaceChildren(out, L('Έτοιμο: συνδεθείτε με το email σας.', 'Done: sign in with your email.')),
-      (err: Error) => replaceChildren(out, err.message),
+      (err: Error) => replaceChildren(out, errorText(err)),
     );
   });
   const root = h('section', { class: 'panel', id: 'invite-panel' });

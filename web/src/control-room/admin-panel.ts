@@ -6,10 +6,13 @@
  */
 import type { Layer } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { getLang } from '../i18n.ts';
 import { adminApi } from './admin-api.ts';
 import { currentUser } from './session.ts';
 import { getDepartments } from './staff-api.ts';
+
+import { trOr } from './strings.ts';
 
 const L = (el: string, en: string) => (getLang() === 'el' ? el : en);
 const ROLES = ['dispatcher', 'technician', 'crew', 'civil_protection', 'approver', 'viewer', 'admin'];
@@ -35,7 +38,7 @@ async function guarded(out: HTMLElement, fn: () => Promise<string | HTMLElement>
     out.classList.remove('error');
   } catch (err) {
     out.classList.add('error');
-    replaceChildren(out, (err as Error).message);
+    replaceChildren(out, errorText(err));
   }
 }
 
@@ -50,7 +53,7 @@ export function renderAdminPanel(root: HTMLElement, opts: AdminPanelOptions): vo
 function staffSection(): HTMLElement {
   const email = h('input', { type: 'email', name: 'email', required: true, autocomplete: 'off' });
   const name = h('input', { type: 'text', name: 'name', required: true, maxlength: 200 });
-  const role = h('select', { name: 'role' }, ...ROLES.map((r) => h('option', { value: r }, r)));
+  const role = h('select', { name: 'role' }, ...ROLES.map((r) => h('option', { value: r }, trOr('role_', r))));
   const dept = h('select', { name: 'department' }, h('option', { value: '' }, '—'));
   void getDepartments().then((ds) => dept.append(...ds.map((d) => h('option', { value: d.id }, getLang() === 'el' ? d.name.el : d.name.en))));
   const out = status('admin-invite-status');
@@ -62,7 +65,7 @@ function staffSection(): HTMLElement {
       toggle.addEventListener('click', () => void guarded(out, async () => (await adminApi.setDisabled(u.id, !u.disabled), await refresh(), L('Αποθηκεύτηκε', 'Saved'))));
       const reset = h('button', { type: 'button', class: 'btn btn-small' }, L('Επαναφορά', 'Reset'));
       reset.addEventListener('click', () => void guarded(out, async () => h('span', null, `${L('Σύνδεσμος επαναφοράς', 'Reset link')} (${u.email}): `, h('code', { class: 'one-time-link' }, (await adminApi.reset(u.id)).link))));
-      return h('li', null, `${u.name} · ${u.email} · ${u.role}${u.disabled ? ` · ${L('ανενεργός', 'disabled')}` : ''} `, toggle, reset);
+      return h('li', null, h('span', { 'data-data': '' }, `${u.name} · ${u.email}`), ` · ${trOr('role_', u.role)}${u.disabled ? ` · ${L('ανενεργός', 'disabled')}` : ''} `, toggle, reset);
     }));
   };
   const form = h('form', { class: 'admin-form', id: 'admin-invite-form' }, field('Email', email), field(L('Όνομα', 'Name'), name), h('div', { class: 'field-row' }, field(L('Ρόλος', 'Role'), role), field(L('Τμήμα', 'Department'), dept)),
@@ -128,7 +131,7 @@ function layerSection(opts: AdminPanelOptions): HTMLElement {
     replaceChildren(list, ...opts.layers().map((l) => {
       const box = h('input', { type: 'checkbox', checked: l.public !== false, 'data-layer': l.id });
       box.addEventListener('change', () => void guarded(out, async () => (await adminApi.patchLayer(l.id, { isPublic: box.checked }), await opts.onLayersChanged(), `${l.id}: ${box.checked ? L('δημόσιο', 'public') : L('μη δημόσιο', 'not public')}`)));
-      return h('li', null, h('label', null, box, ` ${l.id}`));
+      return h('li', null, h('label', null, box, ` ${getLang() === 'el' ? l.name.el : l.name.en} `, h('code', null, l.id)));
     }));
   draw();
   const section = h('details', { class: 'admin-section' }, h('summary', null, L('Επίπεδα (δημοσίευση)', 'Layers (publishing)')), list, out);

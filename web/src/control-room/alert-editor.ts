@@ -7,6 +7,7 @@
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { getLang } from '../i18n.ts';
 import {
   alertAction,
@@ -25,7 +26,7 @@ import {
   type ZoneCollection,
 } from './risk-api.ts';
 import type { RiskSelection } from './risk-panel.ts';
-import { rt } from './risk-strings.ts';
+import { capText, rt } from './risk-strings.ts';
 
 interface Ctx {
   map: MapLibreMap;
@@ -52,7 +53,7 @@ const toLocalInput = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() *
 const fromLocalInput = (v: string) => new Date(v).toISOString();
 
 function select(name: string, values: string[], value: string) {
-  return h('select', { name }, ...values.map((v) => h('option', { value: v, selected: v === value }, v)));
+  return h('select', { name }, ...values.map((v) => h('option', { value: v, selected: v === value }, capText('cap_', v))));
 }
 
 export function renderAlerts(root: HTMLElement, ctx: Ctx) {
@@ -83,7 +84,7 @@ export function renderAlerts(root: HTMLElement, ctx: Ctx) {
         'ul',
         { class: 'alert-list', id: 'alert-list' },
         ...alerts.map((a: AlertSummary) => {
-          const b = h('button', { type: 'button', class: 'alert-row', 'data-alert-id': String(a.id), 'data-state': a.state }, statusMark(a.status), `${a.msgType === 'Alert' ? '' : `${a.msgType}: `}${a.headline ?? a.event ?? a.identifier}`, h('span', { class: `alert-state alert-state-${a.state}` }, a.origin === 'external' ? 'external' : a.state));
+          const b = h('button', { type: 'button', class: 'alert-row', 'data-alert-id': String(a.id), 'data-state': a.state }, statusMark(a.status), `${a.msgType === 'Alert' ? '' : `${capText('cap_', a.msgType)}: `}${a.headline ?? a.event ?? a.identifier}`, h('span', { class: `alert-state alert-state-${a.state}` }, capText('state_', a.origin === 'external' ? 'external' : a.state)));
           b.addEventListener('click', () => go({ kind: 'detail', id: a.id }));
           return h('li', null, b);
         }),
@@ -196,7 +197,7 @@ export function renderAlerts(root: HTMLElement, ctx: Ctx) {
         const saved = existing ? await saveAlert(existing.id, content) : await createAlert(content, key);
         go({ kind: 'detail', id: saved.id });
       } catch (err) {
-        status.textContent = (err as Error).message;
+        status.textContent = errorText(err);
         save.disabled = false;
       }
     });
@@ -216,7 +217,7 @@ export function renderAlerts(root: HTMLElement, ctx: Ctx) {
           const r = await fn();
           go({ kind: 'detail', id: r ? r.id : id });
         } catch (err) {
-          status.textContent = (err as Error).message;
+          status.textContent = errorText(err);
           b.disabled = false;
         }
       });

@@ -1,6 +1,7 @@
 /** The density panel: pick a point layer, switch the deck.gl hexagon view on and off. */
 import { getAllAssets, type Layer } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { bilingual, formatCount, t } from '../i18n.ts';
 import { pointPositions, type DensityOverlay } from '../map/density-layer.ts';
 
@@ -43,7 +44,7 @@ export function renderDensityPanel(root: HTMLElement, overlay: DensityOverlay, l
       root.dataset.points = String(positions.length);
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
-      status.textContent = `${t('error')}: ${(err as Error).message}`;
+      status.textContent = `${t('error')}: ${errorText(err)}`;
       root.dataset.state = 'error';
     }
   };

@@ -6,7 +6,8 @@
  */
 import type { StaffUser } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
-import { t } from '../i18n.ts';
+import { errorText } from '../error-text.ts';
+import { onLangChange, t } from '../i18n.ts';
 import type { PlatformMap } from '../map/platform-map.ts';
 import { Dispatch } from './dispatch.ts';
 import { renderIncidentDetail } from './incident-detail.ts';
@@ -117,6 +118,7 @@ export function mountDispatcher(pmap: PlatformMap, onUser: (u: StaffUser | null)
         back: () => d.select(null),
         openWorkOrder,
         openAssetWorkOrder,
+        attributeLabels: (layerId) => pmap.getLayer(layerId)?.attributeLabels,
       });
       d.on('select', (id) => {
         queueRoot.hidden = id !== null;
@@ -134,7 +136,7 @@ export function mountDispatcher(pmap: PlatformMap, onUser: (u: StaffUser | null)
       void mounted.queue.refresh();
     }
     queueRoot.hidden = false;
-    const { incidentsPanel } = mounted;
+    const incidentsPanel = { refreshCount: () => mounted?.incidentsPanel.refreshCount(), setLive: (v: boolean) => mounted?.incidentsPanel.setLive(v) };
 
     // The map data once, then the stream keeps it current.
     const loadAll = async () => {
@@ -181,11 +183,30 @@ export function mountDispatcher(pmap: PlatformMap, onUser: (u: StaffUser | null)
     onUser(u);
     if (u) {
       start(u).catch((err) => {
-        replaceChildren(queueRoot, h('p', { class: 'error' }, `${t('error')}: ${(err as Error).message}`));
+        replaceChildren(queueRoot, h('p', { class: 'error' }, `${t('error')}: ${errorText(err)}`));
         queueRoot.hidden = false;
       });
     } else {
       stop();
+    }
+  });
+
+  // Another language: the panels without state worth keeping are drawn again (the queue and
+  // the detail redraw themselves, keeping filters, selection and what is being typed).
+  onLangChange(() => {
+    if (!user) {
+      if (!signInPanel.hidden) stop();
+      return;
+    }
+    renderUserChip($('user-chip'), user);
+    drawTabs();
+    if (mounted && dispatch) {
+      const live = document.body.dataset.live === 'true';
+      mounted.incidentsPanel = renderIncidentsPanel(incidentsRoot, dispatch);
+      mounted.incidentsPanel.setLive(live);
+      registries = renderRegistries(registriesRoot, dispatch, () => user?.role ?? 'viewer');
+      stats = renderStats(statsRoot);
+      if (view !== 'map') setView(view);
     }
   });
 

@@ -10,7 +10,9 @@ import { h, replaceChildren } from '../dom.ts';
 import { formatCount, t, type StringKey } from '../i18n.ts';
 import { GROUPS } from '../map/layer-style.ts';
 import { currentUser, expired } from './session.ts';
-import { tr } from './strings.ts';
+import { codeText, errorText } from '../error-text.ts';
+import { filePicker } from './file-picker.ts';
+import { tr, trOr } from './strings.ts';
 
 export interface ImportPanelOptions {
   existingLayers(): Layer[];
@@ -42,7 +44,7 @@ export function renderImportPanel(root: HTMLElement, opts: ImportPanelOptions): 
 function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions): void {
   const file = h('input', { type: 'file', name: 'file', accept: '.fgb,.geojson,.json,.gpkg,.zip,.kml,.kmz,.gml,.dxf,.csv,application/geo+json', required: true });
   // A GeoPackage with several layers: the server's answer names them; type the one to import.
-  const sourceLayer = h('input', { type: 'text', name: 'source_layer', maxlength: 200, spellcheck: 'false', autocomplete: 'off', placeholder: 'GeoPackage layer' });
+  const sourceLayer = h('input', { type: 'text', name: 'source_layer', maxlength: 200, spellcheck: 'false', autocomplete: 'off', placeholder: tr('import_source_layer_hint') });
   const layerId = h('input', { type: 'text', name: 'layer', required: true, pattern: '[a-z][a-z0-9_]{1,62}', spellcheck: 'false', autocomplete: 'off' });
   const nameEl = h('input', { type: 'text', name: 'name_el', lang: 'el', maxlength: 200 });
   const nameEn = h('input', { type: 'text', name: 'name_en', lang: 'en', maxlength: 200 });
@@ -67,12 +69,12 @@ function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions):
   const form = h(
     'form',
     { class: 'import-form', id: 'import-form' },
-    h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_file')), file),
+    filePicker(file, t('import_file')),
     h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_layer_id')), layerId),
     h('p', { class: 'field-label hint' }, t('import_names_hint')),
     h('div', { class: 'field-row' }, h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_name_el')), nameEl), h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_name_en')), nameEn)),
     h('div', { class: 'field-row' }, h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_group')), group), h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('import_srid')), srid)),
-    h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Layer in the file / Επίπεδο του αρχείου'), sourceLayer),
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, tr('import_source_layer')), sourceLayer),
     submit,
     progress,
     status,
@@ -123,7 +125,7 @@ function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions):
         return;
       }
       progress.hidden = true;
-      status.textContent = `${t('error')}: ${(err as Error).message}`;
+      status.textContent = `${t('error')}: ${errorText(err)}`;
       status.classList.add('import-failed');
       form.dataset.state = 'error';
     } finally {
@@ -131,7 +133,7 @@ function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions):
     }
   });
 
-  replaceChildren(body, h('p', { class: 'signed-in' }, `${t('signed_in_as')} ${me.name} (${me.role})`), form);
+  replaceChildren(body, h('p', { class: 'signed-in' }, `${t('signed_in_as')} `, h('span', { 'data-data': '' }, me.name), ` (${trOr('role_', me.role)})`), form);
 }
 
 function showProgress(job: ImportStatus, progress: HTMLProgressElement, status: HTMLElement): void {
@@ -164,7 +166,7 @@ function showResult(job: ImportStatus, progress: HTMLProgressElement, status: HT
   const reasons = Object.entries(job.rejectionCounts ?? {});
   replaceChildren(
     report,
-    job.error ? h('p', { class: 'import-failed import-error' }, job.error) : null,
+    job.error ? h('p', { class: 'import-failed import-error', 'data-code': job.errorCode ?? '' }, codeText(job.errorCode ?? '', job.error)) : null,
     reasons.length
       ? h(
           'table',

@@ -8,6 +8,7 @@ import '../styles/base.css';
 import '../styles/control-room.css';
 import { getConfig, getLayers, type Layer, type SiteConfig } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { bilingual, initLang, onLangChange, setLang, t, type Lang } from '../i18n.ts';
 import { DensityOverlay } from '../map/density-layer.ts';
 import { featurePopup } from '../map/feature-popup.ts';
@@ -21,6 +22,7 @@ import { renderImportPanel } from './import-panel.ts';
 import { renderAdminPanel } from './admin-panel.ts';
 import { mountInviteAcceptance } from './admin-invite.ts';
 import { renderLayerTree } from './layer-tree.ts';
+import { labelPage } from './page-labels.ts';
 import { mountTracePanel } from './trace-panel.ts';
 import { initialVisibility, rememberVisibility } from './visibility.ts';
 import { mountRiskPanel } from './risk-panel.ts';
@@ -44,7 +46,7 @@ async function main() {
   try {
     [config, layers] = await Promise.all([getConfig(), getLayers()]);
   } catch (err) {
-    replaceChildren(treeEl, h('p', { class: 'error' }, `${t('error')}: ${(err as Error).message}`));
+    replaceChildren(treeEl, h('p', { class: 'error' }, `${t('error')}: ${errorText(err)}`));
     return;
   }
 
@@ -72,6 +74,7 @@ async function main() {
     document.getElementById('link-citizen')!.textContent = t('public_map');
     document.title = `${t('control_room')} · ${name}`;
     for (const b of document.querySelectorAll<HTMLButtonElement>('.lang-switch button')) b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
+    labelPage(lang);
   };
   const renderLayerPanels = () => {
     renderLayerTree(treeEl, layers, {
@@ -182,5 +185,5 @@ async function main() {
 
 main().catch((err) => {
   // Visible, not silent: the operator sees why the map did not come up.
-  document.body.appendChild(h('p', { class: 'fatal' }, `${t('error')}: ${(err as Error).message}`));
+  document.body.appendChild(h('p', { class: 'fatal' }, `${t('error')}: ${errorText(err)}`));
 });

@@ -6,11 +6,12 @@
  */
 import type { GeoJSONSource, Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { getLang, onLangChange } from '../i18n.ts';
 import type { PlatformMap } from '../map/platform-map.ts';
 import { renderAlerts } from './alert-editor.ts';
 import { getExposure, getZones, type Exposure, type ExposureTarget, type ZoneCollection, type ZoneProps } from './risk-api.ts';
-import { rt } from './risk-strings.ts';
+import { rt, type RiskKey } from './risk-strings.ts';
 import { onSession } from './session.ts';
 import './risk-panel.css';
 
@@ -57,6 +58,9 @@ function setVisible(map: MapLibreMap, visible: boolean) {
 }
 
 /** A circle as a 64-vertex polygon for display (the server buffers exactly). */
+/** Risk levels of a zone (risk_zones.level) and their words. */
+const LEVELS: Record<string, RiskKey> = { low: 'level_low', medium: 'level_medium', high: 'level_high', very_high: 'level_very_high' };
+
 export function circlePolygon(center: [number, number], radiusM: number, n = 64): GeoJSON.Polygon {
   const [lon, lat] = center;
   const dLat = radiusM / 111_320;
@@ -142,7 +146,7 @@ export function mountRiskPanel(pmap: PlatformMap): void {
     try {
       renderExposure(await getExposure(target), target, title);
     } catch (err) {
-      replaceChildren(exposureBox, h('p', { class: 'error' }, (err as Error).message));
+      replaceChildren(exposureBox, h('p', { class: 'error' }, errorText(err)));
     }
   };
 
@@ -173,7 +177,7 @@ export function mountRiskPanel(pmap: PlatformMap): void {
           { type: 'button', class: 'risk-zone-button' },
           h('span', { class: 'risk-swatch', style: { background: HAZARD_COLOURS[z.hazard] ?? '#475569' } }),
           zoneName(z),
-          h('span', { class: `risk-level risk-level-${z.level}` }, z.level),
+          h('span', { class: `risk-level risk-level-${z.level}` }, z.level in LEVELS ? rt(LEVELS[z.level]!) : z.level),
           z.synthetic ? h('span', { class: 'risk-synthetic', title: z.source }, rt('synthetic')) : null,
         );
         b.addEventListener('click', () => void selectZone(z.id));
@@ -273,7 +277,7 @@ export function mountRiskPanel(pmap: PlatformMap): void {
     role = u?.role ?? null;
     if (u && ROLES.includes(u.role)) {
       start().catch((err) => {
-        replaceChildren(panel, h('p', { class: 'error' }, (err as Error).message));
+        replaceChildren(panel, h('p', { class: 'error' }, errorText(err)));
         panel.hidden = false;
       });
     } else {

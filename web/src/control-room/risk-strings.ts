@@ -1,7 +1,7 @@
 /** Greek and English words of the Risk panel and the alert editor. */
 import { getLang, type Lang } from '../i18n.ts';
 
-const S = {
+export const RISK_STRINGS = {
   risk_panel: { el: 'Κίνδυνοι και προειδοποιήσεις', en: 'Risks and alerts' },
   zones: { el: 'Ζώνες κινδύνου', en: 'Risk zones' },
   synthetic: { el: 'συνθετική', en: 'synthetic' },
@@ -56,7 +56,48 @@ const S = {
   back: { el: 'Πίσω', en: 'Back' },
   test_mark: { el: 'ΔΟΚΙΜΗ', en: 'TEST' },
   exercise_mark: { el: 'ΑΣΚΗΣΗ', en: 'EXERCISE' },
+  // CAP 1.2 values (shown translated, sent as the standard spells them) and alert states.
+  cap_Immediate: { el: 'Άμεσο', en: 'Immediate' },
+  cap_Expected: { el: 'Αναμενόμενο', en: 'Expected' },
+  cap_Future: { el: 'Μελλοντικό', en: 'Future' },
+  cap_Past: { el: 'Παρελθόν', en: 'Past' },
+  cap_Unknown: { el: 'Άγνωστο', en: 'Unknown' },
+  cap_Extreme: { el: 'Ακραία', en: 'Extreme' },
+  cap_Severe: { el: 'Σοβαρή', en: 'Severe' },
+  cap_Moderate: { el: 'Μέτρια', en: 'Moderate' },
+  cap_Minor: { el: 'Μικρή', en: 'Minor' },
+  cap_Observed: { el: 'Παρατηρήθηκε', en: 'Observed' },
+  cap_Likely: { el: 'Πιθανό', en: 'Likely' },
+  cap_Possible: { el: 'Ενδεχόμενο', en: 'Possible' },
+  cap_Unlikely: { el: 'Απίθανο', en: 'Unlikely' },
+  cap_Actual: { el: 'Πραγματικό', en: 'Actual' },
+  cap_Exercise: { el: 'Άσκηση', en: 'Exercise' },
+  cap_Test: { el: 'Δοκιμή', en: 'Test' },
+  cap_Alert: { el: 'Προειδοποίηση', en: 'Alert' },
+  cap_Update: { el: 'Ενημέρωση', en: 'Update' },
+  cap_Cancel: { el: 'Ακύρωση', en: 'Cancel' },
+  cap_Ack: { el: 'Επιβεβαίωση', en: 'Ack' },
+  cap_Error: { el: 'Σφάλμα', en: 'Error' },
+  state_draft: { el: 'πρόχειρο', en: 'draft' },
+  state_submitted: { el: 'προς έγκριση', en: 'submitted' },
+  state_approved: { el: 'εγκρίθηκε', en: 'approved' },
+  state_issued: { el: 'εκδόθηκε', en: 'issued' },
+  state_updated: { el: 'ενημερώθηκε', en: 'updated' },
+  state_cancelled: { el: 'ακυρώθηκε', en: 'cancelled' },
+  state_expired: { el: 'έληξε', en: 'expired' },
+  state_external: { el: 'εξωτερικό', en: 'external' },
+  level_low: { el: 'χαμηλός', en: 'low' },
+  level_medium: { el: 'μέτριος', en: 'medium' },
+  level_high: { el: 'υψηλός', en: 'high' },
+  level_very_high: { el: 'πολύ υψηλός', en: 'very high' },
 } as const;
+const S = RISK_STRINGS;
 
 export type RiskKey = keyof typeof S;
 export const rt = (k: RiskKey, lang: Lang = getLang()) => S[k][lang];
+
+/** A CAP value or alert state in the reader's language; the raw value when it has no word. */
+export function capText(prefix: 'cap_' | 'state_', value: string, lang: Lang = getLang()): string {
+  const k = `${prefix}${value}`;
+  return k in S ? S[k as RiskKey][lang] : value;
+}

@@ -6,8 +6,9 @@
  */
 import { getMe, login, logout, type StaffUser } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { t } from '../i18n.ts';
-import { tr } from './strings.ts';
+import { tr, trOr } from './strings.ts';
 
 type Listener = (user: StaffUser | null) => void;
 
@@ -80,7 +81,7 @@ export function signInForm(hint: string = tr('staff_sign_in_hint')): HTMLFormEle
     try {
       await signIn(email.value.trim(), password.value);
     } catch (err) {
-      status.textContent = `${t('error')}: ${(err as Error).message}`;
+      status.textContent = `${t('error')}: ${errorText(err)}`;
       status.classList.add('import-failed');
       submit.disabled = false;
     }
@@ -101,7 +102,7 @@ export function renderUserChip(root: HTMLElement, u: StaffUser | null): void {
   replaceChildren(
     root,
     h('span', { class: 'user-avatar', 'aria-hidden': 'true' }, initials(u.name)),
-    h('span', { class: 'user-name' }, u.name, h('span', { class: 'user-role' }, u.role)),
+    h('span', { class: 'user-name' }, u.name, h('span', { class: 'user-role' }, trOr('role_', u.role))),
     out,
   );
 }

@@ -5,6 +5,7 @@
  * of reported / resolved / breached, and the CSV export of the same figures.
  */
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { bilingual, formatCount, getLang, t, type Names } from '../i18n.ts';
 import { statusHex } from '../map/incidents-layer.ts';
 import { barChart, donut, lineChart, type Bar } from './charts.ts';
@@ -64,7 +65,7 @@ export function renderStats(root: HTMLElement): { show(): Promise<void> } {
       msg.textContent = '';
     } catch (err) {
       root.dataset.state = 'error';
-      msg.textContent = `${t('error')}: ${(err as Error).message}`;
+      msg.textContent = `${t('error')}: ${errorText(err)}`;
     }
   }
 

@@ -5,7 +5,7 @@
  */
 import { getLang, type Lang } from '../i18n.ts';
 
-const S = {
+export const CR_STRINGS = {
   staff_sign_in: { el: 'Σύνδεση προσωπικού', en: 'Staff sign-in' },
   staff_sign_in_hint: { el: 'Η διαλογή αναφορών, τα μητρώα επισκευών και τα στατιστικά απαιτούν σύνδεση.', en: 'Triage, repair registries and statistics need a staff sign-in.' },
   import_needs_sign_in: { el: 'Συνδεθείτε ως διαχειριστής (δεξιά) για εισαγωγή.', en: 'Sign in as an administrator (right) to import.' },
@@ -176,7 +176,52 @@ const S = {
   assigned: { el: 'Ανάθεση', en: 'Assigned' },
   from_selection: { el: 'από τις επιλεγμένες αναφορές', en: 'from the selected incidents' },
   on_asset: { el: 'στο στοιχείο', en: 'on asset' },
+  // ---- detail panel: badges, photos, timeline events and who acted ----
+  badge_held: { el: 'σε αναμονή ελέγχου', en: 'held' },
+  badge_hidden: { el: 'κρυφή', en: 'hidden' },
+  photo_alt: { el: 'Φωτογραφία {id} της αναφοράς {number}', en: 'Photo {id} of report {number}' },
+  ph_pending: { el: 'σε επεξεργασία', en: 'processing' },
+  ph_processing: { el: 'σε επεξεργασία', en: 'processing' },
+  ph_failed: { el: 'απέτυχε', en: 'failed' },
+  ph_rejected: { el: 'απορρίφθηκε', en: 'rejected' },
+  wo_short: { el: 'ΕΕ', en: 'WO' },
+  ev_created: { el: 'Υποβολή', en: 'Reported' },
+  ev_status: { el: 'Αλλαγή κατάστασης', en: 'Status change' },
+  ev_category: { el: 'Αλλαγή κατηγορίας', en: 'Category changed' },
+  ev_note: { el: 'Σημείωση', en: 'Note' },
+  ev_photo: { el: 'Φωτογραφία', en: 'Photo' },
+  ev_moderation: { el: 'Έλεγχος δημοσίευσης', en: 'Moderation' },
+  ev_priority: { el: 'Αλλαγή προτεραιότητας', en: 'Priority changed' },
+  ev_department: { el: 'Προώθηση σε υπηρεσία', en: 'Routed to a department' },
+  ev_assignment: { el: 'Ανάθεση', en: 'Assignment' },
+  ev_merge: { el: 'Συγχώνευση διπλότυπης', en: 'Duplicate merged' },
+  ev_sla_breach: { el: 'Υπέρβαση προθεσμίας SLA', en: 'SLA breached' },
+  ev_work_order: { el: 'Εντολή εργασίας', en: 'Work order' },
+  actor_citizen: { el: 'πολίτης', en: 'citizen' },
+  actor_staff: { el: 'προσωπικό', en: 'staff' },
+  actor_system: { el: 'σύστημα', en: 'system' },
+  actor_open311: { el: 'Open311', en: 'Open311' },
+  actor_crew: { el: 'συνεργείο', en: 'crew' },
+  role_admin: { el: 'διαχειριστής', en: 'administrator' },
+  role_dispatcher: { el: 'διαλογή', en: 'dispatcher' },
+  role_technician: { el: 'τεχνικός', en: 'technician' },
+  role_crew: { el: 'συνεργείο', en: 'crew' },
+  role_civil_protection: { el: 'πολιτική προστασία', en: 'civil protection' },
+  role_approver: { el: 'εγκρίνων', en: 'approver' },
+  role_viewer: { el: 'ανάγνωση', en: 'viewer' },
+  // ---- import ----
+  choose_file: { el: 'Επιλογή αρχείου', en: 'Choose file' },
+  no_file_chosen: { el: 'Δεν επιλέχθηκε αρχείο', en: 'No file chosen' },
+  import_source_layer: { el: 'Επίπεδο μέσα στο αρχείο', en: 'Layer in the file' },
+  import_source_layer_hint: { el: 'επίπεδο GeoPackage', en: 'GeoPackage layer' },
+  // ---- triage queue ----
+  filters_reset: { el: 'Επαναφορά φίλτρων', en: 'Reset filters' },
+  clear_selection: { el: 'Καθαρισμός επιλογής', en: 'Clear selection' },
+  load_more: { el: 'Περισσότερες', en: 'More' },
+  younger_than: { el: '< {n}', en: '< {n}' },
+  older_than: { el: '> {n}', en: '> {n}' },
 } as const satisfies Record<string, { el: string; en: string }>;
+const S = CR_STRINGS;
 
 export type CrKey = keyof typeof S;
 

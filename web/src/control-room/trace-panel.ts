@@ -7,6 +7,7 @@
  */
 import type { StaffUser } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
+import { errorText } from '../error-text.ts';
 import { getLang, onLangChange } from '../i18n.ts';
 import type { PlatformMap } from '../map/platform-map.ts';
 import { onSession } from './session.ts';
@@ -26,36 +27,9 @@ import {
 } from './trace-panel.api.ts';
 import { TraceOverlay } from './trace-panel.map.ts';
 import './trace-panel.css';
+import { TRACE_STRINGS } from './trace-strings.ts';
 
-const S = {
-  title: { el: 'Ανίχνευση δικτύου', en: 'Network trace' },
-  trace_report: { el: 'Ανίχνευση επιλεγμένης αναφοράς', en: 'Trace selected report' },
-  no_report: { el: 'Επιλέξτε αναφορά στην ουρά ή πατήστε έναν αγωγό στον χάρτη.', en: 'Select a report in the queue or click a pipe on the map.' },
-  valves: { el: 'Δικλείδες για κλείσιμο', en: 'Valves to close' },
-  inoperable: { el: 'Δεν κλείνει', en: 'Will not turn' },
-  facilities: { el: 'Κτίρια χωρίς νερό', en: 'Buildings cut off' },
-  connections: { el: 'παροχές', en: 'service connections' },
-  pipes: { el: 'αγωγοί', en: 'pipes' },
-  lost: { el: 'χάνουν παροχή', en: 'lose supply' },
-  isolated: { el: 'απομονώνονται', en: 'isolated' },
-  candidates: { el: 'Άλλες αναφορές στην περιοχή', en: 'Other reports in the area' },
-  group: { el: 'Ομαδοποίηση', en: 'Group under this outage' },
-  grouped: { el: 'Ομαδοποιήθηκε', en: 'Grouped' },
-  validation: { el: 'Έλεγχος τοπολογίας', en: 'Topology check' },
-  show_issues: { el: 'Εμφάνιση στον χάρτη', en: 'Show on map' },
-  clear: { el: 'Καθαρισμός', en: 'Clear' },
-  outage: { el: 'Διακοπή', en: 'Outage' },
-  tracing: { el: 'Ανίχνευση…', en: 'Tracing…' },
-  schools: { el: 'Σχολείο', en: 'School' },
-  kindergartens: { el: 'Νηπιαγωγείο', en: 'Kindergarten' },
-  municipal_buildings: { el: 'Δημοτικό κτίριο', en: 'Municipal building' },
-  st_ok: { el: 'εντάξει', en: 'ok' },
-  st_disconnected: { el: 'ο αγωγός δεν τροφοδοτείται ήδη', en: 'the pipe had no supply to begin with' },
-  st_truncated: { el: 'διακόπηκε στο όριο βάθους', en: 'stopped at the depth cap' },
-  upstream: { el: 'Ανάντη', en: 'Upstream' },
-  downstream: { el: 'Κατάντη', en: 'Downstream' },
-  isolation: { el: 'Απομόνωση', en: 'Isolation' },
-} as const;
+const S = TRACE_STRINGS;
 type Key = keyof typeof S;
 const s = (k: Key) => S[k][getLang()];
 
@@ -158,7 +132,7 @@ export function mountTracePanel(root: HTMLElement, pmap: PlatformMap): TracePane
       status.textContent = '';
       root.dataset.state = 'done';
     } catch (err) {
-      status.textContent = (err as Error).message;
+      status.textContent = errorText(err);
       root.dataset.state = 'error';
     }
   }
@@ -190,7 +164,7 @@ export function mountTracePanel(root: HTMLElement, pmap: PlatformMap): TracePane
       h(
         'table',
         { class: 'trace-validation-table' },
-        h('tr', null, h('th', null, ''), h('th', null, 'edges'), h('th', null, 'valves'), h('th', null, 'sources'), h('th', null, 'parts'), h('th', null, 'ends'), h('th', null, 'unsnapped'), h('th', null, '')),
+        h('tr', null, h('th', null, ''), h('th', null, s('col_edges')), h('th', null, s('col_valves')), h('th', null, s('col_sources')), h('th', null, s('col_parts')), h('th', null, s('col_ends')), h('th', null, s('col_unsnapped')), h('th', null, '')),
         ...networks.map((n) => {
           const r = n.report;
           const unsnapped = Object.values(r.unsnapped ?? {}).reduce((a, b) => a + b, 0);

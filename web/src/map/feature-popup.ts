@@ -7,29 +7,10 @@
 import type { MapGeoJSONFeature } from 'maplibre-gl';
 import { getAsset, type Layer } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
-import { bilingual, formatCount, t } from '../i18n.ts';
+import { bilingual, formatCount, getLang, t } from '../i18n.ts';
+import { labelledAttributes, nameIn, type AttributeRow } from './attribute-labels.ts';
 
-/** Shown first, in this order; the rest alphabetically. */
-const FIRST = ['name', 'external_id', 'condition', 'criticality', 'install_date'];
-/** Not worth a row: the layer is in the header, geometry is on the map. */
-const HIDDEN = new Set(['layer', 'layer_id', 'geom', 'geometry']);
-const MAX_VALUE_CHARS = 300;
-
-export function orderedAttributes(props: Record<string, unknown>): [string, string][] {
-  const keys = Object.keys(props).filter((k) => !HIDDEN.has(k) && props[k] != null && props[k] !== '');
-  keys.sort((a, b) => {
-    const ia = FIRST.indexOf(a);
-    const ib = FIRST.indexOf(b);
-    if (ia !== -1 || ib !== -1) return (ia === -1 ? 99 : ia) - (ib === -1 ? 99 : ib);
-    return a.localeCompare(b);
-  });
-  return keys.map((k) => [k, displayValue(props[k])]);
-}
-
-export function displayValue(value: unknown): string {
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
-}
+export { displayValue, orderedAttributes } from './attribute-labels.ts';
 
 /** The asset id of a tile feature: the MVT feature id, or an `id` attribute. */
 export function assetIdOf(feature: Pick<MapGeoJSONFeature, 'id' | 'properties'>): number | null {
@@ -38,11 +19,11 @@ export function assetIdOf(feature: Pick<MapGeoJSONFeature, 'id' | 'properties'>)
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
-function attributeTable(rows: [string, string][]): HTMLElement {
+function attributeTable(rows: AttributeRow[]): HTMLElement {
   return h(
     'table',
     { class: 'attr-table' },
-    h('tbody', null, ...rows.map(([k, v]) => h('tr', { 'data-attr': k }, h('th', { scope: 'row' }, k), h('td', null, v)))),
+    h('tbody', null, ...rows.map((r) => h('tr', { 'data-attr': r.key }, h('th', { scope: 'row' }, r.label), h('td', null, r.value)))),
   );
 }
 
@@ -52,11 +33,14 @@ function attributeTable(rows: [string, string][]): HTMLElement {
  */
 export function featurePopup(feature: MapGeoJSONFeature, layer: Layer | undefined): HTMLElement {
   const props = (feature.properties ?? {}) as Record<string, unknown>;
-  const [primary, secondary] = layer ? bilingual(layer.name) : [feature.sourceLayer ?? '', ''];
+  const lang = getLang();
+  // One language per popup: the reader's.
+  const [primary] = layer ? bilingual(layer.name, lang) : [feature.sourceLayer ?? ''];
+  const labels = layer?.attributeLabels;
   const header = h(
     'header',
     { class: 'popup-header' },
-    h('div', { class: 'popup-layer' }, primary, secondary ? h('span', { class: 'popup-layer-alt' }, ` · ${secondary}`) : null),
+    h('div', { class: 'popup-layer' }, primary),
     layer?.synthetic ? h('span', { class: 'badge badge-synthetic' }, t('synthetic')) : null,
   );
   const body = h('div', { class: 'popup-body' });
@@ -69,8 +53,8 @@ export function featurePopup(feature: MapGeoJSONFeature, layer: Layer | undefine
     return root;
   }
 
-  const title = typeof props.name === 'string' && props.name ? props.name : null;
-  replaceChildren(body, title ? h('p', { class: 'popup-title' }, title) : null, attributeTable(orderedAttributes(props)));
+  const title = nameIn(props, lang);
+  replaceChildren(body, title ? h('p', { class: 'popup-title' }, title) : null, attributeTable(labelledAttributes(props, labels, lang)));
   const id = assetIdOf(feature);
   if (id != null) {
     root.dataset.assetId = String(id);
@@ -78,8 +62,8 @@ export function featurePopup(feature: MapGeoJSONFeature, layer: Layer | undefine
     getAsset(id)
       .then((asset) => {
         const full = asset.properties ?? {};
-        const name = typeof full.name === 'string' && full.name ? full.name : title;
-        replaceChildren(body, name ? h('p', { class: 'popup-title' }, name) : null, attributeTable([['id', String(asset.id)], ...orderedAttributes(full)]));
+        const name = nameIn(full, lang) ?? title;
+        replaceChildren(body, name ? h('p', { class: 'popup-title' }, name) : null, attributeTable(labelledAttributes({ id: asset.id, ...full }, labels, lang)));
         root.classList.remove('is-loading');
         root.classList.add('is-complete');
       })

@@ -27,7 +27,7 @@ export const adminOpenApi: PathsObject = {
   },
   '/api/admin/open311-keys/{id}/revoke': { post: { summary: 'Revoke a key', tags, parameters: [id('id', 'integer')], responses: { 200: json('key'), 404: err } } },
   '/api/admin/layers/{id}': {
-    patch: { summary: 'Publish or unpublish a layer, rename, regroup, licence, attribution', tags, parameters: [id('id')], requestBody: body('LayerPatch'), responses: { 200: json('layer'), 404: err, 422: err } },
+    patch: { summary: 'Publish or unpublish a layer, rename, regroup, licence, attribution, attribute labels', tags, parameters: [id('id')], requestBody: body('LayerPatch'), responses: { 200: json('layer'), 404: err, 422: err } },
     delete: { summary: 'Delete a layer and its features (refused while a category snaps to it)', tags, parameters: [id('id')], responses: { 204: { description: 'deleted' }, 404: err, 409: err } },
   },
 };

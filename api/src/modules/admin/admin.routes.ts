@@ -251,17 +251,18 @@ export function adminRoutes({ sql, config }: AppDeps) {
       await tx`
         update layers set
           is_public = ${b.isPublic ?? before.is_public}, name_el = ${b.name?.el ?? before.name_el}, name_en = ${b.name?.en ?? before.name_en},
-          layer_group = ${b.group ?? before.layer_group}, licence = ${b.licence ?? before.licence}, attribution = ${b.attribution ?? before.attribution}, updated_at = now()
+          layer_group = ${b.group ?? before.layer_group}, licence = ${b.licence ?? before.licence}, attribution = ${b.attribution ?? before.attribution},
+          attribute_labels = coalesce(${b.attributeLabels ? sql.json(b.attributeLabels) : null}::jsonb, attribute_labels), updated_at = now()
          where id = ${id}`;
       await recordAudit(tx, c, {
         action: b.isPublic === undefined || b.isPublic === before.is_public ? 'layer.update' : b.isPublic ? 'layer.publish' : 'layer.unpublish',
         objectType: 'layer', objectId: id,
-        before: { isPublic: before.is_public, licence: before.licence, attribution: before.attribution, group: before.layer_group },
+        before: { isPublic: before.is_public, licence: before.licence, attribution: before.attribution, group: before.layer_group, ...(b.attributeLabels ? { attributeLabels: before.attribute_labels } : {}) },
         after: b,
       });
     });
     const after = (await getLayer(sql, id))!;
-    return c.json({ layer: { id, isPublic: after.is_public, name: { el: after.name_el, en: after.name_en }, group: after.layer_group, licence: after.licence, attribution: after.attribution } });
+    return c.json({ layer: { id, isPublic: after.is_public, name: { el: after.name_el, en: after.name_en }, group: after.layer_group, licence: after.licence, attribution: after.attribution, attributeLabels: after.attribute_labels } });
   });
   app.delete('/admin/layers/:id', admin, async (c) => {
     const id = pathId(c.req.param('id'));

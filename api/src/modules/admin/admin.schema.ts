@@ -67,6 +67,11 @@ export const LayerPatchSchema = z
     group: z.enum(['network', 'building', 'space', 'boundary', 'risk', 'reference']).optional(),
     licence: z.string().trim().max(300).optional(),
     attribution: z.string().trim().max(500).optional(),
+    /** Replaces the layer's attribute labels: key → { el, en, unit? } (layers.attribute_labels). */
+    attributeLabels: z
+      .record(z.string().min(1).max(64).regex(/^[^\u0000-\u001f]+$/), z.strictObject({ el: text(100), en: text(100), unit: z.string().trim().min(1).max(12).optional() }))
+      .refine((r) => Object.keys(r).length <= 500, 'at most 500 labels')
+      .optional(),
   })
   .refine((p) => Object.keys(p).length > 0, 'nothing to change');
 

@@ -46,7 +46,7 @@ async function waitFor(id: string, timeoutMs = 45_000) {
   for (;;) {
     const res = await call(app, 'GET', `/api/imports/${id}`, { cookie: admin });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { status: string; progress: { read: number }; error: string | null } & Record<string, unknown>;
+    const body = (await res.json()) as { status: string; progress: { read: number }; error: string | null; errorCode?: string | null } & Record<string, unknown>;
     seen.push(body.progress.read);
     if (body.status === 'succeeded' || body.status === 'failed') return { ...body, seen };
     if (Date.now() > end) throw new Error(`import ${id} still ${body.status}`);
@@ -86,7 +86,7 @@ describe('imports routes and the layer-import job', () => {
     expect(body).toMatchObject({ status: 'queued', layer: 'bus_stops', format: 'flatgeobuf', fileName: 'stops.fgb' });
     expect(body).not.toHaveProperty('filePath');
     const done = await waitFor(body.id);
-    expect(done).toMatchObject({ status: 'succeeded', sourceSrid: 2100, loaded: 874, rejected: 0, progress: { read: 874, total: 874 }, error: null });
+    expect(done).toMatchObject({ status: 'succeeded', sourceSrid: 2100, loaded: 874, rejected: 0, progress: { read: 874, total: 874 }, error: null, errorCode: null });
     const [layer] = await db.sql<{ feature_count: number; name_el: string }[]>`select feature_count, name_el from layers where id = 'bus_stops'`;
     expect(layer).toEqual({ feature_count: 874, name_el: 'Στάσεις λεωφορείων' });
     // Stored content-addressed, outside any web root.
@@ -119,6 +119,8 @@ describe('imports routes and the layer-import job', () => {
     const done = await waitFor(body.id);
     expect(done.status).toBe('failed');
     expect(done.error).toMatch(/^truncated: /);
+    // The reason as a code too, which the control room says in the reader's language.
+    expect(done.errorCode).toBe('truncated');
     expect(await db.sql`select id, st_astext(geom) as g from assets where layer_id = 'libraries' order by id`).toEqual(before);
   });
 

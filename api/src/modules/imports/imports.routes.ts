@@ -45,6 +45,7 @@ export function importJson(r: ImportRow) {
     warningCounts: r.warning_counts,
     warnings: r.warnings,
     error: r.error,
+    errorCode: r.error_code,
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,

@@ -23,6 +23,7 @@ export function layerJson(l: LayerRow, baseUrl: string) {
     licence: l.licence,
     attribution: l.attribution,
     attributeSchema: l.attribute_schema,
+    attributeLabels: l.attribute_labels,
     featureCount: l.feature_count,
     version: l.version,
     extent: l.extent,
