@@ -28,7 +28,7 @@ import { seedIncidents } from '../incidents/seed-incidents.ts';
 
 const INCIDENTS = 100_000;
 const QUIET_MS = 500;
-const TIMEOUT_MS = 180_000;
+const TIMEOUT_MS = Number(process.env.W1_TIMEOUT_MS ?? 180_000);
 const ADMIN = { email: 'w1-bench@bench.invalid', password: 'w1 bench control room password' };
 const CREW = { email: 'w1-crew@bench.invalid', password: 'w1 bench crew password' };
 const MAPLIBRE_DIST = resolve(import.meta.dirname, '../../node_modules/maplibre-gl/dist');
@@ -75,8 +75,8 @@ async function routeEmptyPage(context: BrowserContext, baseUrl: string): Promise
   const html = `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/__w1/maplibre/maplibre-gl.css">
 <style>html,body,#map{margin:0;height:100%}</style></head><body><div id="map"></div>
 <script type="module">
-import maplibregl from '/__w1/maplibre/maplibre-gl.mjs';
-const map = new maplibregl.Map({ container: 'map', style: ${JSON.stringify(style)}, center: [23.64, 37.94], zoom: 13 });
+import { Map as MapLibreMap } from '/__w1/maplibre/maplibre-gl.mjs';
+const map = new MapLibreMap({ container: 'map', style: ${JSON.stringify(style)}, center: [23.64, 37.94], zoom: 13 });
 window.__map = map;
 window.__mapReady = new Promise((r) => map.once('load', () => r()));
 </script></body></html>`;
@@ -104,30 +104,37 @@ async function visit(baseUrl: string, path: string, opts: { as?: { email: string
     await routeEmptyPage(context, baseUrl);
     if (opts.as) await signIn(context, baseUrl, opts.as);
     const page = await context.newPage();
+    // A page that never gets ready says why in the error, not only by timing out.
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     let bytes = 0;
     let requests = 0;
-    const inflight = new Set<string>();
+    cdp.on('Network.requestWillBeSent', () => requests++);
+    cdp.on('Network.loadingFinished', (e) => {
+      bytes += e.encodedDataLength;
+    });
+    // In flight, by playwright's own request events (they also see what the route handler answers).
+    const inflight = new Map<unknown, string>();
     let lastActivity = 0;
     const t0 = performance.now();
     const now = () => performance.now() - t0;
-    cdp.on('Network.requestWillBeSent', (e) => {
-      requests++;
+    page.on('request', (r) => {
       // The live stream never ends: it is the page's steady state, not loading.
-      if (!/\/stream(\?|$)/.test(e.request.url)) inflight.add(e.requestId);
+      if (!/\/stream(\?|$)/.test(r.url())) inflight.set(r, r.url());
       lastActivity = now();
     });
-    const done = (e: { requestId: string; encodedDataLength?: number }) => {
-      if (inflight.delete(e.requestId)) lastActivity = now();
+    const done = (r: unknown) => {
+      if (inflight.delete(r)) lastActivity = now();
     };
-    cdp.on('Network.loadingFinished', (e) => {
-      bytes += e.encodedDataLength;
-      done(e);
-    });
-    cdp.on('Network.loadingFailed', done);
+    page.on('requestfinished', done);
+    page.on('requestfailed', done);
     await page.goto(`${baseUrl}${path}`, { waitUntil: 'commit', timeout: TIMEOUT_MS });
-    await page.waitForFunction(() => Boolean((window as { __mapReady?: unknown }).__mapReady), null, { timeout: TIMEOUT_MS });
+    await page.waitForFunction(() => Boolean((window as { __mapReady?: unknown }).__mapReady), null, { timeout: TIMEOUT_MS }).catch((err: Error) => {
+      throw new Error(`${path}: no map (${err.message}); page errors: ${problems.slice(0, 3).join(' | ') || 'none'}`);
+    });
     await page.evaluate(() => (window as unknown as { __mapReady: Promise<void> }).__mapReady);
     let useful = now();
     let firstIncidents: number | null = null;
@@ -151,7 +158,7 @@ async function visit(baseUrl: string, path: string, opts: { as?: { email: string
       if (!quiet) quietSince = null;
       else quietSince ??= Math.max(lastActivity, t - 50);
       if (quietSince !== null && t - quietSince >= QUIET_MS) break;
-      if (t > deadline) throw new Error(`${path} never went idle (${inflight.size} requests in flight)`);
+      if (t > deadline) throw new Error(`${path} never went idle (${mapIdle ? 'map idle' : 'map busy'}; in flight: ${[...inflight.values()].slice(0, 3).join(', ') || 'nothing'})`);
       await new Promise((r) => setTimeout(r, 50));
     }
     const figures = { firstIncidents, useful, idle: quietSince, bytes, requests };
@@ -196,7 +203,8 @@ export const w1: Benchmark = {
   async run(ctx) {
     const { report } = ctx;
     const repeats = ctx.profile.name === 'smoke' ? 1 : 3;
-    buildWeb();
+    // W1_KEEP_BUILD=1 measures dist/web as it is (e.g. a build of another revision, for before/after).
+    if (process.env.W1_KEEP_BUILD !== '1') buildWeb();
     const db = await openW1Database(ctx);
     let server: BenchServer | null = null;
     try {
