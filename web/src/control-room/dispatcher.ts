@@ -104,6 +104,10 @@ export function mountDispatcher(pmap: PlatformMap, onUser: (u: StaffUser | null)
     const d = (dispatch ??= new Dispatch(pmap.map));
     window.__dispatch = d;
     d.overlay.setVisible(true);
+    // The snapshot is the largest download of the page: on its way while the reference data loads.
+    let firstColumns: ReturnType<typeof getMapColumns> | null = getMapColumns();
+    // Its failure surfaces at the await in loadAll; this only keeps it from being "unhandled" meanwhile.
+    firstColumns.catch(() => {});
     const [categories, departments, m] = await Promise.all([getCategories(), getDepartments(), getTriageMeta().catch(() => null)]);
     meta = m;
     d.categories = categories;
@@ -140,7 +144,8 @@ export function mountDispatcher(pmap: PlatformMap, onUser: (u: StaffUser | null)
     // The map data once (binary columns), then the stream keeps it current.
     const loadAll = async () => {
       const t0 = performance.now();
-      const columns = await getMapColumns();
+      const columns = await (firstColumns ?? getMapColumns());
+      firstColumns = null;
       d.store.loadColumns(columns);
       d.setFilters(d.filters);
       applyTimeFilter(d);
