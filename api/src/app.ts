@@ -29,6 +29,7 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { registriesRoutes } from './modules/registries/registries.routes.ts';
 import { staffTilesRoutes, triageRoutes } from './modules/triage/triage.routes.ts';
+import { triageColumnsRoutes } from './modules/triage/triage-columns.routes.ts';
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { crewRoutes } from './modules/crew/crew.routes.ts';
 import { networksRoutes, publicOutagesRoutes } from './modules/networks/networks.routes.ts';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', assignmentRoutes(deps));
   app.route('/api', registriesRoutes(deps));
   app.route('/api', triageRoutes(deps));
+  app.route('/api', triageColumnsRoutes(deps));
   app.route('/api', statsRoutes(deps));
   app.route('/tiles/staff', staffTilesRoutes(deps));
   app.route('/api', crewRoutes(deps));

@@ -12,6 +12,7 @@ import { registriesOpenApi } from './modules/registries/registries.openapi.ts';
 import { incidentsOpenApi } from './modules/incidents/incidents.openapi.ts';
 import { crewOpenApi } from './modules/crew/crew.openapi.ts';
 import { triageOpenApi } from './modules/triage/triage.openapi.ts';
+import { triageColumnsOpenApi } from './modules/triage/triage-columns.openapi.ts';
 import { statsOpenApi } from './modules/stats/stats.openapi.ts';
 import { assignmentOpenApi } from './modules/registries/assignment.openapi.ts';
 import { networksOpenApi } from './modules/networks/networks.openapi.ts';
@@ -34,6 +35,7 @@ const fragments: PathsObject[] = [
   triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
   searchOpenApi, basemapOpenApi, jobsOpenApi, publicationOpenApi,
   reportSubscriptionsOpenApi,
+  triageColumnsOpenApi,
 ];
 
 export function buildOpenApi(baseUrl: string) {

@@ -17,7 +17,8 @@ import { httpLoad, type LoadRequest } from '../lib/http-load.ts';
 import { mirrored } from '../lib/interleave.ts';
 import { pgbench, type PgbenchScript } from '../lib/pgbench.ts';
 import { fmt } from '../lib/report.ts';
-import { seedIncidents } from './c1-control-room.ts';
+import { INCIDENTS } from './c1-control-room.ts';
+import { seedIncidents } from './seed-incidents.ts';
 
 const CLIENTS = 50;
 
@@ -47,7 +48,7 @@ export const l1: Benchmark = {
   id: 'L1',
   title: 'public map load (points + clusters per viewport, 50 connections) vs the same statements through pgbench',
   async run(ctx) {
-    const seed = await seedIncidents(ctx);
+    const seed = await seedIncidents(ctx.sql, INCIDENTS, ctx.log);
     if (seed.seeded) ctx.log(`L1: seeded ${seed.seeded} incidents in ${seed.seconds.toFixed(1)} s`);
     const [b] = await ctx.sql<{ b: [number, number, number, number] }[]>`
       select json_build_array(st_xmin(e), st_ymin(e), st_xmax(e), st_ymax(e)) as b

@@ -1,9 +1,14 @@
-/** The density panel: pick a point layer, switch the deck.gl hexagon view on and off. */
+/**
+ * The density panel: pick a point layer, switch the deck.gl hexagon view on and off; its legend
+ * is the colour ramp with the lowest and highest count per hexagon and the points counted.
+ */
 import { getAllAssets, type Layer } from '../api-client.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { errorText } from '../error-text.ts';
 import { bilingual, formatCount, t } from '../i18n.ts';
 import { pointPositions, type DensityOverlay } from '../map/density-layer.ts';
+import { rampLegend } from './incidents-legend.ts';
+import { tr } from './strings.ts';
 
 /** Enough for a municipality's point layers; beyond this the vector tiles' aggregation serves. */
 const MAX_POINTS = 50_000;
@@ -21,6 +26,7 @@ export function renderDensityPanel(root: HTMLElement, overlay: DensityOverlay, l
   const select = h('select', { id: 'density-layer', 'aria-label': t('density_layer') }, ...points.map((l) => h('option', { value: l.id }, `${bilingual(l.name)[0]} (${formatCount(l.featureCount)})`)));
   const toggle = h('input', { type: 'checkbox', id: 'density-toggle' });
   const status = h('p', { class: 'panel-status', role: 'status', 'aria-live': 'polite' });
+  const legend = h('div', { class: 'density-legend', id: 'density-legend' });
   let controller: AbortController | null = null;
 
   const refresh = async () => {
@@ -28,6 +34,7 @@ export function renderDensityPanel(root: HTMLElement, overlay: DensityOverlay, l
     if (!toggle.checked) {
       overlay.hide();
       status.textContent = '';
+      replaceChildren(legend);
       root.dataset.state = 'off';
       return;
     }
@@ -38,7 +45,13 @@ export function renderDensityPanel(root: HTMLElement, overlay: DensityOverlay, l
     try {
       const features = await getAllAssets(id, { max: MAX_POINTS, signal: controller.signal });
       const positions = pointPositions(features);
-      overlay.show(id, positions);
+      replaceChildren(legend);
+      overlay.show(id, positions, {
+        onDomain: ([lo, hi]) => {
+          replaceChildren(legend, rampLegend(formatCount(lo), formatCount(hi), tr('legend_assets_per_hexagon')));
+          legend.dataset.max = String(hi);
+        },
+      });
       status.textContent = `${formatCount(positions.length)} ${t('density_points')}`;
       root.dataset.state = 'on';
       root.dataset.points = String(positions.length);
@@ -56,5 +69,6 @@ export function renderDensityPanel(root: HTMLElement, overlay: DensityOverlay, l
     h('label', { class: 'switch-row' }, toggle, h('span', null, t('density'))),
     h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('density_layer')), select),
     status,
+    legend,
   );
 }

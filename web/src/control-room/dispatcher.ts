@@ -14,7 +14,7 @@ import { renderIncidentDetail } from './incident-detail.ts';
 import { applyTimeFilter, renderIncidentsPanel } from './incidents-panel.ts';
 import { openStaffFeed, type StaffFeed } from './live.ts';
 import { onSession, renderUserChip, signInForm } from './session.ts';
-import { getCategories, getDepartments, getMapIncidents, getTriageMeta, STAFF_STREAM_URL, type TriageMeta } from './staff-api.ts';
+import { getCategories, getDepartments, getMapColumns, getTriageMeta, staffStreamUrl, type TriageMeta } from './staff-api.ts';
 import { renderStats } from './stats-panel.ts';
 import { tr, type CrKey } from './strings.ts';
 import { renderTriagePanel } from './triage-panel.ts';
@@ -104,6 +104,10 @@ export function mountDispatcher(pmap: PlatformMap, onUser: (u: StaffUser | null)
     const d = (dispatch ??= new Dispatch(pmap.map));
     window.__dispatch = d;
     d.overlay.setVisible(true);
+    // The snapshot is the largest download of the page: on its way while the reference data loads.
+    let firstColumns: ReturnType<typeof getMapColumns> | null = getMapColumns();
+    // Its failure surfaces at the await in loadAll; this only keeps it from being "unhandled" meanwhile.
+    firstColumns.catch(() => {});
     const [categories, departments, m] = await Promise.all([getCategories(), getDepartments(), getTriageMeta().catch(() => null)]);
     meta = m;
     d.categories = categories;
@@ -138,20 +142,24 @@ export function mountDispatcher(pmap: PlatformMap, onUser: (u: StaffUser | null)
     queueRoot.hidden = false;
     const incidentsPanel = { refreshCount: () => mounted?.incidentsPanel.refreshCount(), setLive: (v: boolean) => mounted?.incidentsPanel.setLive(v) };
 
-    // The map data once, then the stream keeps it current.
+    // The map data once (binary columns), then the stream keeps it current.
     const loadAll = async () => {
       const t0 = performance.now();
-      d.store.load(await getMapIncidents());
+      const columns = await (firstColumns ?? getMapColumns());
+      firstColumns = null;
+      d.store.loadColumns(columns);
       d.setFilters(d.filters);
       applyTimeFilter(d);
       incidentsPanel.refreshCount();
       incidentsRoot.dataset.loadMs = String(Math.round(performance.now() - t0));
       incidentsRoot.dataset.loaded = 'true';
+      incidentsRoot.dataset.source = 'columns';
       d.emit('data', []);
+      return columns.feedId;
     };
-    await loadAll();
+    const feedId = await loadAll();
     feed?.close();
-    feed = openStaffFeed(STAFF_STREAM_URL, {
+    feed = openStaffFeed(staffStreamUrl(feedId), {
       onRows: (rows) => {
         d.upsert(rows);
         incidentsPanel.refreshCount();

@@ -6,10 +6,11 @@
  */
 import { h, replaceChildren } from '../dom.ts';
 import { formatCount } from '../i18n.ts';
-import { PRIORITY_RADIUS, statusHex, type IncidentsMode } from '../map/incidents-layer.ts';
+import type { IncidentsMode } from '../map/incidents-layer.ts';
 import type { Dispatch } from './dispatch.ts';
 import { date } from './format.ts';
-import { tr, trOr, type CrKey } from './strings.ts';
+import { mountIncidentsLegend } from './incidents-legend.ts';
+import { tr, type CrKey } from './strings.ts';
 
 const PRESETS: { key: string; label: CrKey; hours: number | null }[] = [
   { key: '24h', label: 'last_24h', hours: 24 },
@@ -129,26 +130,8 @@ export function renderIncidentsPanel(root: HTMLElement, d: Dispatch): { refreshC
   drawPresets();
   if (state.preset === 'custom') drawCustom();
 
-  const legend = h(
-    'div',
-    { class: 'incident-legend' },
-    h(
-      'ul',
-      { class: 'legend-status' },
-      ...['submitted', 'acknowledged', 'in_progress', 'resolved', 'rejected'].map((s) =>
-        h('li', null, h('span', { class: 'dot', style: { background: statusHex(s) } }), trOr('st_', s)),
-      ),
-    ),
-    h(
-      'ul',
-      { class: 'legend-priority' },
-      ...['low', 'normal', 'high', 'urgent'].map((p) => {
-        const px = (PRIORITY_RADIUS[p] ?? 4.5) * 2;
-        return h('li', null, h('span', { class: 'dot dot-outline', style: { width: `${px}px`, height: `${px}px` } }), trOr('pr_', p));
-      }),
-      h('li', null, h('span', { class: 'dot dot-breach' }), `SLA ${tr('sla_breached')}`),
-    ),
-  );
+  // Counts for what is drawn, per mode (incidents-legend.ts).
+  const legend = h('div', { class: 'incident-legend', id: 'incidents-legend', role: 'group', 'aria-label': tr('legend_status') });
 
   replaceChildren(
     root,
@@ -163,6 +146,9 @@ export function renderIncidentsPanel(root: HTMLElement, d: Dispatch): { refreshC
   );
   applyTimeFilter(d);
   refreshCount();
+  // The queue's filters narrow the map too: the count follows them, as the legend does.
+  d.on('filters', refreshCount);
+  mountIncidentsLegend(legend, d);
   return {
     refreshCount,
     setLive(v: boolean) {

@@ -6,6 +6,7 @@
  */
 import type { StaffIncidentFeature } from '../../../lib/staff-incident.ts';
 import { ApiError, fetchJson } from '../api-client.ts';
+import { decodeStaffIncidentColumns, type StaffIncidentColumns } from '../../../lib/staff-incident-columns.ts';
 import type { Names } from '../i18n.ts';
 import type { LeanIncident } from '../map/incidents-layer.ts';
 import { expired } from './session.ts';
@@ -224,13 +225,24 @@ export function leanFromFeature(f: StaffIncidentFeature): LeanIncident {
   };
 }
 
-/** Every report in scope (one request at start; the stream keeps it current). */
-export async function getMapIncidents(): Promise<LeanIncident[]> {
-  const fc = await staffJson<{ features: StaffIncidentFeature[] }>('/api/triage/incidents.geojson');
-  return fc.features.map(leanFromFeature);
+/**
+ * Every report in scope as the binary column snapshot (one request at start; the stream,
+ * resumed from the snapshot's feed position, keeps it current).
+ */
+export async function getMapColumns(): Promise<StaffIncidentColumns> {
+  const res = await fetch('/api/triage/incidents.columns', { headers: { Accept: 'application/octet-stream' } });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    const err = new ApiError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `${res.status} ${res.statusText}`);
+    if (res.status === 401) expired();
+    throw err;
+  }
+  return decodeStaffIncidentColumns(await res.arrayBuffer());
 }
 
 export const STAFF_STREAM_URL = '/api/triage/stream';
+/** The stream from just after a snapshot's feed position: nothing between the two is missed. */
+export const staffStreamUrl = (afterFeedId: number) => `${STAFF_STREAM_URL}?lastEventId=${afterFeedId}`;
 
 // ---- work orders -----------------------------------------------------------------------------------
 

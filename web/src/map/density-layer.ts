@@ -13,6 +13,8 @@ export interface DensityOptions {
   radius?: number;
   /** @default 0.7 */
   opacity?: number;
+  /** The lowest and highest count per hexagon, whenever deck.gl recolours (for a legend). */
+  onDomain?: (domain: [number, number]) => void;
 }
 
 /** Viridis-like, dark to bright: reads on the light offline base and on dark basemaps. */
@@ -48,6 +50,7 @@ export function densityLayer(id: string, positions: [number, number][], opts: De
     colorRange: COLOR_RANGE,
     gpuAggregation: false,
     pickable: true,
+    ...(opts.onDomain ? { onSetColorDomain: opts.onDomain } : {}),
   });
 }
 

@@ -3,11 +3,17 @@
  *
  * Built for 100,000 reports: the data lives in a columnar store (typed arrays, one slot per
  * report) handed to deck.gl as binary attributes, so a live update rewrites a few bytes and
- * re-uploads buffers instead of re-running JavaScript accessors over every object. The time
+ * re-uploads buffers instead of re-running JavaScript accessors over every object. The first load
+ * comes as the server's column snapshot (lib/staff-incident-columns.ts), copied into the store
+ * column by column with per-code lookup tables. The time
  * filter and the queue's filters run on the GPU through the DataFilterExtension (two filter
  * values per report: minutes since FILTER_EPOCH, and 1/0 "matches the queue filters"), so moving
  * the time slider costs no CPU at all. The aggregated views (hexagons, heatmap) take the
  * filtered positions, computed on the CPU once per filter change.
+ *
+ * The symbol is the incidents' own, whatever the asset layers use (their points are plain dots
+ * in catalogue colours, blue for street lights and bus stops): a status-coloured disc in a white
+ * ring inside a dark halo, in a palette without blue. The ring turns amber or red with the SLA.
  */
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import { ScatterplotLayer } from '@deck.gl/layers';
@@ -15,6 +21,7 @@ import { HeatmapLayer, HexagonLayer } from '@deck.gl/aggregation-layers';
 import { DataFilterExtension } from '@deck.gl/extensions';
 import type { Layer as DeckLayer, PickingInfo } from '@deck.gl/core';
 import type { Map as MapLibreMap } from 'maplibre-gl';
+import { protocolNumber, type StaffIncidentColumns, NO_DISTRICT } from '../../../lib/staff-incident-columns.ts';
 
 /** One report as the map needs it: no text, no personal data. */
 export interface LeanIncident {
@@ -38,15 +45,27 @@ export type IncidentsMode = 'points' | 'hexagon' | 'heatmap';
 export const FILTER_EPOCH = Date.UTC(2020, 0, 1);
 export const toFilterMinutes = (ms: number) => (ms - FILTER_EPOCH) / 60_000;
 
+/** No blue: the asset layers' points (street lights, bus stops, network nodes) are blue. */
 export const STATUS_RGB: Record<string, [number, number, number]> = {
   submitted: [234, 88, 12],
-  acknowledged: [139, 92, 246],
-  in_progress: [37, 99, 235],
+  acknowledged: [192, 38, 211],
+  in_progress: [109, 40, 217],
   resolved: [22, 163, 74],
   closed: [100, 116, 139],
-  rejected: [190, 18, 60],
+  rejected: [159, 18, 57],
   duplicate: [148, 163, 184],
 };
+/** Statuses in legend order; a store slot keeps its status as an index into this list. */
+export const STATUS_ORDER = ['submitted', 'acknowledged', 'in_progress', 'resolved', 'closed', 'rejected', 'duplicate'] as const;
+const UNKNOWN_STATUS = 255;
+/** The dark halo around every incident: what sets the symbol apart from any asset dot. */
+export const HALO_RGBA: [number, number, number, number] = [17, 24, 39, 235];
+const RING_BREACHED = [220, 38, 38, 255] as const;
+const RING_DUE_SOON = [245, 158, 11, 255] as const;
+const RING_OPEN = [255, 255, 255, 255] as const;
+const RING_CLOSED = [255, 255, 255, 170] as const;
+/** Halo radius as a multiple of the disc's. */
+const HALO_SCALE = 1.5;
 const OPEN = new Set(['submitted', 'acknowledged', 'in_progress']);
 /** Radius by priority (pixels for the selection ring; × METRES_PER_RADIUS_UNIT on the map). */
 export const METRES_PER_RADIUS_UNIT = 5;
@@ -57,8 +76,8 @@ export function statusHex(status: string): string {
   return `#${[r, g, b].map((x) => x.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** Viridis-like for counts, as the asset density view. */
-const COLOR_RANGE: [number, number, number][] = [
+/** Viridis-like for counts, as the asset density view (the legends draw the same ramp). */
+export const COLOR_RANGE: [number, number, number][] = [
   [68, 1, 84],
   [59, 82, 139],
   [33, 145, 140],
@@ -79,6 +98,10 @@ export class IncidentStore {
   radius = new Float32Array(0);
   lineWidth = new Float32Array(0);
   filter = new Float32Array(0);
+  /** Index into STATUS_ORDER (UNKNOWN_STATUS otherwise), for the legend's counts. */
+  status = new Uint8Array(0);
+  /** 1 when open and past its SLA. */
+  breached = new Uint8Array(0);
   /** Bumped on every change: layers rebuild their binary data view when it moves. */
   version = 0;
   private match: (r: LeanIncident) => boolean = () => true;
@@ -101,6 +124,8 @@ export class IncidentStore {
     this.radius = re(this.radius, 1);
     this.lineWidth = re(this.lineWidth, 1);
     this.filter = re(this.filter, 2);
+    this.status = re(this.status, 1);
+    this.breached = re(this.breached, 1);
     this.cap = cap;
   }
 
@@ -109,15 +134,62 @@ export class IncidentStore {
     this.positions[i * 2 + 1] = r.lat;
     const [cr, cg, cb] = STATUS_RGB[r.status] ?? [100, 116, 139];
     const open = OPEN.has(r.status);
-    this.fill.set([cr, cg, cb, open ? 235 : 130], i * 4);
+    const f = i * 4;
+    this.fill[f] = cr;
+    this.fill[f + 1] = cg;
+    this.fill[f + 2] = cb;
+    this.fill[f + 3] = open ? 240 : 140;
     // The outline says SLA: red when breached, amber when due soon, white otherwise.
     const breached = open && r.sla === 'breached';
     const soon = open && r.sla === 'due_soon';
-    this.line.set(breached ? [220, 38, 38, 255] : soon ? [245, 158, 11, 255] : [255, 255, 255, open ? 230 : 150], i * 4);
+    const [lr, lg, lb, la] = breached ? RING_BREACHED : soon ? RING_DUE_SOON : open ? RING_OPEN : RING_CLOSED;
+    this.line[f] = lr;
+    this.line[f + 1] = lg;
+    this.line[f + 2] = lb;
+    this.line[f + 3] = la;
     this.lineWidth[i] = breached ? 2.5 : soon ? 2 : 1;
     this.radius[i] = (PRIORITY_RADIUS[r.priority] ?? 4.5) + (breached ? 1 : 0);
     this.filter[i * 2] = toFilterMinutes(r.created);
     this.filter[i * 2 + 1] = this.match(r) ? 1 : 0;
+    const k = STATUS_ORDER.indexOf(r.status as (typeof STATUS_ORDER)[number]);
+    this.status[i] = k < 0 ? UNKNOWN_STATUS : k;
+    this.breached[i] = breached ? 1 : 0;
+  }
+
+  /**
+   * Replaces everything with a column snapshot: positions are copied as they came, the rest is
+   * written per report from the codes (one row object each for the panels, its strings shared
+   * from the snapshot's dictionaries).
+   */
+  loadColumns(c: StaffIncidentColumns): void {
+    const n = c.count;
+    const d = c.dictionaries;
+    this.rows = new Array(n);
+    this.slot.clear();
+    this.byNumber.clear();
+    this.grow(n);
+    this.positions.set(c.positions.subarray(0, n * 2));
+    for (let i = 0; i < n; i++) {
+      const district = c.district[i]!;
+      const r: LeanIncident = {
+        id: c.id[i]!,
+        number: protocolNumber(c.year[i]!, c.seq[i]!),
+        lon: c.positions[i * 2]!,
+        lat: c.positions[i * 2 + 1]!,
+        status: d.status[c.status[i]!]!,
+        priority: d.priority[c.priority[i]!]!,
+        category: d.category[c.category[i]!]!,
+        department: d.department[c.department[i]!]!,
+        district: district === NO_DISTRICT ? null : d.district[district]!,
+        sla: d.sla[c.sla[i]!] as LeanIncident['sla'],
+        created: c.created[i]! * 1000,
+      };
+      this.rows[i] = r;
+      this.slot.set(r.id, i);
+      this.byNumber.set(r.number, i);
+      this.write(i, r);
+    }
+    this.version++;
   }
 
   /** Replaces everything (first load or a stream reset). */
@@ -178,6 +250,22 @@ export class IncidentStore {
     return out;
   }
 
+  /** Visible reports per status (STATUS_ORDER) and the breached among them: the legend's counts. */
+  countByStatus(fromMin: number, toMin: number): { byStatus: number[]; breached: number; total: number } {
+    const byStatus = STATUS_ORDER.map(() => 0);
+    let breached = 0;
+    let total = 0;
+    for (let i = 0; i < this.rows.length; i++) {
+      const t = this.filter[i * 2]!;
+      if (t < fromMin || t > toMin || this.filter[i * 2 + 1] !== 1) continue;
+      total++;
+      const k = this.status[i]!;
+      if (k !== UNKNOWN_STATUS) byStatus[k]!++;
+      breached += this.breached[i]!;
+    }
+    return { byStatus, breached, total };
+  }
+
   countVisible(fromMin: number, toMin: number): number {
     let n = 0;
     for (let i = 0; i < this.rows.length; i++) {
@@ -204,9 +292,13 @@ export class IncidentsOverlay {
   private aggregatedKey = '';
   private pending = 0;
   private pointsData: object | null = null;
+  private haloData: object | null = null;
   private pointsVersion = -1;
   private readonly map: MapLibreMap;
   private readonly filterExt = new DataFilterExtension({ filterSize: 2 });
+  /** Count per hexagon, lowest and highest, as the hexagon layer last coloured them. */
+  private hexDomain: [number, number] | null = null;
+  private readonly listeners = new Set<() => void>();
 
   constructor(map: MapLibreMap, opts: IncidentsOverlayOptions) {
     this.map = map;
@@ -269,12 +361,26 @@ export class IncidentsOverlay {
     this.render();
   }
 
+  /** Called after every redraw: mode, filters, data or the hexagons' colour domain changed. */
+  onChange(fn: () => void): void {
+    this.listeners.add(fn);
+  }
+
+  hexagonDomain(): [number, number] | null {
+    return this.mode === 'hexagon' ? this.hexDomain : null;
+  }
+
+  isVisible(): boolean {
+    return this.visible;
+  }
+
   /** Coalesces bursts of updates (a stream replay, a bulk action) into one frame. */
   render(): void {
     if (this.pending) return;
     this.pending = requestAnimationFrame(() => {
       this.pending = 0;
       this.overlay.setProps({ layers: this.layers() });
+      for (const fn of this.listeners) fn();
     });
   }
 
@@ -300,6 +406,11 @@ export class IncidentsOverlay {
             colorRange: COLOR_RANGE,
             gpuAggregation: false,
             pickable: true,
+            onSetColorDomain: (domain: [number, number]) => {
+              if (this.hexDomain?.[0] === domain[0] && this.hexDomain?.[1] === domain[1]) return;
+              this.hexDomain = [domain[0], domain[1]];
+              for (const fn of this.listeners) fn();
+            },
           }),
         ];
       }
@@ -319,7 +430,26 @@ export class IncidentsOverlay {
     if (this.pointsVersion !== s.version || !this.pointsData) {
       this.pointsVersion = s.version;
       this.pointsData = this.binaryData();
+      const a = (this.pointsData as { attributes: Record<string, unknown> }).attributes;
+      // Binary attributes win over accessors: the halo's view leaves the colours out.
+      this.haloData = { length: this.store.size, attributes: { getPosition: a.getPosition, getRadius: a.getRadius, getFilterValue: a.getFilterValue } };
     }
+    // The halo: the same binary attributes, drawn larger and dark under the disc.
+    const halo = new ScatterplotLayer({
+      id: 'incidents-halo',
+      data: this.haloData as never,
+      radiusUnits: 'meters',
+      radiusScale: METRES_PER_RADIUS_UNIT * HALO_SCALE,
+      radiusMinPixels: 3,
+      radiusMaxPixels: 13 * HALO_SCALE,
+      stroked: false,
+      filled: true,
+      getFillColor: HALO_RGBA,
+      pickable: false,
+      extensions: [this.filterExt],
+      filterRange: [this.range, [1, 1]],
+      updateTriggers: { getFilterValue: s.version },
+    } as never);
     const points = new ScatterplotLayer({
       id: 'incidents-points',
       data: this.pointsData as never,
@@ -330,8 +460,8 @@ export class IncidentsOverlay {
       radiusMaxPixels: 13,
       lineWidthUnits: 'meters',
       lineWidthScale: METRES_PER_RADIUS_UNIT,
-      lineWidthMinPixels: 0.4,
-      lineWidthMaxPixels: 3,
+      lineWidthMinPixels: 1,
+      lineWidthMaxPixels: 3.5,
       stroked: true,
       filled: true,
       pickable: true,
@@ -355,7 +485,7 @@ export class IncidentsOverlay {
       getLineWidth: 3,
       updateTriggers: { getRadius: s.version },
     });
-    return [points, ring];
+    return [halo, points, ring];
   }
 
   private binaryData() {
