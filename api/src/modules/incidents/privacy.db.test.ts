@@ -60,9 +60,15 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/**
+ * The GPS canaries (40.64, 22.94) also occur by chance in a timestamp's seconds and milliseconds
+ * (`…T23:05:40.643Z`): times of day are taken out before the text is searched.
+ */
+const withoutTimesOfDay = (text: string) => text.replace(/\d{2}:\d{2}:\d{2}(\.\d+)?/g, 'hh:mm:ss');
+
 function assertClean(surface: string, text: string) {
   for (const c of CANARY_STRINGS) {
-    if (text.toLowerCase().includes(c.toLowerCase())) throw new Error(`canary ${c} leaked on ${surface}`);
+    if (withoutTimesOfDay(text).toLowerCase().includes(c.toLowerCase())) throw new Error(`canary ${c} leaked on ${surface}`);
   }
 }
 
