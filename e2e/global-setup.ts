@@ -13,6 +13,7 @@ import { createStaffUser } from '../api/src/modules/auth/auth.test-helpers.ts';
 import { loadDemoMunicipality } from '../gis-data/src/demo.ts';
 import { buildWeb } from '../scripts/build-web.ts';
 import { dropDatabase, ensureDatabase } from '../scripts/database.ts';
+import { appRoleUrl } from '../scripts/local-cluster.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -39,7 +40,8 @@ export default async function setup({ provide }: { provide: Provide }) {
     } finally {
       await sql.end();
     }
-    const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn', BASEMAP_STYLE_URL: '' });
+    // The platform under test logs in as the restricted app role, like `npm start`.
+    const config = loadConfig({ ...process.env, DATABASE_URL: appRoleUrl(databaseUrl) ?? databaseUrl, DATABASE_OWNER_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn', BASEMAP_STYLE_URL: '' });
     platform = await startPlatform(config);
   } catch (err) {
     await dropDatabase(name);

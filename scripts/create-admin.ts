@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { createSql } from '../api/src/db.ts';
 import { migrate } from '../api/src/migrate.ts';
-import { platformDatabaseUrl } from './database.ts';
+import { platformOwnerUrl } from './database.ts';
 import { insertAuditEvent } from '../api/src/modules/audit/audit.sql.ts';
 import { CreateUserSchema } from '../api/src/modules/auth/auth.schema.ts';
 import { departmentExists, findUserForLogin, insertUser } from '../api/src/modules/auth/auth.sql.ts';
@@ -56,7 +56,7 @@ const password = await readPassword();
 const parsed = CreateUserSchema.safeParse({ email: values.email, name: values.name, role: 'admin', departmentId: values.department ?? null, password });
 if (!parsed.success) fail(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
 
-const sql = createSql(await platformDatabaseUrl(), { max: 2 });
+const sql = createSql(await platformOwnerUrl(), { max: 2 });
 try {
   await migrate(sql);
   const u = parsed.data;

@@ -1,13 +1,12 @@
 /** Creates a named database on the provisioned server (local cluster or DATABASE_URL's). */
 import postgres from 'postgres';
-import { adminUrl, withDatabase } from './local-cluster.ts';
+import { adminUrl, appRoleUrl, withDatabase } from './local-cluster.ts';
 
 export async function ensureDatabase(name: string, options: { template?: string } = {}): Promise<string> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`bad database name ${name}`);
   // With DATABASE_URL set, that exact database is the platform's: use it without creating.
-  if (process.env.DATABASE_URL && !options.template && name === databaseNameOf(process.env.DATABASE_URL)) {
-    return process.env.DATABASE_URL;
-  }
+  const external = process.env.DATABASE_OWNER_URL || process.env.DATABASE_URL;
+  if (external && !options.template && name === databaseNameOf(external)) return external;
   const admin = adminUrl();
   const sql = postgres(admin, { max: 1, onnotice: () => {} });
   try {
@@ -34,8 +33,22 @@ function databaseNameOf(url: string): string {
   return new URL(url).pathname.replace(/^\//, '');
 }
 
-/** The platform database: DATABASE_URL, or `municipal` on the local cluster. */
-export async function platformDatabaseUrl(): Promise<string> {
+/**
+ * The platform database as its owner, for migrations, pg-boss's schema and set-up scripts:
+ * DATABASE_OWNER_URL, else DATABASE_URL, else `municipal` on the local cluster (superuser).
+ */
+export async function platformOwnerUrl(): Promise<string> {
+  if (process.env.DATABASE_OWNER_URL) return process.env.DATABASE_OWNER_URL;
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
   return ensureDatabase('municipal');
+}
+
+/**
+ * The platform database as the running app logs in to it: DATABASE_URL, else `municipal` on the
+ * local cluster as the restricted login role `municipal_app`.
+ */
+export async function platformDatabaseUrl(): Promise<string> {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  const owner = await platformOwnerUrl();
+  return appRoleUrl(owner) ?? owner;
 }

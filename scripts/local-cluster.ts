@@ -6,9 +6,15 @@
  * refuses to run as root, so when invoked as root the server runs as the unprivileged `postgres`
  * system user (created by Debian's postgresql-common), or `nobody` as a last resort.
  *
+ * Every connection, even over the Unix socket, needs a password (scram-sha-256): the owner
+ * (`postgres`, superuser) and the application login role (`municipal_app`) get generated
+ * passwords kept next to the cluster (`owner.secret`, `app.secret`, mode 0600, git-ignored).
+ * A cluster created before this (trust) is switched over in place on its next start.
+ *
  * Every failure ends in a message that says what to do next, never a stack trace.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync, chmodSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
@@ -82,7 +88,105 @@ export interface ClusterOptions {
   port?: number;
 }
 
-/** Creates (once) and starts (when stopped) the local cluster; returns a superuser URL to `postgres`. */
+/** The application's login role; its privileges come from migrations/0020_create_app_role.sql. */
+export const APP_ROLE = 'municipal_app';
+
+/** Marks a pg_hba.conf written by us: without it the cluster still trusts everyone. */
+const HBA_MARKER = '# municipal-gis: password authentication';
+
+const HBA = `${HBA_MARKER}
+# Every connection proves a password, also over the Unix socket (no trust, no peer).
+local   all          all                 scram-sha-256
+host    all          all   127.0.0.1/32  scram-sha-256
+host    all          all   ::1/128       scram-sha-256
+local   replication  all                 scram-sha-256
+host    replication  all   127.0.0.1/32  scram-sha-256
+host    replication  all   ::1/128       scram-sha-256
+`;
+
+/** Reads a generated password kept beside the cluster, creating it (0600) the first time. */
+function secret(dataRoot: string, file: string): string {
+  const path = join(dataRoot, file);
+  if (existsSync(path)) {
+    const value = readFileSync(path, 'utf8').trim();
+    if (/^[0-9a-f]{32,}$/.test(value)) return value;
+    throw new ProvisionError(`${path} is not a password written by this script: remove it and run again.`);
+  }
+  // Hex: safe in a URL and in a SQL literal without escaping.
+  const value = randomBytes(24).toString('hex');
+  try {
+    // wx: a concurrent first run that wrote it first wins, and both read the same password.
+    writeFileSync(path, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return readFileSync(path, 'utf8').trim();
+  }
+  chmodSync(path, 0o600);
+  return value;
+}
+
+export interface LocalSecrets {
+  owner: string;
+  app: string;
+}
+
+/** The passwords of the local cluster in `dataRoot` (created when missing). */
+export function localSecrets(dataRoot = join(projectRoot, '.data', 'pg')): LocalSecrets {
+  mkdirSync(dataRoot, { recursive: true });
+  return { owner: secret(dataRoot, 'owner.secret'), app: secret(dataRoot, 'app.secret') };
+}
+
+/**
+ * Sets the owner's and the app role's passwords, then (once) replaces pg_hba.conf with password
+ * authentication and reloads. Run on every start: idempotent, and a cluster still on trust accepts
+ * the statements without a password, so a cluster created before passwords is upgraded in place.
+ */
+function ensurePasswordAuth(bin: string, user: ServerUser, pgdata: string, socketDir: string, port: number, secrets: LocalSecrets): void {
+  const statements = `
+set password_encryption = 'scram-sha-256';
+alter role postgres password '${secrets.owner}';
+do $$
+begin
+  if not exists (select 1 from pg_roles where rolname = '${APP_ROLE}') then
+    create role ${APP_ROLE};
+  end if;
+exception when duplicate_object or unique_violation then
+  null;
+end $$;
+alter role ${APP_ROLE} login nosuperuser nocreatedb nocreaterole noreplication nobypassrls password '${secrets.app}';
+`;
+  // The SQL (with the passwords) goes through stdin, never the command line (visible in ps).
+  const psql = spawnSync(join(bin, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', socketDir, '-p', String(port), '-U', 'postgres', '-d', 'postgres'], {
+    input: statements,
+    encoding: 'utf8',
+    env: { ...process.env, PGPASSWORD: secrets.owner, PGCONNECT_TIMEOUT: '10' },
+  });
+  if (psql.status !== 0) {
+    throw new ProvisionError(
+      `could not set the passwords of the local cluster:\n${psql.stderr}\n` +
+        `If ${join(resolve(pgdata, '..'), 'owner.secret')} was replaced or removed, restore it or move ${resolve(pgdata, '..')} away and run again.`,
+    );
+  }
+  const hbaPath = join(pgdata, 'pg_hba.conf');
+  if (readFileSync(hbaPath, 'utf8').startsWith(HBA_MARKER)) return;
+  log('switching the local cluster to password authentication');
+  writeFileSync(hbaPath, HBA);
+  if (user.runAs.length) execFileSync('chown', [user.name, hbaPath]);
+  const reload = run(user, join(bin, 'pg_ctl'), ['-D', pgdata, 'reload']);
+  if (reload.status !== 0) throw new ProvisionError(`PostgreSQL did not reload pg_hba.conf:\n${reload.output}`);
+  // A reload is asynchronous: wait until a password-less login is refused.
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const probe = spawnSync(join(bin, 'psql'), ['-X', '-w', '-h', socketDir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-c', 'select 1'], {
+      encoding: 'utf8',
+      env: { ...process.env, PGPASSWORD: '', PGPASSFILE: join(socketDir, 'no-password-file') },
+    });
+    if (probe.status !== 0) return;
+    spawnSync('sleep', ['0.1']);
+  }
+  throw new ProvisionError('PostgreSQL still accepts logins without a password after reloading pg_hba.conf.');
+}
+
+/** Creates (once) and starts (when stopped) the local cluster; returns the owner's (superuser) URL to `postgres`. */
 export function ensureLocalCluster(options: ClusterOptions = {}): string {
   const dataRoot = options.dataDir ?? join(projectRoot, '.data', 'pg');
   const port = options.port ?? Number(process.env.PG_PORT ?? 54329);
@@ -149,7 +253,9 @@ export function ensureLocalCluster(options: ClusterOptions = {}): string {
       throw new ProvisionError(`PostgreSQL did not start (is port ${port} taken? set PG_PORT):\n${start.output}\n${tail}`);
     }
   }
-  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const secrets = localSecrets(dataRoot);
+  ensurePasswordAuth(bin, user, pgdata, socketDir, port, secrets);
+  return `postgres://postgres:${secrets.owner}@127.0.0.1:${port}/postgres`;
 }
 
 
@@ -165,11 +271,28 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** The admin URL: DATABASE_URL's server (its `postgres` database), or the local cluster. */
+/**
+ * The admin (owner) URL: DATABASE_OWNER_URL's (else DATABASE_URL's) server, its `postgres`
+ * database, or the local cluster's superuser.
+ */
 let localAdminUrl: string | undefined;
 
 export function adminUrl(): string {
-  if (process.env.DATABASE_URL) return withDatabase(process.env.DATABASE_URL, 'postgres');
+  const external = process.env.DATABASE_OWNER_URL || process.env.DATABASE_URL;
+  if (external) return withDatabase(external, 'postgres');
   localAdminUrl ??= ensureLocalCluster();
   return localAdminUrl;
+}
+
+/**
+ * The same server and database as `ownerUrl`, logged in as the application role. On the local
+ * cluster that is `municipal_app` with its generated password; on an operator's server
+ * (DATABASE_URL set) the app's URL is DATABASE_URL itself, so null here.
+ */
+export function appRoleUrl(ownerUrl: string): string | null {
+  if (process.env.DATABASE_URL || process.env.DATABASE_OWNER_URL) return null;
+  const parsed = new URL(ownerUrl);
+  parsed.username = APP_ROLE;
+  parsed.password = localSecrets().app;
+  return parsed.toString();
 }

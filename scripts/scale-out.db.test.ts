@@ -56,7 +56,7 @@ async function readStreamUntil(res: Response, needle: string, ms = 10_000): Prom
 }
 
 // Replication needs the local cluster: with DATABASE_URL the operator's server is not ours to copy.
-describe.skipIf(Boolean(process.env.DATABASE_URL))('scale-out: a streaming replica, two API instances, a separate worker', () => {
+describe.skipIf(Boolean(process.env.DATABASE_URL || process.env.DATABASE_OWNER_URL))('scale-out: a streaming replica, two API instances, a separate worker', () => {
   let db: TestDb;
   let replica: Replica;
   let readUrl: string;
@@ -71,7 +71,11 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('scale-out: a streaming repli
     // Layers are private until published; the public reads below need one published layer.
     await db.sql`update layers set is_public = true where id = 'street_lights'`;
     replica = startReplica({ port: await freePort() });
-    readUrl = withDatabase(replica.url, db.name);
+    // The platform logs in as the app role on both servers (the replica has the primary's roles);
+    // only its start-up step (migrations, pg-boss schema) uses the owner's URL.
+    const appUrl = new URL(db.appUrl!);
+    appUrl.port = String(replica.port);
+    readUrl = appUrl.toString();
     const onReplica = postgres(readUrl, { max: 1, onnotice: () => {} });
     try {
       await until('the replica to hold the seeded assets', async () => (await onReplica`select count(*)::int as n from assets`)[0]!.n >= 5);
@@ -79,7 +83,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('scale-out: a streaming repli
       await onReplica.end();
     }
     const dataDir = mkdtempSync(join(tmpdir(), 'scale-out-'));
-    const env = { ...process.env, DATABASE_URL: db.url, DATABASE_READ_URL: readUrl, PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: dataDir, BASEMAP_STYLE_URL: '' };
+    const env = { ...process.env, DATABASE_URL: db.appUrl!, DATABASE_OWNER_URL: db.url, DATABASE_READ_URL: readUrl, PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: dataDir, BASEMAP_STYLE_URL: '' };
     // Both instances serve HTTP only; jobs run in the worker process below.
     a = await startPlatform(loadConfig(env), { workers: false });
     b = await startPlatform(loadConfig(env), { workers: false });
@@ -108,6 +112,8 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('scale-out: a streaming repli
     try {
       const [{ n }] = await onReplica<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = ${db.name} and application_name = 'municipal-gis-read'`;
       expect(n).toBeGreaterThan(0);
+      const readers = await onReplica<{ usename: string }[]>`select distinct usename from pg_stat_activity where datname = ${db.name} and application_name = 'municipal-gis-read'`;
+      expect(readers.map((r) => r.usename)).toEqual(['municipal_app']);
       expect((await onReplica`select pg_is_in_recovery() as r`)[0]!.r).toBe(true);
     } finally {
       await onReplica.end();
@@ -143,5 +149,14 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('scale-out: a streaming repli
       return row?.status === 'ready';
     });
     expect(workerLog).not.toContain(token);
+    // Everything above ran on logins of the restricted app role: the API pools, the job pools and
+    // the separate worker process (the test's own pool, also `municipal-gis`, is the owner).
+    const sessions = await db.sql<{ application_name: string; usename: string }[]>`
+      select distinct application_name, usename from pg_stat_activity
+      where datname = ${db.name} and application_name in ('municipal-gis-jobs', 'municipal-gis-worker', 'municipal-gis-watchdog', 'municipal-gis') and pid <> pg_backend_pid()
+      order by 1, 2`;
+    expect(sessions.filter((r) => r.application_name !== 'municipal-gis' && r.usename !== 'municipal_app')).toEqual([]);
+    expect(sessions.map((r) => r.application_name)).toEqual(expect.arrayContaining(['municipal-gis-jobs', 'municipal-gis-worker']));
+    expect(sessions).toContainEqual({ application_name: 'municipal-gis', usename: 'municipal_app' });
   });
 });

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { createSql } from '../api/src/db.ts';
 import { migrate } from '../api/src/migrate.ts';
-import { platformDatabaseUrl } from './database.ts';
+import { platformOwnerUrl } from './database.ts';
 import { ProvisionError } from './local-cluster.ts';
 import { demoPresent, SetupError, setUpMunicipality, type SetupOptions } from './setup/municipality-setup.ts';
 
@@ -76,7 +76,7 @@ const opts: SetupOptions = {
   keepDemo: Boolean(v['keep-demo']),
 };
 
-const sql = createSql(await platformDatabaseUrl(), { max: 2, statementTimeoutMs: 0 });
+const sql = createSql(await platformOwnerUrl(), { max: 2, statementTimeoutMs: 0 });
 try {
   await migrate(sql);
   if (!opts.keepDemo) {

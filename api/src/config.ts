@@ -6,6 +6,11 @@ export interface Config {
   /** PostgreSQL URL of the platform database (the primary: every write and every stream). */
   databaseUrl: string;
   /**
+   * PostgreSQL URL of the same database as its owner, for migrations and pg-boss's schema only
+   * (DATABASE_OWNER_URL). @default databaseUrl, for a deployment with a single role
+   */
+  databaseOwnerUrl: string;
+  /**
    * Optional read replica for the heavy public reads (vector tiles, OGC API and downloads, layer
    * catalogue). Null reads everything from the primary.
    */
@@ -58,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const capHost = new URL((env.PUBLIC_URL ?? `http://localhost:${port}`)).hostname;
   const config: Config = {
     databaseUrl: env.DATABASE_URL ?? '',
+    databaseOwnerUrl: env.DATABASE_OWNER_URL || env.DATABASE_URL || '',
     databaseReadUrl: env.DATABASE_READ_URL || null,
     port,
     host: env.HOST ?? '127.0.0.1',

@@ -9,9 +9,9 @@ import type { Config } from './config.ts';
 import { createSql } from './db.ts';
 import { watchDatabase } from './db-watchdog.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { migrate } from './migrate.ts';
+import { prepareDatabase } from './prepare-database.ts';
 import { streamRegistry } from './http/streams.ts';
-import { createWorker } from '../../workers/src/worker.ts';
+import { createQueues, createWorker } from '../../workers/src/worker.ts';
 
 export interface Platform {
   url: string;
@@ -24,9 +24,10 @@ export async function startPlatform(config: Config, options: { workers?: boolean
   // A black-holed link is cut by the watchdogs, so requests answer 503 instead of hanging (F4).
   const watchdog = watchDatabase(config.databaseUrl, { logger });
   const readWatchdog = config.databaseReadUrl ? watchDatabase(config.databaseReadUrl, { logger }) : undefined;
+  // Schema and job storage first, as the owner; everything after runs as DATABASE_URL's role.
+  await prepareDatabase(config.databaseOwnerUrl, createQueues);
   const sql = createSql(config.databaseUrl, { max: 10, socket: watchdog.socket });
   const readSql = config.databaseReadUrl ? createSql(config.databaseReadUrl, { max: 10, applicationName: 'municipal-gis-read', socket: readWatchdog!.socket }) : undefined;
-  await migrate(sql);
   const boss = new PgBoss({ connectionString: config.databaseUrl, max: 4, application_name: 'municipal-gis-jobs' });
   boss.on('error', (err) => logger.error('pg-boss', { error: String(err?.message ?? err) }));
   await boss.start();

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { createSql, type Pool } from '../src/db.ts';
-import { withDatabase } from '../../scripts/local-cluster.ts';
+import { appRoleUrl, withDatabase } from '../../scripts/local-cluster.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,7 +14,10 @@ declare module 'vitest' {
 
 export interface TestDb {
   sql: Pool;
+  /** Owner (superuser on the local cluster): fixtures and checks. */
   url: string;
+  /** The same database logged in as the app role `municipal_app`; null on an operator's server. */
+  appUrl: string | null;
   name: string;
   drop(): Promise<void>;
 }
@@ -43,6 +46,7 @@ export async function createTestDb(): Promise<TestDb> {
   return {
     sql,
     url,
+    appUrl: appRoleUrl(url),
     name,
     async drop() {
       await sql.end({ timeout: 5 });

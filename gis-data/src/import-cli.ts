@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { createSql } from '../../api/src/db.ts';
 import { migrate } from '../../api/src/migrate.ts';
-import { platformDatabaseUrl } from '../../scripts/database.ts';
+import { platformOwnerUrl } from '../../scripts/database.ts';
 import { ImportError, importLayerFile, type ImportOptions, type ImportProgress } from './import/import-file.ts';
 
 const USAGE = `usage: npm run import -- <file> --layer <id> [--source-layer <layer in the file>]
@@ -115,7 +115,7 @@ function progressBar(): (p: ImportProgress) => void {
   };
 }
 
-const sql = createSql(await platformDatabaseUrl(), { max: 3 });
+const sql = createSql(await platformOwnerUrl(), { max: 3 });
 try {
   await migrate(sql);
   process.stderr.write(`importing ${opts.filePath} into layer ${opts.layerId}\n`);

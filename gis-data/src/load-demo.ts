@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { createSql } from '../../api/src/db.ts';
 import { migrate } from '../../api/src/migrate.ts';
-import { platformDatabaseUrl } from '../../scripts/database.ts';
+import { platformOwnerUrl } from '../../scripts/database.ts';
 import { loadDemoMunicipality } from './demo.ts';
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' } } });
@@ -15,7 +15,7 @@ if (!(scale > 0 && scale <= 64)) {
   process.exit(2);
 }
 
-const sql = createSql(await platformDatabaseUrl(), { max: 2, statementTimeoutMs: 0 });
+const sql = createSql(await platformOwnerUrl(), { max: 2, statementTimeoutMs: 0 });
 try {
   await migrate(sql);
   await loadDemoMunicipality(sql, { scale, log: (m) => process.stderr.write(`[demo] ${m}\n`) });

@@ -30,9 +30,8 @@ describe('the application role', () => {
     await expect(asApp(`truncate ${table}`)).rejects.toMatchObject({ code: '42501' });
   });
 
-  // Not tested here: taking another role back (SET ROLE) is decided by the login, and this suite
-  // logs in as the cluster's superuser; the platform logging in as a member of municipal_app
-  // itself (instead of SET ROLE) is what makes that hold too.
+  // A superuser session could take its own role back (RESET ROLE): login-role.db.test.ts checks
+  // the same limits on a real login as municipal_app, which is how the platform connects.
   it('cannot create tables, functions or roles', async () => {
     await expect(asApp('create table public.intruder (id int)')).rejects.toMatchObject({ code: '42501' });
     await expect(asApp('create function public.intruder() returns int language sql as $$ select 1 $$')).rejects.toMatchObject({ code: '42501' });
