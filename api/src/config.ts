@@ -84,5 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     retentionDays: Number(env.RETENTION_DAYS ?? 365),
     ...overrides,
   };
+  // A database given by override (tests, tools) is also the owner's unless one is named: a single
+  // role deployment, as with DATABASE_URL alone.
+  if (overrides.databaseUrl && !overrides.databaseOwnerUrl && !env.DATABASE_OWNER_URL) config.databaseOwnerUrl = overrides.databaseUrl;
   return Object.freeze(config);
 }
