@@ -34,6 +34,8 @@ const DATA = [
   '.tl-note',
   '.tl-meta',
   '.wo-title',
+  // The names of the crew members a work order is assigned to.
+  '.wo-crew',
   '.hist-wo',
   '.user-chip',
   '.audit-list',

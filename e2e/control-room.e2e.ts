@@ -113,8 +113,9 @@ describe('control room', () => {
   });
 
   it('opens a popup with the full attributes of a clicked asset', async () => {
-    // A point layer of the first view (networks start hidden): transport stops.
-    const target = pick((l) => l.geometryType === 'point' && l.group !== 'network', 'visible point');
+    // A point layer of the first view (networks start hidden): the bus stops. Named, because a
+    // layer another browser test imported (published with no public attributes) may come first.
+    const target = pick((l) => l.id === 'bus_stops' && l.geometryType === 'point', 'bus stop');
     // An asset of that layer, from the API, then zoom in on it so it is drawn alone, not aggregated.
     const page1 = (await (await fetch(`${baseUrl}/api/layers/${target.id}/assets?limit=1`)).json()) as { features: { id: number; geometry: { coordinates: [number, number] }; properties: Record<string, unknown> }[] };
     const asset = page1.features[0]!;
