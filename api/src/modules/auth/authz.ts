@@ -11,6 +11,14 @@ import { ROLE_POLICY } from './roles.ts';
 /** Rows a caller may see, as a filter a query can apply. */
 export type RowScope = { all: true } | { departmentId: string | null } | { assignedTo: number } | { none: true };
 
+/** Cache key of a scope: callers with the same key see the same reports (shared snapshots). */
+export function scopeKey(scope: RowScope): string {
+  if ('all' in scope) return 'all';
+  if ('none' in scope) return 'none';
+  if ('assignedTo' in scope) return `user:${scope.assignedTo}`;
+  return `dept:${scope.departmentId ?? '-'}`;
+}
+
 export function rowScope(staff: Staff, mode: 'read' | 'write'): RowScope {
   const scope = ROLE_POLICY[staff.role][mode];
   switch (scope) {

@@ -19,7 +19,7 @@ import { INCIDENT_STATUSES, OPEN_STATUSES } from '../../../../lib/incidents.sche
 import type { AppDeps } from '../../deps.ts';
 import { badRequest } from '../../errors.ts';
 import { requireStaff } from '../../middleware/auth.ts';
-import { rowScope, type RowScope } from '../auth/authz.ts';
+import { rowScope, scopeKey } from '../auth/authz.ts';
 import { staffIncidentColumnRows, type ColumnFilter } from './triage-columns.sql.ts';
 import { PRIORITIES } from './triage.schema.ts';
 import { lastStaffFeedId } from './triage.sql.ts';
@@ -63,13 +63,6 @@ function columnFilter(c: Context): ColumnFilter {
     departments: values(c, 'department', (s) => CODE.test(s), 'a department code'),
     districts: values(c, 'district', (s) => DISTRICT.test(s), 'a district code'),
   };
-}
-
-function scopeKey(scope: RowScope): string {
-  if ('all' in scope) return 'all';
-  if ('none' in scope) return 'none';
-  if ('assignedTo' in scope) return `user:${scope.assignedTo}`;
-  return `dept:${scope.departmentId ?? '-'}`;
 }
 
 export function triageColumnsRoutes(deps: AppDeps) {

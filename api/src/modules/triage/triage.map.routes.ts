@@ -14,7 +14,7 @@ import { AppError, badRequest, notFound } from '../../errors.ts';
 import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
 import { streamRegistry } from '../../http/streams.ts';
 import { requireStaff, type Staff } from '../../middleware/auth.ts';
-import { allows, rowScope, type RowScope } from '../auth/authz.ts';
+import { allows, rowScope, scopeKey, type RowScope } from '../auth/authz.ts';
 import { isSessionLive } from '../auth/auth.sql.ts';
 import { lastStaffFeedId, staffIncidentRows, staffIncidentsTile } from './triage.sql.ts';
 import { staffStreamHub, type StaffFeedEvent } from './triage.stream.ts';
@@ -27,14 +27,6 @@ const GEOJSON_TTL_MS = 5_000;
 function streamFeature(e: StaffFeedEvent, scope: RowScope) {
   const owned = { departmentId: e.row.department_id, assignees: e.row.assigned_to === null ? [] : [e.row.assigned_to] };
   return allows(scope, owned) ? staffIncidentFeature(e.row) : null;
-}
-
-/** Cache key part of a scope: reports visible to the caller. */
-function scopeKey(scope: RowScope): string {
-  if ('all' in scope) return 'all';
-  if ('none' in scope) return 'none';
-  if ('assignedTo' in scope) return `user:${scope.assignedTo}`;
-  return `dept:${scope.departmentId ?? '-'}`;
 }
 
 export function triageMapRoutes(deps: AppDeps) {
