@@ -1,6 +1,6 @@
 /**
  * The control room's incident snapshot as rows for the column encoder
- * (lib/staff-incident-columns.ts): the fields of the map GeoJSON (staffIncidentsGeojson), read
+ * (lib/staff-incident-columns.ts): the fields of the map GeoJSON (staffIncidentRows in triage.sql.ts), read
  * as numbers and codes, in id order so a client's slots are stable between snapshots. No
  * reporter contact, description or photo is selected: the encoder has no place for them anyway.
  */
