@@ -6,8 +6,6 @@
  * bounds new ones), the process keeps serving, and reports are accepted again once the proxy
  * forwards again.
  */
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
@@ -15,46 +13,28 @@ import { createSql, type Pool } from '../db.ts';
 import { type DbWatchdog, watchDatabase } from '../db-watchdog.ts';
 import { silentLogger } from '../logger.ts';
 import { createTestDb, type TestDb } from '../../test/test-db.ts';
+import { type FaultProxy, startFaultProxy } from '../../test/tcp-proxy.ts';
 import { report, seedPlace } from '../modules/incidents/incidents.fixtures.ts';
 
 let db: TestDb;
-let proxy: Server;
+let proxy: FaultProxy;
 let pool: Pool;
 let watchdog: DbWatchdog;
 let app: ReturnType<typeof createApp>;
-let blackhole = false;
-const sockets = new Set<Socket>();
 
 beforeAll(async () => {
   db = await createTestDb();
   await seedPlace(db.sql);
   await db.sql`update rate_limits set max_hits = 100000`;
-  const target = new URL(db.url);
-  proxy = createServer((client) => {
-    const server = createConnection({ host: target.hostname, port: Number(target.port) });
-    for (const s of [client, server]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => {});
-    }
-    // Bytes that arrive while the hole is open are dropped, as a dead route drops packets.
-    client.on('data', (d) => blackhole || server.write(d));
-    server.on('data', (d) => blackhole || client.write(d));
-    client.on('close', () => server.destroy());
-    server.on('close', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const viaProxy = new URL(db.url);
-  viaProxy.port = String((proxy.address() as AddressInfo).port);
-  watchdog = watchDatabase(viaProxy.toString(), { intervalMs: 500, timeoutMs: 1500 });
-  pool = createSql(viaProxy.toString(), { max: 4, socket: watchdog.socket });
-  app = createApp({ sql: pool, config: loadConfig({}, { databaseUrl: viaProxy.toString(), publicUrl: 'http://test.local' }), logger: silentLogger, boss: null });
+  proxy = await startFaultProxy(db.url);
+  watchdog = watchDatabase(proxy.url, { intervalMs: 500, timeoutMs: 1500 });
+  pool = createSql(proxy.url, { max: 4, socket: watchdog.socket });
+  app = createApp({ sql: pool, config: loadConfig({}, { databaseUrl: proxy.url, publicUrl: 'http://test.local' }), logger: silentLogger, boss: null });
 });
 afterAll(async () => {
   await watchdog?.stop();
   await pool?.end({ timeout: 1 });
-  for (const s of sockets) s.destroy();
-  await new Promise((r) => proxy?.close(r));
+  await proxy?.close();
   await db?.drop();
 });
 
@@ -75,7 +55,7 @@ describe('fault F4: the database link is black-holed', () => {
     const warm = await Promise.all([0, 1, 2, 3].map(submit));
     expect(warm.map((r) => r.status)).toEqual([201, 201, 201, 201]);
 
-    blackhole = true;
+    proxy.blackhole(true);
     // Six at once on a pool of four: some wait on established connections, some for a slot,
     // and later ones on new connections the proxy accepts and never answers.
     const during = await Promise.all([...[10, 11, 12, 13, 14, 15].map(submit), new Promise((r) => setTimeout(r, 3_000)).then(() => submit(16))]);
@@ -86,7 +66,7 @@ describe('fault F4: the database link is black-holed', () => {
     expect(slowest).toBeLessThan(10_000);
     expect(watchdog.reachable).toBe(false);
 
-    blackhole = false;
+    proxy.blackhole(false);
     // Connections opened during the hole are cut (by the connect timeout); new ones work.
     const back = performance.now();
     let ok: { status: number } | undefined;

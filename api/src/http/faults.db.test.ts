@@ -5,48 +5,31 @@
  * TCP proxy between the pool and PostgreSQL that cuts every connection and refuses new ones, so
  * the shared test cluster itself keeps running.
  */
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { createSql, type Pool } from '../db.ts';
 import { silentLogger } from '../logger.ts';
 import { createTestDb, type TestDb } from '../../test/test-db.ts';
+import { type FaultProxy, startFaultProxy } from '../../test/tcp-proxy.ts';
 import { report, seedPlace } from '../modules/incidents/incidents.fixtures.ts';
 
 let db: TestDb;
-let proxy: Server;
+let proxy: FaultProxy;
 let pool: Pool;
 let app: ReturnType<typeof createApp>;
-let down = false;
-const sockets = new Set<Socket>();
 
 beforeAll(async () => {
   db = await createTestDb();
   await seedPlace(db.sql);
   await db.sql`update rate_limits set max_hits = 100000`;
-  const target = new URL(db.url);
-  proxy = createServer((client) => {
-    if (down) return client.destroy();
-    const server = createConnection({ host: target.hostname, port: Number(target.port) });
-    for (const s of [client, server]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => {});
-    }
-    client.pipe(server);
-    server.pipe(client);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const viaProxy = new URL(db.url);
-  viaProxy.port = String((proxy.address() as AddressInfo).port);
-  pool = createSql(viaProxy.toString(), { max: 4 });
-  app = createApp({ sql: pool, config: loadConfig({}, { databaseUrl: viaProxy.toString(), publicUrl: 'http://test.local' }), logger: silentLogger, boss: null });
+  proxy = await startFaultProxy(db.url);
+  pool = createSql(proxy.url, { max: 4 });
+  app = createApp({ sql: pool, config: loadConfig({}, { databaseUrl: proxy.url, publicUrl: 'http://test.local' }), logger: silentLogger, boss: null });
 });
 afterAll(async () => {
   await pool?.end({ timeout: 1 });
-  await new Promise((r) => proxy?.close(r));
+  await proxy?.close();
   await db?.drop();
 });
 
@@ -67,11 +50,11 @@ describe('fault F3: the database stops for 5 s under report load', () => {
     };
     const lanes = [0, 1, 2].map(submitter);
     await new Promise((r) => setTimeout(r, 2_000));
-    down = true;
+    proxy.refuse(true);
     const downAt = Date.now() - t0;
-    for (const s of sockets) s.destroy();
+    proxy.cut();
     await new Promise((r) => setTimeout(r, 5_000));
-    down = false;
+    proxy.refuse(false);
     const back = Date.now() - t0;
     await new Promise((r) => setTimeout(r, 4_000));
     stop = true;
