@@ -2,7 +2,8 @@
  * The app factory: createApp(deps) builds the whole HTTP surface (API, tiles, open data and the
  * built web app) on one hono instance. Tests call it with a per-file database.
  */
-import { Hono } from 'hono';
+import { createRouter } from './http/router.ts';
+import { buildOpenApi } from './openapi.ts';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { toHttpError } from './errors.ts';
@@ -56,7 +57,10 @@ export function loggablePath(path: string): string {
 export type AppEnv = { Variables: { requestId: string } };
 
 export function createApp(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
+  // The root router merges every module's declared routes, for the generated /openapi.json.
+  const app = createRouter<AppEnv>();
+  let document: ReturnType<typeof buildOpenApi> | undefined;
+  const openApi = () => (document ??= buildOpenApi(app, deps.config.publicUrl));
   const { logger } = deps;
 
   app.use(requestId());
@@ -127,8 +131,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api', jobsRoutes(deps));
   app.route('/api', layerPublicationRoutes(deps));
   app.route('/', healthRoutes(deps));
-  app.route('/', openapiRoutes(deps));
-  app.route('/', apiDocsRoutes(deps));
+  app.route('/', openapiRoutes(openApi));
+  app.route('/', apiDocsRoutes(openApi));
   // Public read paths that tolerate replica lag read from DATABASE_READ_URL when it is set.
   const readDeps: AppDeps = { ...deps, sql: deps.readSql ?? deps.sql };
   app.route('/api', layersRoutes(readDeps));

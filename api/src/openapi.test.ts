@@ -100,7 +100,7 @@ describe('openApiPaths', () => {
 
 describe('OpenAPI document', () => {
   const app = createApp({ sql: {} as never, config: loadConfig({}), logger: createLogger('error'), boss: null });
-  const doc = buildOpenApi('http://localhost') as unknown as { paths: Record<string, Record<string, unknown>> };
+  const doc = buildOpenApi(app, 'http://localhost') as unknown as { paths: Record<string, Record<string, unknown>> };
   const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${template(path)}`)));
 
   it('documents every route the app serves', () => {
@@ -130,4 +130,21 @@ describe('OpenAPI document', () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
     expect(refs.filter((r) => !schemas.map((n) => `#/components/schemas/${n}`).includes(r))).toEqual([]);
   });
+
+  it('gives every declared route a schema for its parameters, JSON body and JSON answers', () => {
+    const missing: string[] = [];
+    for (const def of app.openAPIRegistry.definitions) {
+      if (def.type !== 'route') continue;
+      const { method, path, request, responses } = def.route;
+      const name = `${method.toUpperCase()} ${path}`;
+      for (const param of path.match(/\{[^}]+\}/g) ?? []) if (!request?.params) missing.push(`${name}: path parameter ${param}`);
+      for (const [type, media] of Object.entries(request?.body?.content ?? {}) as [string, { schema?: unknown }][]) if (!media?.schema) missing.push(`${name}: ${type} body`);
+      for (const [status, response] of Object.entries(responses)) {
+        if (!/^2/.test(status) || !('content' in response)) continue;
+        for (const [type, media] of Object.entries(response.content ?? {}) as [string, { schema?: unknown }][]) if (!media?.schema) missing.push(`${name}: ${status} ${type}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
 });
+

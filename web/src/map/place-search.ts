@@ -6,16 +6,11 @@
  */
 import { Marker, type Map as MlMap } from 'maplibre-gl';
 import { h, replaceChildren } from '../dom.ts';
-import { bilingual, getLang, onLangChange, type Names } from '../i18n.ts';
+import type { PlaceResult, SearchResponse } from '../../../lib/search.schema.ts';
+import { bilingual, getLang, onLangChange } from '../i18n.ts';
 import './place-search.css';
 
-export interface PlaceResult {
-  kind: 'street' | 'place' | 'district';
-  name: Names;
-  layer: { id: string; name: Names } | null;
-  center: [number, number];
-  bbox: [number, number, number, number] | null;
-}
+export type { PlaceResult };
 
 const S = {
   label: { el: 'Αναζήτηση οδού ή τοποθεσίας', en: 'Search for a street or place' },
@@ -106,7 +101,7 @@ export function createPlaceSearch(map: MlMap, opts: { onFound?: (r: PlaceResult,
     try {
       const res = await fetch(`/api/search?q=${encodeURIComponent(q)}&limit=8`, { signal: controller.signal, headers: { Accept: 'application/json' } });
       if (!res.ok) throw new Error(String(res.status));
-      const body = (await res.json()) as { results: PlaceResult[] };
+      const body = (await res.json()) as SearchResponse;
       if (asked !== q) return;
       results = body.results;
       active = results.length ? 0 : -1;

@@ -1,14 +1,12 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../../deps.ts';
-import { buildOpenApi } from '../../openapi.ts';
 import { apiDocsHtml, type OpenApiDocument } from './api-docs.html.ts';
 
 /** GET /api/docs: the human-readable view of GET /openapi.json, built from the same document once. */
-export function apiDocsRoutes({ config }: AppDeps) {
+export function apiDocsRoutes(document: () => object) {
   const app = new Hono();
   let page: string | undefined;
   app.get('/api/docs', (c) => {
-    page ??= apiDocsHtml(buildOpenApi(config.publicUrl) as unknown as OpenApiDocument, '/openapi.json');
+    page ??= apiDocsHtml(document() as unknown as OpenApiDocument, '/openapi.json');
     c.header('Cache-Control', 'no-cache');
     return c.html(page);
   });

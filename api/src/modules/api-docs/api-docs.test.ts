@@ -8,7 +8,7 @@ import { apiDocsHtml, type OpenApiDocument } from './api-docs.html.ts';
 describe('GET /api/docs', () => {
   // The page reads no database: a placeholder sql proves it.
   const app = createApp({ sql: {} as never, config: loadConfig({}), logger: createLogger('error'), boss: null });
-  const doc = buildOpenApi('http://localhost') as unknown as OpenApiDocument;
+  const doc = buildOpenApi(app, 'http://localhost') as unknown as OpenApiDocument;
 
   it('renders every operation of the document once, grouped by tag, without any script', async () => {
     const res = await app.request('/api/docs');

@@ -1,10 +1,8 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../../deps.ts';
-import { buildOpenApi } from '../../openapi.ts';
 
-/** The OpenAPI 3.1 description of the JSON API, served by the app itself. */
-export function openapiRoutes({ config }: AppDeps) {
+/** The OpenAPI 3.1 description of the JSON API, served by the app itself (api/src/openapi.ts). */
+export function openapiRoutes(document: () => object) {
   const app = new Hono();
-  app.get('/openapi.json', (c) => c.json(buildOpenApi(config.publicUrl)));
+  app.get('/openapi.json', (c) => c.json(document()));
   return app;
 }
