@@ -6,7 +6,6 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { layersOpenApi } from './modules/layers/layers.openapi.ts';
-import { tilesOpenApi } from './modules/tiles/tiles.openapi.ts';
 import { openDataOpenApi } from './modules/open-data/open-data.openapi.ts';
 import { importsOpenApi } from './modules/imports/imports.openapi.ts';
 import { siteOpenApi } from './modules/site/site.openapi.ts';
@@ -18,34 +17,27 @@ import { triageOpenApi } from './modules/triage/triage.openapi.ts';
 import { triageColumnsOpenApi } from './modules/triage/triage-columns.openapi.ts';
 import { statsOpenApi } from './modules/stats/stats.openapi.ts';
 import { assignmentOpenApi } from './modules/registries/assignment.openapi.ts';
-import { networksOpenApi } from './modules/networks/networks.openapi.ts';
 import { riskZonesOpenApi } from './modules/risk-zones/risk-zones.openapi.ts';
 import { alertsOpenApi } from './modules/alerts/alerts.openapi.ts';
 import { subscriptionsOpenApi } from './modules/alerts/subscriptions.openapi.ts';
 import { reportSubscriptionsOpenApi } from './modules/incidents/subscriptions.openapi.ts';
-import { apiDocsOpenApi } from './modules/api-docs/api-docs.openapi.ts';
 import { adminOpenApi } from './modules/admin/admin.openapi.ts';
-import { webOpenApi } from './web.openapi.ts';
-import { basemapOpenApi } from './modules/basemap/basemap.openapi.ts';
 import { jobsOpenApi } from './modules/jobs/jobs.openapi.ts';
 import { publicationOpenApi } from './modules/layers/publication.openapi.ts';
 
 export type PathsObject = Record<string, Record<string, unknown>>;
 
 const fragments: PathsObject[] = [
-  layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
-  triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
-  basemapOpenApi, jobsOpenApi, publicationOpenApi,
+  layersOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
+  triageOpenApi, statsOpenApi, assignmentOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi,
+  jobsOpenApi, publicationOpenApi,
   reportSubscriptionsOpenApi,
   triageColumnsOpenApi,
 ];
 
 /** Hand-written operations, for the routes not yet declared with their schemas. */
 export function handWrittenPaths(): PathsObject {
-  const paths: PathsObject = {
-    '/health': { get: { summary: 'Liveness', tags: ['platform'], responses: { 200: { description: 'process is up' } } } },
-    '/ready': { get: { summary: 'Readiness: database reachable and migrated', tags: ['platform'], responses: { 200: { description: 'ready' }, 503: { description: 'database unavailable' } } } },
-  };
+  const paths: PathsObject = {};
   for (const fragment of fragments) Object.assign(paths, fragment);
   return paths;
 }

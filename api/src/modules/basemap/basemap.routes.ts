@@ -15,11 +15,13 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Hono } from 'hono';
+import { z } from 'zod';
 import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
 import { transliterate } from '../../../../gis-data/src/generate/names.ts';
 import type { AppDeps } from '../../deps.ts';
 import { notFound } from '../../errors.ts';
+import { binary, mediaResponse } from '../../http/media.ts';
+import { createRouter, errorResponses } from '../../http/router.ts';
 
 const LAND_FILE = join(import.meta.dirname, '..', '..', '..', '..', 'gis-data', 'demo', 'attica_land.fgb');
 export const FONT_DIR = process.env.FONT_DIR || '/usr/share/fonts/truetype/dejavu';
@@ -47,9 +49,16 @@ export async function buildLand(file = LAND_FILE): Promise<Land> {
 }
 
 export function basemapRoutes(_deps: AppDeps) {
-  const app = new Hono();
+  const app = createRouter();
   let land: Promise<Land> | null = null;
 
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/basemap/land.geojson',
+    summary: 'Land polygons and names of the municipality and its neighbours, for the offline basemap (land and sea)',
+    tags: ['maps'],
+    responses: { 200: mediaResponse('GeoJSON FeatureCollection: a `land` polygon and a `label` point per municipality (code, name_el, name_en)', 'application/geo+json'), 304: { description: 'not modified (ETag)' } },
+  });
   app.get('/api/basemap/land.geojson', async (c) => {
     land ??= buildLand().catch((err) => {
       land = null;
@@ -68,6 +77,14 @@ export function basemapRoutes(_deps: AppDeps) {
     return c.body(l.body);
   });
 
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/fonts/{file}',
+    summary: 'A font the offline basemap labels with, served by the platform itself',
+    tags: ['maps'],
+    request: { params: z.object({ file: z.enum(Object.keys(FONTS) as [string, ...string[]]) }) },
+    responses: { 200: mediaResponse('the font file', 'font/ttf', binary), ...errorResponses(404) },
+  });
   app.get('/fonts/:file', async (c) => {
     const name = FONTS[c.req.param('file')];
     if (!name) throw notFound();

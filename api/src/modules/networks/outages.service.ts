@@ -4,7 +4,7 @@
  * outage table, the incident timeline and the audit log, hence a service.
  */
 import type { Context } from 'hono';
-import type { TraceKind } from '../../../../lib/network-trace.ts';
+import type { TraceFeatureCollection, TraceKind } from '../../../../lib/networks.schema.ts';
 import type { Db } from '../../db.ts';
 import { unprocessable } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -73,7 +73,7 @@ export async function traceJson(sql: Db, a: TraceAnswer) {
     edge: a.edge,
     summary: a.summary,
     facilities: a.facilities.map((f) => ({ assetId: f.asset_id, layerId: f.layer_id, name: f.name })),
-    geojson: JSON.parse(await traceGeojson(sql, a.rows)) as unknown,
+    geojson: JSON.parse(await traceGeojson(sql, a.rows)) as TraceFeatureCollection,
   };
 }
 

@@ -1,5 +1,6 @@
 /** Query functions of outages (0062): traces kept as records, their grouping and the public view. */
 import type { Db } from '../../db.ts';
+import type { Geometry } from '../../../../lib/geojson.schema.ts';
 import type { TraceRow } from './networks.sql.ts';
 
 export interface Facility {
@@ -25,7 +26,7 @@ export interface OutageRow {
   connections_affected: number;
   buildings_affected: number;
   facilities: Facility[];
-  area: unknown;
+  area: Geometry | null;
   starts_at: Date;
   restoration_eta: Date | null;
   restored_at: Date | null;

@@ -8,10 +8,13 @@
  * whenever the layer's assets change, so a changed layer gets new ETags. A revalidation is
  * answered from the in-process version cache without any tile SQL (docs/benchmarks.md T4).
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { isValidTile } from '../../../../lib/geo.ts';
+import { TileJsonSchema, TileLayerParamsSchema, TileParamsSchema, type TileJson } from '../../../../lib/tiles.schema.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import type { AppDeps } from '../../deps.ts';
+import { binary, mediaResponse } from '../../http/media.ts';
+import { createRouter, errorResponses, jsonResponse } from '../../http/router.ts';
 import { LayerVersions, TileCache, etagMatches } from './tiles.cache.ts';
 
 import { getTileLayer, layerTileKeys, renderTile } from './tiles.sql.ts';
@@ -48,7 +51,7 @@ export function parseTileAddress(zText: string, xText: string, yText: string): {
 }
 
 export function tilesRoutes({ sql, readSql, config, logger }: AppDeps) {
-  const app = new Hono();
+  const app = createRouter();
   // Versions come from the primary (it notifies changes; a standby cannot LISTEN); tiles are built
   // on the replica when there is one. A tile carries the version it was built from, so a lagging
   // replica yields an older tile under its older ETag, never new ETag with old bytes.
@@ -79,6 +82,26 @@ export function tilesRoutes({ sql, readSql, config, logger }: AppDeps) {
     });
   };
 
+  // File-name routes (`{y}.mvt`, `{layer}.json`): plain handlers that split the name themselves,
+  // their contracts registered beside them.
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/{layer}/{z}/{x}/{y}.mvt',
+    summary: 'A Mapbox Vector Tile of a public layer',
+    description:
+      'One MVT layer named after the layer id. Sparse tiles carry every feature (feature id = asset id; id, name, condition, ' +
+      'criticality and up to 8 small scalar attributes); dense tiles carry points aggregated into a grid with a `count` ' +
+      '(lines and polygons: the largest features, simplified, plus counts). No tile exceeds 500 KB or 50,000 features. ' +
+      'ETag names the layer version: revalidate with If-None-Match.',
+    tags: ['tiles'],
+    request: { params: TileParamsSchema },
+    responses: {
+      200: mediaResponse('the tile', MVT_CONTENT_TYPE, binary),
+      204: { description: 'no feature in this tile' },
+      304: { description: 'not modified (ETag matches)' },
+      ...errorResponses(400, 404),
+    },
+  });
   app.get('/:layer/:z/:x/:file', async (c) => {
     const { layer, z: zText, x: xText, file } = c.req.param();
     if (!file.endsWith('.mvt')) throw notFound();
@@ -106,6 +129,14 @@ export function tilesRoutes({ sql, readSql, config, logger }: AppDeps) {
     return sendTile(c, row.tile, tileEtag(layer, row.version, z, x, y));
   });
 
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/{layer}.json',
+    summary: 'TileJSON 3.0.0 of a public layer',
+    tags: ['tiles'],
+    request: { params: TileLayerParamsSchema },
+    responses: { 200: jsonResponse(TileJsonSchema, 'TileJSON: tiles, bounds, minzoom 0, maxzoom 22, vector_layers, attribution'), ...errorResponses(404) },
+  });
   app.get('/:file', async (c) => {
     const file = c.req.param('file');
     if (!file.endsWith('.json')) throw notFound();
@@ -120,9 +151,9 @@ export function tilesRoutes({ sql, readSql, config, logger }: AppDeps) {
       count: 'Number: features aggregated into this point (dense tiles only)',
     };
     for (const k of layer.keys) fields[k] = 'attribute';
-    const bounds = layer.bounds ?? [-180, -85.0511, 180, 85.0511];
+    const bounds: TileJson['bounds'] = layer.bounds ?? [-180, -85.0511, 180, 85.0511];
     c.header('Cache-Control', 'public, max-age=60');
-    return c.json({
+    const tileJson: TileJson = {
       tilejson: '3.0.0',
       name: layer.name_en,
       description: `${layer.name_en} / ${layer.name_el}`,
@@ -143,7 +174,8 @@ export function tilesRoutes({ sql, readSql, config, logger }: AppDeps) {
           fields,
         },
       ],
-    });
+    };
+    return c.json(tileJson);
   });
 
   return app;
