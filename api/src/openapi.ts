@@ -6,7 +6,6 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { layersOpenApi } from './modules/layers/layers.openapi.ts';
-import { openDataOpenApi } from './modules/open-data/open-data.openapi.ts';
 import { importsOpenApi } from './modules/imports/imports.openapi.ts';
 import { siteOpenApi } from './modules/site/site.openapi.ts';
 import { authOpenApi } from './modules/auth/auth.openapi.ts';
@@ -28,7 +27,7 @@ import { publicationOpenApi } from './modules/layers/publication.openapi.ts';
 export type PathsObject = Record<string, Record<string, unknown>>;
 
 const fragments: PathsObject[] = [
-  layersOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
+  layersOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
   triageOpenApi, statsOpenApi, assignmentOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi,
   jobsOpenApi, publicationOpenApi,
   reportSubscriptionsOpenApi,

@@ -8,6 +8,6 @@ import { z } from 'zod';
 export const binary = z.string().meta({ format: 'binary' });
 
 /** A response body of one media type: text unless a schema says otherwise. */
-export function mediaResponse(description: string, type: string, schema: z.ZodType = z.string()) {
-  return { description, content: { [type]: { schema } } };
+export function mediaResponse<T extends string, S extends z.ZodType = z.ZodString>(description: string, type: T, schema?: S) {
+  return { description, content: { [type]: { schema: schema ?? z.string() } } as Record<T, { schema: S }> };
 }

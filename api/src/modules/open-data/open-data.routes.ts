@@ -20,10 +20,31 @@
  * Downloads stream from a postgres.js cursor on a reserved connection: memory is one batch, and a
  * client that goes away cancels the stream, which closes the cursor (the query stops).
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { z } from 'zod';
 import { parseBbox, type BBox } from '../../../../lib/geo.ts';
+import {
+  CollectionParamsSchema,
+  CollectionSchema,
+  CollectionsSchema,
+  ConformanceSchema,
+  DownloadParamsSchema,
+  DownloadQuerySchema,
+  FeatureParamsSchema,
+  FeatureQuerySchema,
+  FeatureSchema,
+  ItemsQuerySchema,
+  ItemsSchema,
+  LandingSchema,
+  PageQuerySchema,
+  QueryablesSchema,
+  type Collection,
+  type Link,
+} from '../../../../lib/open-data.schema.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import type { AppDeps } from '../../deps.ts';
+import { binary, mediaResponse } from '../../http/media.ts';
+import { createRouter, defineRoute, errorResponses, jsonResponse } from '../../http/router.ts';
 import {
   CONTENT_TYPES,
   FILE_EXTENSIONS,
@@ -124,15 +145,88 @@ function parseOptionalBbox(text: string | undefined): BBox | null {
   return parsed.bbox;
 }
 
-interface Link {
-  href: string;
-  rel: string;
-  type: string;
-  title?: string;
-}
+const tags = ['open data'];
+const html = mediaResponse('the same as an HTML page (f=html or Accept: text/html)', 'text/html');
+/** A JSON resource that is also an HTML page. */
+const jsonOrHtml = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { ...jsonResponse(schema, description).content, ...html.content } });
+/** Features as GeoJSON, FlatGeobuf or CSV (WKT geometry), or an HTML page. */
+const features = <S extends z.ZodType>(schema: S, description: string) => ({
+  description,
+  content: {
+    'application/geo+json': { schema },
+    'application/flatgeobuf': { schema: binary },
+    'text/csv': { schema: z.string() },
+    ...html.content,
+  },
+});
+
+const landingRoute = defineRoute({
+  method: 'get',
+  path: '/',
+  operationId: 'getLandingPage',
+  summary: 'OGC API - Features landing page',
+  tags,
+  request: { query: PageQuerySchema },
+  responses: { 200: jsonOrHtml(LandingSchema, 'links to the API definition, conformance and collections'), ...errorResponses(400) },
+});
+const conformanceRoute = defineRoute({
+  method: 'get',
+  path: '/conformance',
+  operationId: 'getConformanceDeclaration',
+  summary: 'Conformance classes (Core, GeoJSON, HTML, OpenAPI 3.0, CRS, queryables, CQL2 text)',
+  tags,
+  request: { query: PageQuerySchema },
+  responses: { 200: jsonOrHtml(ConformanceSchema, 'conformsTo'), ...errorResponses(400) },
+});
+const collectionsRoute = defineRoute({
+  method: 'get',
+  path: '/collections',
+  operationId: 'getCollections',
+  summary: 'The public layers as collections',
+  tags,
+  request: { query: PageQuerySchema },
+  responses: { 200: jsonOrHtml(CollectionsSchema, 'collections with extent, CRS and links'), ...errorResponses(400) },
+});
+const collectionRoute = defineRoute({
+  method: 'get',
+  path: '/collections/{id}',
+  operationId: 'describeCollection',
+  summary: 'One collection',
+  tags,
+  request: { params: CollectionParamsSchema, query: PageQuerySchema },
+  responses: { 200: jsonOrHtml(CollectionSchema, 'the collection'), ...errorResponses(400, 404) },
+});
+const queryablesRoute = defineRoute({
+  method: 'get',
+  path: '/collections/{id}/queryables',
+  operationId: 'getQueryables',
+  summary: 'The properties a collection can be filtered on (OGC API - Features Part 3), as JSON Schema; HTML with f=html',
+  tags,
+  request: { params: CollectionParamsSchema, query: PageQuerySchema },
+  responses: { 200: { description: 'queryables', content: { 'application/schema+json': { schema: QueryablesSchema }, ...html.content } }, ...errorResponses(404) },
+});
+const itemsRoute = defineRoute({
+  method: 'get',
+  path: '/collections/{id}/items',
+  operationId: 'getFeatures',
+  summary: 'Features of a collection',
+  description: 'Keyset-paged (links rel=next/prev, also in the Link header); limit=unlimited streams the whole (bbox-filtered) layer. OGC-NumberMatched and OGC-NumberReturned headers for every format.',
+  tags,
+  request: { params: CollectionParamsSchema, query: ItemsQuerySchema },
+  responses: { 200: features(ItemsSchema, 'FeatureCollection (numberMatched, numberReturned, links)'), 304: { description: 'not modified (limit=unlimited, ETag)' }, ...errorResponses(400, 404, 503) },
+});
+const itemRoute = defineRoute({
+  method: 'get',
+  path: '/collections/{id}/items/{featureId}',
+  operationId: 'getFeature',
+  summary: 'One feature',
+  tags,
+  request: { params: FeatureParamsSchema, query: FeatureQuerySchema },
+  responses: { 200: features(FeatureSchema, 'Feature'), ...errorResponses(400, 404) },
+});
 
 export function openDataRoutes({ sql, config }: AppDeps) {
-  const app = new Hono();
+  const app = createRouter();
   const base = `${config.publicUrl}/ogc`;
   const htmlLang = 'en';
   const htmlPage = page;
@@ -143,7 +237,7 @@ export function openDataRoutes({ sql, config }: AppDeps) {
     return row;
   }
 
-  function collectionJson(l: CollectionRow) {
+  function collectionJson(l: CollectionRow): Collection {
     const items = `${base}/collections/${l.id}/items`;
     const links: Link[] = [
       { href: `${base}/collections/${l.id}`, rel: 'self', type: 'application/json', title: 'this collection' },
@@ -165,7 +259,7 @@ export function openDataRoutes({ sql, config }: AppDeps) {
       keywords: [l.layer_group, l.geometry_type],
       attribution: l.attribution,
       license: l.licence,
-      itemType: 'feature',
+      itemType: 'feature' as const,
       crs: SUPPORTED_CRS.map((k) => k.uri),
       storageCrs: CRS84,
       extent: { spatial: { bbox: [l.bbox ?? [-180, -90, 180, 90]], crs: CRS84 } },
@@ -216,7 +310,7 @@ export function openDataRoutes({ sql, config }: AppDeps) {
     });
   }
 
-  const landing = (c: Context) => {
+  app.openapi(landingRoute, (c) => {
     requireJsonOnly(c);
     const doc = {
       title: 'Municipal GIS open data',
@@ -233,48 +327,58 @@ export function openDataRoutes({ sql, config }: AppDeps) {
     if (wantsHtml(c.req.query('f'), c.req.header('Accept'))) {
       return c.html(page(doc.title, htmlLang, `<h1>${esc(doc.title)}</h1><p>${esc(doc.description)}</p>${linkList(doc.links.filter((k) => k.rel !== 'self' && k.rel !== 'alternate'))}`));
     }
-    return c.json(doc);
-  };
-  app.get('/', landing);
-
-  app.get('/api', (c) => c.body(JSON.stringify(ogcApiDocument(base, config.maxPageSize)), 200, { 'Content-Type': 'application/vnd.oai.openapi+json;version=3.0' }));
-
-  app.get('/conformance', (c) => {
-    requireJsonOnly(c);
-    if (wantsHtml(c.req.query('f'), c.req.header('Accept'))) return c.html(page('Conformance', htmlLang, `<h1>Conformance</h1><ul>${CONFORMANCE.map((k) => `<li><code>${esc(k)}</code></li>`).join('')}</ul>`));
-    return c.json({ conformsTo: CONFORMANCE });
+    return c.json(doc, 200);
   });
 
-  app.get('/collections', async (c) => {
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api',
+    operationId: 'getApiDefinition',
+    summary: 'The OGC API definition of this service (OpenAPI 3.0, as OGC API - Features Part 1 asks)',
+    tags,
+    responses: { 200: mediaResponse('OpenAPI 3.0 document', 'application/vnd.oai.openapi+json;version=3.0', z.looseObject({ openapi: z.string() })) },
+  });
+  app.get('/api', (c) => c.body(JSON.stringify(ogcApiDocument(base, config.maxPageSize)), 200, { 'Content-Type': 'application/vnd.oai.openapi+json;version=3.0' }));
+
+  app.openapi(conformanceRoute, (c) => {
+    requireJsonOnly(c);
+    if (wantsHtml(c.req.query('f'), c.req.header('Accept'))) return c.html(page('Conformance', htmlLang, `<h1>Conformance</h1><ul>${CONFORMANCE.map((k) => `<li><code>${esc(k)}</code></li>`).join('')}</ul>`));
+    return c.json({ conformsTo: CONFORMANCE }, 200);
+  });
+
+  app.openapi(collectionsRoute, async (c) => {
     requireJsonOnly(c);
     const rows = await listPublicCollections(sql);
     if (wantsHtml(c.req.query('f'), c.req.header('Accept'))) {
       const body = table(['collection', 'title', 'features', 'licence', 'attribution'], rows.map((l) => [a(`${base}/collections/${l.id}?f=html`, l.id), l.name_en, l.feature_count, l.licence, l.attribution]));
       return c.html(page('Collections', htmlLang, `<h1>Collections</h1><p><a href="${esc(base)}?f=html">landing page</a></p>${body}`));
     }
-    return c.json({
-      links: [
-        { href: `${base}/collections`, rel: 'self', type: 'application/json', title: 'this document' },
-        { href: `${base}/collections?f=html`, rel: 'alternate', type: 'text/html', title: 'this document as HTML' },
-      ],
-      collections: rows.map(collectionJson),
-    });
+    return c.json(
+      {
+        links: [
+          { href: `${base}/collections`, rel: 'self', type: 'application/json', title: 'this document' },
+          { href: `${base}/collections?f=html`, rel: 'alternate', type: 'text/html', title: 'this document as HTML' },
+        ],
+        collections: rows.map(collectionJson),
+      },
+      200,
+    );
   });
 
-  app.get('/collections/:id', async (c) => {
+  app.openapi(collectionRoute, async (c) => {
     requireJsonOnly(c);
-    const l = await publicCollection(c.req.param('id'));
+    const l = await publicCollection(c.req.valid('param').id);
     if (wantsHtml(c.req.query('f'), c.req.header('Accept'))) {
       const j = collectionJson(l);
       const body = `<h1>${esc(l.name_en)}</h1><p>${esc(j.description)}</p><p>CRS: ${j.crs.map((k) => `<code>${esc(k)}</code>`).join(', ')}</p>` +
         `<p><a href="${esc(base)}/collections/${esc(l.id)}/items?f=html">items</a></p>${linkList(j.links.filter((k) => k.type !== 'text/html'))}`;
       return c.html(page(l.name_en, htmlLang, body));
     }
-    return c.json(collectionJson(l));
+    return c.json(collectionJson(l), 200);
   });
 
-  app.get('/collections/:id/queryables', async (c) => {
-    const l = await publicCollection(c.req.param('id'));
+  app.openapi(queryablesRoute, async (c) => {
+    const l = await publicCollection(c.req.valid('param').id);
     const columns = await listAttributeColumns(sql, l.id);
     const schema = queryablesJson(`${base}/collections/${l.id}/queryables`, l.name_en, columns, l.geometry_type);
     if (wantsHtml(c.req.query('f'), c.req.header('Accept'))) {
@@ -284,8 +388,8 @@ export function openDataRoutes({ sql, config }: AppDeps) {
     return c.body(JSON.stringify(schema), 200, { 'Content-Type': 'application/schema+json' });
   });
 
-  app.get('/collections/:id/items', async (c) => {
-    const l = await publicCollection(c.req.param('id'));
+  app.openapi(itemsRoute, async (c) => {
+    const l = await publicCollection(c.req.valid('param').id);
     const html = wantsHtml(c.req.query('f'), c.req.header('Accept'));
     const format = html ? 'json' : pickItemFormat(c.req.query('f'), c.req.header('Accept'));
     const crs = parseCrs(c.req.query('crs'), 'crs');
@@ -392,13 +496,13 @@ export function openDataRoutes({ sql, config }: AppDeps) {
     return c.body(body, 200, { 'Content-Type': CONTENT_TYPES.json });
   });
 
-  app.get('/collections/:id/items/:featureId', async (c) => {
-    const l = await publicCollection(c.req.param('id'));
+  app.openapi(itemRoute, async (c) => {
+    const l = await publicCollection(c.req.valid('param').id);
     const html = wantsHtml(c.req.query('f'), c.req.header('Accept'));
     const format = html ? 'json' : pickItemFormat(c.req.query('f'), c.req.header('Accept'));
     const crs = parseCrs(c.req.query('crs'), 'crs');
     if (crs && crs.uri !== CRS84 && format === 'fgb') throw badRequest('invalid_crs', 'FlatGeobuf is served in CRS84');
-    const idText = c.req.param('featureId');
+    const idText = c.req.valid('param').featureId;
     if (!/^\d{1,15}$/.test(idText)) throw notFound(`no feature ${idText}`);
     const columns = await listAttributeColumns(sql, l.id);
     const row = await getItemRow(sql, l.id, Number(idText), columns, GEOMETRY_FOR[format], crs ?? undefined);
@@ -426,6 +530,19 @@ export function openDataRoutes({ sql, config }: AppDeps) {
     return c.body(JSON.stringify(feature), 200, { 'Content-Type': CONTENT_TYPES.json });
   });
 
+  // `download.{format}` is a file name: a plain handler, its contract registered.
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/collections/{id}/download.{format}',
+    summary: 'The whole layer, streamed (memory flat in the number of features)',
+    tags,
+    request: { params: DownloadParamsSchema, query: DownloadQuerySchema },
+    responses: {
+      200: { description: 'FlatGeobuf (no spatial index), GeoJSON or CSV with a WKT column', content: { 'application/geo+json': { schema: ItemsSchema.omit({ timeStamp: true, numberMatched: true, numberReturned: true, links: true }) }, 'application/flatgeobuf': { schema: binary }, 'text/csv': { schema: z.string() } } },
+      304: { description: 'not modified (ETag names the layer version)' },
+      ...errorResponses(404, 503),
+    },
+  });
   app.get('/collections/:id/:file', async (c) => {
     const m = /^download\.(fgb|geojson|csv)$/.exec(c.req.param('file'));
     if (!m) throw notFound();
