@@ -16,7 +16,6 @@ import { incidentsOpenApi } from './modules/incidents/incidents.openapi.ts';
 import { crewOpenApi } from './modules/crew/crew.openapi.ts';
 import { triageOpenApi } from './modules/triage/triage.openapi.ts';
 import { triageColumnsOpenApi } from './modules/triage/triage-columns.openapi.ts';
-import { statsOpenApi } from './modules/stats/stats.openapi.ts';
 import { assignmentOpenApi } from './modules/registries/assignment.openapi.ts';
 import { networksOpenApi } from './modules/networks/networks.openapi.ts';
 import { riskZonesOpenApi } from './modules/risk-zones/risk-zones.openapi.ts';
@@ -27,15 +26,14 @@ import { apiDocsOpenApi } from './modules/api-docs/api-docs.openapi.ts';
 import { adminOpenApi } from './modules/admin/admin.openapi.ts';
 import { webOpenApi } from './web.openapi.ts';
 import { basemapOpenApi } from './modules/basemap/basemap.openapi.ts';
-import { jobsOpenApi } from './modules/jobs/jobs.openapi.ts';
 import { publicationOpenApi } from './modules/layers/publication.openapi.ts';
 
 export type PathsObject = Record<string, Record<string, unknown>>;
 
 const fragments: PathsObject[] = [
   layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
-  triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
-  basemapOpenApi, jobsOpenApi, publicationOpenApi,
+  triageOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
+  basemapOpenApi, publicationOpenApi,
   reportSubscriptionsOpenApi,
   triageColumnsOpenApi,
 ];
