@@ -14,8 +14,6 @@ import { authOpenApi } from './modules/auth/auth.openapi.ts';
 import { registriesOpenApi } from './modules/registries/registries.openapi.ts';
 import { incidentsOpenApi } from './modules/incidents/incidents.openapi.ts';
 import { crewOpenApi } from './modules/crew/crew.openapi.ts';
-import { triageOpenApi } from './modules/triage/triage.openapi.ts';
-import { triageColumnsOpenApi } from './modules/triage/triage-columns.openapi.ts';
 import { assignmentOpenApi } from './modules/registries/assignment.openapi.ts';
 import { networksOpenApi } from './modules/networks/networks.openapi.ts';
 import { riskZonesOpenApi } from './modules/risk-zones/risk-zones.openapi.ts';
@@ -32,10 +30,9 @@ export type PathsObject = Record<string, Record<string, unknown>>;
 
 const fragments: PathsObject[] = [
   layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
-  triageOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
+  assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
   basemapOpenApi, publicationOpenApi,
   reportSubscriptionsOpenApi,
-  triageColumnsOpenApi,
 ];
 
 /** Hand-written operations, for the routes not yet declared with their schemas. */
