@@ -6,41 +6,41 @@
  * text and no personal data (the queue and the detail carry those, for staff in scope).
  *
  * The field names are a contract with the control room and other feeds built on it: add fields,
- * do not rename them.
+ * do not rename them. The schemas document the snapshot and the stream and type the web (which
+ * imports the types only).
  */
+import { z } from 'zod';
 
-export type SlaState = 'ok' | 'due_soon' | 'breached';
+export const SLA_STATES = ['ok', 'due_soon', 'breached'] as const;
+export type SlaState = (typeof SLA_STATES)[number];
 
-export interface StaffIncidentProperties {
-  /** Protocol number, `2026/001234`. */
-  number: string;
-  status: string;
-  priority: string;
-  category: string;
-  department: string;
-  district: string | null;
-  sla: SlaState;
-  /** Epoch seconds, so the time slider compares numbers. */
-  created: number;
-  /** Held back for moderation or hidden: not on the public map. */
-  held: boolean;
-  /** The assigned user's id (no name: names are in the queue row). */
-  assignedTo: number | null;
-  supportCount: number;
-  /** ISO 8601. */
-  slaDueAt: string;
-  /** ISO 8601. */
-  updatedAt: string;
-}
+export const StaffIncidentPropertiesSchema = z.object({
+  number: z.string().meta({ description: 'protocol number, `2026/001234`' }),
+  status: z.string(),
+  priority: z.string(),
+  category: z.string(),
+  department: z.string(),
+  district: z.string().nullable(),
+  sla: z.enum(SLA_STATES),
+  created: z.number().int().meta({ description: 'epoch seconds, so the time slider compares numbers' }),
+  held: z.boolean().meta({ description: 'held back for moderation or hidden: not on the public map' }),
+  assignedTo: z.number().int().nullable().meta({ description: "the assigned user's id (no name: names are in the queue row)" }),
+  supportCount: z.number().int(),
+  slaDueAt: z.string().meta({ format: 'date-time' }),
+  updatedAt: z.string().meta({ format: 'date-time' }),
+});
+export type StaffIncidentProperties = z.infer<typeof StaffIncidentPropertiesSchema>;
 
-export interface StaffIncidentFeature {
-  type: 'Feature';
-  /** The report's internal id (the triage routes' `:id`). */
-  id: number;
-  /** WGS84, 6 decimals (~0.1 m). */
-  geometry: { type: 'Point'; coordinates: [number, number] };
-  properties: StaffIncidentProperties;
-}
+export const StaffIncidentFeatureSchema = z.object({
+  type: z.literal('Feature'),
+  id: z.number().int().meta({ description: "the report's internal id (the triage routes' `{id}`)" }),
+  geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]).meta({ description: '[lon, lat], WGS84, 6 decimals (~0.1 m)' }) }),
+  properties: StaffIncidentPropertiesSchema,
+});
+export type StaffIncidentFeature = z.infer<typeof StaffIncidentFeatureSchema>;
+
+/** The map snapshot (GET /api/triage/incidents.geojson). */
+export const StaffIncidentCollectionSchema = z.object({ type: z.literal('FeatureCollection'), features: z.array(StaffIncidentFeatureSchema) });
 
 /** What the encoder reads: one row of the staff incident query (triage.sql.ts staffIncidentRows). */
 export interface StaffFeatureRow {

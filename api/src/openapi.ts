@@ -12,26 +12,31 @@ import { authOpenApi } from './modules/auth/auth.openapi.ts';
 import { registriesOpenApi } from './modules/registries/registries.openapi.ts';
 import { incidentsOpenApi } from './modules/incidents/incidents.openapi.ts';
 import { crewOpenApi } from './modules/crew/crew.openapi.ts';
-import { triageOpenApi } from './modules/triage/triage.openapi.ts';
-import { triageColumnsOpenApi } from './modules/triage/triage-columns.openapi.ts';
-import { statsOpenApi } from './modules/stats/stats.openapi.ts';
 import { assignmentOpenApi } from './modules/registries/assignment.openapi.ts';
 import { riskZonesOpenApi } from './modules/risk-zones/risk-zones.openapi.ts';
 import { alertsOpenApi } from './modules/alerts/alerts.openapi.ts';
 import { subscriptionsOpenApi } from './modules/alerts/subscriptions.openapi.ts';
 import { reportSubscriptionsOpenApi } from './modules/incidents/subscriptions.openapi.ts';
 import { adminOpenApi } from './modules/admin/admin.openapi.ts';
-import { jobsOpenApi } from './modules/jobs/jobs.openapi.ts';
 import { publicationOpenApi } from './modules/layers/publication.openapi.ts';
 
 export type PathsObject = Record<string, Record<string, unknown>>;
 
 const fragments: PathsObject[] = [
-  layersOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
-  triageOpenApi, statsOpenApi, assignmentOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi,
-  jobsOpenApi, publicationOpenApi,
+  layersOpenApi,
+  importsOpenApi,
+  siteOpenApi,
+  authOpenApi,
+  registriesOpenApi,
+  incidentsOpenApi,
+  crewOpenApi,
+  assignmentOpenApi,
+  riskZonesOpenApi,
+  alertsOpenApi,
+  subscriptionsOpenApi,
+  adminOpenApi,
+  publicationOpenApi,
   reportSubscriptionsOpenApi,
-  triageColumnsOpenApi,
 ];
 
 /** Hand-written operations, for the routes not yet declared with their schemas. */

@@ -5,6 +5,18 @@
  * (session expired or revoked) into a page-wide sign-out.
  */
 import type { StaffIncidentFeature } from '../../../lib/staff-incident.ts';
+import type {
+  BulkResult,
+  Changed,
+  IncidentDetail,
+  Merged,
+  NoteAdded,
+  QueuePage,
+  TriageChanges,
+  TriageMeta,
+  TriageWorkOrderCreated,
+  TriageWorkOrderInput,
+} from '../../../lib/triage.schema.ts';
 import { ApiError, fetchJson } from '../api-client.ts';
 import { decodeStaffIncidentColumns, type StaffIncidentColumns } from '../../../lib/staff-incident-columns.ts';
 import type { Names } from '../i18n.ts';
@@ -56,45 +68,9 @@ export const getDepartments = async () => (await fetchJson<{ departments: Depart
 
 // ---- triage --------------------------------------------------------------------------------------
 
-/** A queue row (triage.json.ts queueItem). */
-export interface QueueItem {
-  id: number;
-  number: string;
-  status: string;
-  open: boolean;
-  priority: string;
-  category: string;
-  department: string;
-  district: string | null;
-  assignedTo: { id: number; name: string | null } | null;
-  createdAt: string;
-  updatedAt: string;
-  sla: { dueAt: string; breachedAt: string | null; state: 'ok' | 'due_soon' | 'breached' };
-  supportCount: number;
-  address: string | null;
-  description: string;
-  location: { type: 'Point'; coordinates: [number, number] };
-  published: boolean;
-  hidden: boolean;
-  needsModeration: boolean;
-  possibleDuplicateOf: { id: number; number: string | null } | null;
-  duplicateOf: { id: number; number: string | null } | null;
-  asset: { id: number; layer: string | null } | null;
-  channel: string;
-  photoCount: number;
-}
+// The triage desk's answers are typed by its contract (lib/triage.schema.ts), re-exported for the panels.
+export type { AssetDetail, Changed, IncidentDetail, QueueItem, QueuePage, StaffPhoto, TimelineEntry, TriageMeta, TriageWorkOrderInput } from '../../../lib/triage.schema.ts';
 
-/** Reference data of the triage desk (GET /api/triage/meta). */
-export interface TriageMeta {
-  statuses: string[];
-  openStatuses: string[];
-  priorities: { priority: string; rank: number; name_el: string; name_en: string }[];
-  transitions: { from_status: string; to_status: string }[];
-  slaStates: string[];
-  departments: { id: string; name_el: string; name_en: string }[];
-  districts: { code: string; name_el: string; name_en: string }[];
-  sorts: string[];
-}
 export const getTriageMeta = () => staffJson<TriageMeta>('/api/triage/meta');
 
 export interface QueueQuery {
@@ -109,11 +85,6 @@ export interface QueueQuery {
   sort?: string;
   limit?: number;
   offset?: number;
-}
-
-export interface QueuePage {
-  incidents: QueueItem[];
-  total: number;
 }
 
 export const getQueue = (q: QueueQuery) =>
@@ -133,78 +104,16 @@ export const getQueue = (q: QueueQuery) =>
     })}`,
   );
 
-export interface TimelineEntry {
-  id: number;
-  kind: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-  note: string | null;
-  public: boolean;
-  actor: { kind: string | null; id?: number; name?: string | null };
-  at: string;
-}
-
-export interface StaffPhoto {
-  id: number;
-  status: string;
-  url: string | null;
-  thumbnailUrl: string | null;
-  width: number | null;
-  height: number | null;
-}
-
-export interface AssetDetail {
-  id: number;
-  layer: { id: string; name: Names; group: string };
-  externalId: string | null;
-  name: string | null;
-  properties: Record<string, unknown>;
-  condition: string | null;
-  criticality: number | null;
-  installDate: string | null;
-  distanceM: number | null;
-  location: { type: 'Point'; coordinates: [number, number] };
-  history: {
-    incidents: { id: number; number: string; status: string; category: string; createdAt: string; resolvedAt: string | null }[];
-    workOrders: { id: number; kind: string; title: string; status: string; department: string; startedAt: string | null; finishedAt: string | null; actualCost: string | number | null; createdAt: string }[];
-    inspections: { id: number; kind: string; inspectedOn: string; result: string; nextDue: string }[];
-  };
-}
-
-export interface IncidentDetail {
-  incident: QueueItem & {
-    publicId: string;
-    answers: Record<string, unknown>;
-    moderationReason: string | null;
-    sensitive: boolean;
-    anonymous: boolean;
-    contact: { name: string | null; email: string | null; phone: string | null } | null;
-    mergedDuplicates: { id: number; number: string }[];
-    readyToClose?: { at: string; workOrderId: number | null } | null;
-  };
-  photos: (StaffPhoto & { createdAt: string })[];
-  timeline: TimelineEntry[];
-  asset: AssetDetail | null;
-  workOrders: { id: number; kind: string; title: string; status: string; department: string; createdAt: string }[];
-  nearby: { id: number; number: string; status: string; category: string; createdAt: string; supportCount: number; distanceM: number; sameCategory: boolean }[];
-  permissions: { write: boolean };
-}
-
 export const getIncidentDetail = (id: number) => staffJson<IncidentDetail>(`/api/triage/incidents/${id}`);
 
-export interface Changes {
-  status?: { status: string; note?: string };
-  priority?: string;
-  departmentId?: string;
-  assignedTo?: number | null;
-  category?: string;
-}
+/** What one PATCH may change (lib/triage.schema.ts ChangesSchema). */
+export type Changes = TriageChanges;
 
-export const patchIncident = (id: number, set: Changes) => staffJson<unknown>(`/api/triage/incidents/${id}`, { method: 'PATCH', json: set });
-export const bulkIncidents = (ids: number[], set: Omit<Changes, 'category'>) => staffJson<{ updated: number }>('/api/triage/incidents/bulk', { method: 'POST', json: { ids, set } });
-export const moveStatus = (id: number, status: string, note?: string) => staffJson<unknown>(`/api/triage/incidents/${id}/status`, { method: 'POST', json: { status, ...(note ? { note } : {}) } });
-export const addNote = (id: number, text: string, isPublic: boolean) => staffJson<unknown>(`/api/triage/incidents/${id}/notes`, { method: 'POST', json: { text, public: isPublic } });
-export const mergeInto = (duplicateId: number, masterId: number) => staffJson<unknown>(`/api/triage/incidents/${duplicateId}/merge`, { method: 'POST', json: { into: masterId } });
+export const patchIncident = (id: number, set: Changes) => staffJson<Changed>(`/api/triage/incidents/${id}`, { method: 'PATCH', json: set });
+export const bulkIncidents = (ids: number[], set: Omit<Changes, 'category'>) => staffJson<BulkResult>('/api/triage/incidents/bulk', { method: 'POST', json: { ids, set } });
+export const moveStatus = (id: number, status: string, note?: string) => staffJson<Changed>(`/api/triage/incidents/${id}/status`, { method: 'POST', json: { status, ...(note ? { note } : {}) } });
+export const addNote = (id: number, text: string, isPublic: boolean) => staffJson<NoteAdded>(`/api/triage/incidents/${id}/notes`, { method: 'POST', json: { text, public: isPublic } });
+export const mergeInto = (duplicateId: number, masterId: number) => staffJson<Merged>(`/api/triage/incidents/${duplicateId}/merge`, { method: 'POST', json: { into: masterId } });
 
 /** A snapshot or stream Feature (lib/staff-incident.ts) as a map row. */
 export function leanFromFeature(f: StaffIncidentFeature): LeanIncident {
@@ -333,18 +242,5 @@ export const photoUrl = (sha256: string) => `/api/triage/photos/${sha256}.jpg`;
 export const workOrderPhotoUrl = (sha256: string) => `/api/crew/photos/${sha256}.jpg`;
 
 /** A work order from one or more reports (triage.work-orders.routes.ts): asset, kind and place follow the first report with an asset. */
-export interface TriageWorkOrder {
-  incidentIds: number[];
-  /** Without it the server generates it per locale from the first report. */
-  title?: string;
-  description?: string;
-  kind?: string;
-  departmentId?: string;
-  status?: 'planned' | 'scheduled';
-  plannedStart?: string;
-  plannedEnd?: string;
-  startIncidents?: boolean;
-  crew?: number[];
-}
-export const createWorkOrderFromIncidents = async (body: TriageWorkOrder) =>
-  (await staffJson<{ workOrder: { id: number; kind: string; title: string; status: string; department: string; asset: number | null; incidentIds: number[] } }>('/api/triage/work-orders', { method: 'POST', json: body })).workOrder;
+export const createWorkOrderFromIncidents = async (body: TriageWorkOrderInput) =>
+  (await staffJson<TriageWorkOrderCreated>('/api/triage/work-orders', { method: 'POST', json: body })).workOrder;

@@ -4,34 +4,15 @@
  * SLA compliance, median and 90th-percentile time to acknowledge and to resolve, a daily trend
  * of reported / resolved / breached, and the CSV export of the same figures.
  */
+import type { StatsFigures, StatsSummary, StatsTrends } from '../../../lib/stats.schema.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { errorText } from '../error-text.ts';
-import { bilingual, formatCount, getLang, t, type Names } from '../i18n.ts';
+import { bilingual, formatCount, getLang, t } from '../i18n.ts';
 import { statusHex } from '../map/incidents-layer.ts';
 import { barChart, donut, lineChart, type Bar } from './charts.ts';
 import { duration } from './format.ts';
 import { staffJson } from './staff-api.ts';
 import { tr, trOr } from './strings.ts';
-
-interface Figures {
-  key: string | null;
-  name: Names | null;
-  count: number;
-  open: number;
-  acknowledge: { count: number; medianSeconds: number | null; p90Seconds: number | null };
-  resolve: { count: number; medianSeconds: number | null; p90Seconds: number | null };
-  sla: { met: number; breached: number; pending: number; compliancePercent: number | null };
-}
-interface Summary {
-  overall: Figures | null;
-  byStatus: Figures[];
-  byCategory: Figures[];
-  byDepartment: Figures[];
-  byDistrict: Figures[];
-}
-interface Trends {
-  series: { bucket: string; created: number; resolved: number; breached: number }[];
-}
 
 const PERIODS = [7, 30, 90, 365];
 const DAY = 86_400_000;
@@ -59,7 +40,7 @@ export function renderStats(root: HTMLElement): { show(): Promise<void> } {
     csv.setAttribute('href', `/api/stats/summary.csv?${q}`);
     root.dataset.state = 'loading';
     try {
-      const [s, tr_] = await Promise.all([staffJson<Summary>(`/api/stats/summary?${q}`), staffJson<Trends>(`/api/stats/trends?${q}&interval=${days > 120 ? 'week' : 'day'}`)]);
+      const [s, tr_] = await Promise.all([staffJson<StatsSummary>(`/api/stats/summary?${q}`), staffJson<StatsTrends>(`/api/stats/trends?${q}&interval=${days > 120 ? 'week' : 'day'}`)]);
       draw(s, tr_);
       root.dataset.state = 'ready';
       msg.textContent = '';
@@ -69,9 +50,9 @@ export function renderStats(root: HTMLElement): { show(): Promise<void> } {
     }
   }
 
-  const nameOf = (f: Figures) => (f.name ? bilingual(f.name)[0] : (f.key ?? '—'));
+  const nameOf = (f: StatsFigures) => (f.name ? bilingual(f.name)[0] : (f.key ?? '—'));
 
-  function draw(s: Summary, trends: Trends): void {
+  function draw(s: StatsSummary, trends: StatsTrends): void {
     const o = s.overall;
     const kpi = (label: string, value: string, sub?: string) => h('div', { class: 'kpi' }, h('span', { class: 'kpi-label' }, label), h('span', { class: 'kpi-value' }, value), sub ? h('span', { class: 'kpi-sub' }, sub) : null);
     const kpis = h(
@@ -102,12 +83,12 @@ export function renderStats(root: HTMLElement): { show(): Promise<void> } {
         ].map(([l, c]) => h('li', null, h('span', { class: 'dot', style: { background: c } }), l)),
       ),
     );
-    const bars = (list: Figures[], color: (f: Figures) => string | undefined, label: (f: Figures) => string): Bar[] =>
+    const bars = (list: StatsFigures[], color: (f: StatsFigures) => string | undefined, label: (f: StatsFigures) => string): Bar[] =>
       [...list]
         .sort((a, b) => b.count - a.count)
         .slice(0, 12)
         .map((f) => ({ label: label(f), value: f.count, color: color(f), percent: f.sla.compliancePercent, note: `${formatCount(f.count)}${f.sla.compliancePercent !== null ? ` · ${f.sla.compliancePercent}%` : ''}` }));
-    const timeBars = (list: Figures[]): Bar[] =>
+    const timeBars = (list: StatsFigures[]): Bar[] =>
       list
         .filter((f) => f.resolve.medianSeconds !== null)
         .sort((a, b) => (b.resolve.medianSeconds ?? 0) - (a.resolve.medianSeconds ?? 0))

@@ -2,7 +2,7 @@
 import { h, replaceChildren } from '../dom.ts';
 import { bilingual, t } from '../i18n.ts';
 import type { Dispatch } from './dispatch.ts';
-import { createWorkOrder, createWorkOrderFromIncidents, patchWorkOrder } from './staff-api.ts';
+import { createWorkOrder, createWorkOrderFromIncidents, patchWorkOrder, type TriageWorkOrderInput } from './staff-api.ts';
 import { tr, trOr } from './strings.ts';
 import { crewPicker, deriveKind, kindReasonText } from './assignment.ts';
 import { errorText } from '../error-text.ts';
@@ -68,7 +68,7 @@ export function openWorkOrderDialog(d: Dispatch, source: WorkOrderSource, onCrea
     const common = {
       ...(title.value.trim() ? { title: title.value.trim() } : {}),
       description: description.value.trim(),
-      ...(kind.value ? { kind: kind.value } : {}),
+      ...(kind.value ? { kind: kind.value as TriageWorkOrderInput['kind'] } : {}),
       ...(department.value ? { departmentId: department.value } : {}),
       status: status.value as 'planned' | 'scheduled',
       ...(start.value ? { plannedStart: start.value } : {}),

@@ -3,9 +3,12 @@
  * transparency page (published reports only; counts and durations, no personal data, no free
  * text), with CSV exports guarded against formula injection.
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { PublicStatsSchema, StatsCsvSchema, StatsIntervalQuerySchema, StatsQuerySchema, StatsSummarySchema, StatsTrendsSchema } from '../../../../lib/stats.schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { badRequest } from '../../errors.ts';
+import { createRouter, defineRoute, errorResponses, jsonResponse, staffSession } from '../../http/router.ts';
 import { requireStaff } from '../../middleware/auth.ts';
 import { rowScope, type RowScope } from '../auth/authz.ts';
 import { toCsv } from '../registries/registries.csv.ts';
@@ -137,31 +140,79 @@ function summaryCsv(s: Awaited<ReturnType<typeof summary>>): string {
   );
 }
 
+const tags = ['stats'];
+const staff = { tags, security: staffSession, middleware: [requireStaff()] };
+const publicCache = { headers: z.object({ 'Cache-Control': z.string().meta({ description: 'public, max-age=300' }) }) };
+
+const staffSummary = defineRoute({
+  method: 'get',
+  path: '/stats/summary',
+  summary: 'Report counts and acknowledge / resolve medians by status, category, department and district, in the caller scope',
+  ...staff,
+  request: { query: StatsQuerySchema },
+  responses: { 200: jsonResponse(StatsSummarySchema, 'the figures of the range'), ...errorResponses(400, 401) },
+});
+
+const staffTrends = defineRoute({
+  method: 'get',
+  path: '/stats/trends',
+  summary: 'Created, resolved and SLA-breached reports per day, week or month, with medians, in the caller scope',
+  ...staff,
+  request: { query: StatsIntervalQuerySchema },
+  responses: { 200: jsonResponse(StatsTrendsSchema, 'one entry per bucket of the range'), ...errorResponses(400, 401) },
+});
+
+const publicStats = defineRoute({
+  method: 'get',
+  path: '/public/stats',
+  summary: 'Public transparency figures over published reports of all departments: the summary and its trend (no personal data; cached 5 minutes)',
+  tags,
+  request: { query: StatsIntervalQuerySchema },
+  responses: { 200: { ...jsonResponse(PublicStatsSchema, 'the summary with its trend'), ...publicCache }, ...errorResponses(400) },
+});
+
+/** The CSV downloads are file-name routes: plain handlers, their contract declared beside them. */
+function csvRoute(path: string, summary: string, isPublic: boolean) {
+  return {
+    method: 'get' as const,
+    path,
+    summary,
+    tags,
+    ...(isPublic ? {} : { security: staffSession }),
+    request: { query: StatsQuerySchema },
+    responses: {
+      200: { description: 'the summary as CSV (attachment incident-stats.csv)', content: { 'text/csv': { schema: StatsCsvSchema } }, ...(isPublic ? publicCache : {}) },
+      ...errorResponses(...(isPublic ? [400] : [400, 401])),
+    },
+  };
+}
+
 export function statsRoutes({ sql }: AppDeps) {
-  const app = new Hono();
+  const app = createRouter();
 
   // ---- staff (control room charts) ----
 
-  app.get('/stats/summary', requireStaff(), async (c) => c.json(await summary(sql, rowScope(c.get('staff'), 'read'), statsFilter(c, await municipalityTimezone(sql)))));
+  app.openapi(staffSummary, async (c) => c.json(await summary(sql, rowScope(c.get('staff'), 'read'), statsFilter(c, await municipalityTimezone(sql))), 200));
 
+  app.openAPIRegistry.registerPath(csvRoute('/stats/summary.csv', 'The staff summary as a CSV download', false));
   app.get('/stats/summary.csv', requireStaff(), async (c) => {
     const csv = summaryCsv(await summary(sql, rowScope(c.get('staff'), 'read'), statsFilter(c, await municipalityTimezone(sql))));
     return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="incident-stats.csv"' });
   });
 
-  app.get('/stats/trends', requireStaff(), async (c) => {
+  app.openapi(staffTrends, async (c) => {
     const f = statsFilter(c, await municipalityTimezone(sql));
     const interval = intervalParam(c);
     if (interval === 'day' && f.to.getTime() - f.from.getTime() > 400 * DAY_MS) throw badRequest('invalid_parameter', 'daily trends cover at most 400 days; use week or month');
     const rows = await trend(sql, rowScope(c.get('staff'), 'read'), f, interval);
-    return c.json({ interval, series: rows.map((r) => ({ bucket: r.bucket, created: r.created, resolved: r.resolved, breached: r.breached, ackMedianSeconds: round1(r.ack_median_s), resolveMedianSeconds: round1(r.resolve_median_s) })) });
+    return c.json({ interval, series: rows.map((r) => ({ bucket: r.bucket, created: r.created, resolved: r.resolved, breached: r.breached, ackMedianSeconds: round1(r.ack_median_s), resolveMedianSeconds: round1(r.resolve_median_s) })) }, 200);
   });
 
   // ---- public transparency ----
   // Published reports only, all departments. Counts and durations carry no personal data; the
   // smallest unit is a (category | department | district) total over the whole range.
 
-  app.get('/public/stats', async (c) => {
+  app.openapi(publicStats, async (c) => {
     const f = { ...statsFilter(c, await municipalityTimezone(sql)), publicOnly: true };
     const interval = intervalParam(c);
     const [s, t] = await Promise.all([
@@ -169,9 +220,10 @@ export function statsRoutes({ sql }: AppDeps) {
       interval === 'day' && f.to.getTime() - f.from.getTime() > 400 * DAY_MS ? Promise.resolve([]) : trend(sql, { all: true }, f, interval),
     ]);
     c.header('Cache-Control', 'public, max-age=300');
-    return c.json({ ...s, interval, trend: t.map((r) => ({ bucket: r.bucket, created: r.created, resolved: r.resolved, breached: r.breached })) });
+    return c.json({ ...s, interval, trend: t.map((r) => ({ bucket: r.bucket, created: r.created, resolved: r.resolved, breached: r.breached })) }, 200);
   });
 
+  app.openAPIRegistry.registerPath(csvRoute('/public/stats.csv', 'The public summary as a CSV download', true));
   app.get('/public/stats.csv', async (c) => {
     const csv = summaryCsv(await summary(sql, { all: true }, { ...statsFilter(c, await municipalityTimezone(sql)), publicOnly: true }));
     return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="incident-stats.csv"', 'Cache-Control': 'public, max-age=300' });

@@ -13,15 +13,18 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { z } from 'zod';
 import { COLUMNS_MEDIA_TYPE, encodeStaffIncidentColumns } from '../../../../lib/staff-incident-columns.ts';
 import { INCIDENT_STATUSES, OPEN_STATUSES } from '../../../../lib/incidents.schema.ts';
+import { ColumnsQuerySchema, PRIORITIES } from '../../../../lib/triage.schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { badRequest } from '../../errors.ts';
+import { createRouter, errorResponses, staffSession } from '../../http/router.ts';
 import { requireStaff } from '../../middleware/auth.ts';
 import { rowScope, scopeKey } from '../auth/authz.ts';
 import { staffIncidentColumnRows, type ColumnFilter } from './triage-columns.sql.ts';
-import { PRIORITIES } from './triage.schema.ts';
+import { unchanged } from './triage.map.routes.ts';
 import { lastStaffFeedId } from './triage.sql.ts';
 
 const gzipAsync = promisify(gzip);
@@ -67,8 +70,27 @@ function columnFilter(c: Context): ColumnFilter {
 
 export function triageColumnsRoutes(deps: AppDeps) {
   const { sql } = deps;
-  const app = new Hono();
+  const app = createRouter();
   const cache = new Map<string, Promise<Snapshot>>();
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/triage/incidents.columns',
+    summary:
+      'Every report the caller may see as a binary column snapshot for the control-room map (lib/staff-incident-columns.ts: "SIC1", a JSON header with dictionaries and offsets, then typed-array columns: positions f32, ids, protocol numbers, codes, creation times); brotli or gzip when accepted, ETag for 304, X-Feed-Id: the feed position to resume /api/triage/stream from. No reporter contact or description.',
+    tags: ['triage'],
+    security: staffSession,
+    request: { query: ColumnsQuerySchema },
+    responses: {
+      200: {
+        description: 'the column snapshot',
+        headers: unchanged.headers.extend({ 'X-Count': z.string().meta({ description: 'how many reports the snapshot holds' }) }),
+        content: { [COLUMNS_MEDIA_TYPE]: { schema: z.string().meta({ format: 'binary' }) } },
+      },
+      304: unchanged,
+      ...errorResponses(400, 401),
+    },
+  });
 
   app.get('/triage/incidents.columns', requireStaff(), async (c) => {
     const scope = rowScope(c.get('staff'), 'read');

@@ -4,25 +4,95 @@
  * outside read scope, 403 when readable but not writable, both audited) and hands the change to
  * changeIncident (incidents/changes.service.ts), the one place that writes, audits and emails.
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import {
+  BulkResultSchema,
+  BulkSchema,
+  ChangedSchema,
+  IncidentIdParamsSchema,
+  MergedSchema,
+  MergeSchema,
+  ModeratedSchema,
+  ModerationSchema,
+  NoteAddedSchema,
+  NoteSchema,
+  PatchIncidentSchema,
+  StatusMoveSchema,
+  WRITERS,
+} from '../../../../lib/triage.schema.ts';
 import type { AppDeps } from '../../deps.ts';
-import { parseId } from '../../http/request.ts';
-import { readJson, requireStaff } from '../../middleware/auth.ts';
+import { createRouter, defineRoute, errorResponses, jsonRequest, jsonResponse, staffSession } from '../../http/router.ts';
+import { requireStaff } from '../../middleware/auth.ts';
 import { changeIncident, type ChangeActor, type IncidentChange } from '../incidents/changes.service.ts';
 import { writableIncident } from '../incidents/incidents.service.ts';
 import type { IncidentOwnerRow } from '../incidents/incidents.sql.ts';
 import { queueItem } from './triage.json.ts';
-import { BulkSchema, MergeSchema, ModerationSchema, NoteSchema, PatchIncidentSchema, StatusMoveSchema, WRITERS } from './triage.schema.ts';
 import { getStaffIncident } from './triage.sql.ts';
+
+const writer = { tags: ['triage'], security: staffSession, middleware: [requireStaff(WRITERS)] };
+const refused = errorResponses(400, 401, 403, 404, 422);
+
+const patch = defineRoute({
+  method: 'patch',
+  path: '/triage/incidents/{id}',
+  summary: 'Change priority, department, assignee, category and/or move the status, in one transaction (dispatcher, technician, admin)',
+  ...writer,
+  request: { params: IncidentIdParamsSchema, body: jsonRequest(PatchIncidentSchema) },
+  responses: { 200: jsonResponse(ChangedSchema, 'the report after the change'), ...refused },
+});
+
+const status = defineRoute({
+  method: 'post',
+  path: '/triage/incidents/{id}/status',
+  summary: 'Move the status with a public note; a rejection must carry the reason the citizen reads',
+  ...writer,
+  request: { params: IncidentIdParamsSchema, body: jsonRequest(StatusMoveSchema) },
+  responses: { 200: jsonResponse(ChangedSchema, 'the report after the move'), ...refused },
+});
+
+const moderation = defineRoute({
+  method: 'post',
+  path: '/triage/incidents/{id}/moderation',
+  summary: 'Publish or hide a report and/or edit its public description (the original stays in the audit log)',
+  ...writer,
+  request: { params: IncidentIdParamsSchema, body: jsonRequest(ModerationSchema) },
+  responses: { 200: jsonResponse(ModeratedSchema, 'the report after moderation'), ...refused },
+});
+
+const notes = defineRoute({
+  method: 'post',
+  path: '/triage/incidents/{id}/notes',
+  summary: 'An internal note (never public) or a public update (timeline and email to the subscribers)',
+  ...writer,
+  request: { params: IncidentIdParamsSchema, body: jsonRequest(NoteSchema) },
+  responses: { 201: jsonResponse(NoteAddedSchema, 'the note is on the timeline'), ...refused },
+});
+
+const bulk = defineRoute({
+  method: 'post',
+  path: '/triage/incidents/bulk',
+  summary: 'One change over up to 500 reports in one transaction: every report must be writable and every status move allowed, else nothing changes',
+  ...writer,
+  request: { body: jsonRequest(BulkSchema) },
+  responses: { 200: jsonResponse(BulkResultSchema, 'every report changed'), ...refused },
+});
+
+const merge = defineRoute({
+  method: 'post',
+  path: '/triage/incidents/{id}/merge',
+  summary: 'Merge this report into a master report as its duplicate: supporters and subscribers carry over, the citizen is told',
+  ...writer,
+  request: { params: IncidentIdParamsSchema, body: jsonRequest(MergeSchema) },
+  responses: { 200: jsonResponse(MergedSchema, 'the duplicate and its master'), ...refused },
+});
 
 export function triageChangeRoutes(deps: AppDeps) {
   const { sql, boss, logger } = deps;
-  const app = new Hono();
+  const app = createRouter();
   const actor = (c: Context): ChangeActor => ({ c, userId: c.get('staff').id, boss });
 
   /** One locked, writable report changed in one transaction; answers with its fresh queue row. */
-  const changeOne = async (c: Context, change: (inc: IncidentOwnerRow) => IncidentChange) => {
-    const id = parseId(c.req.param('id'));
+  const changeOne = async (c: Context, id: number, change: (inc: IncidentOwnerRow) => IncidentChange) => {
     const result = await sql.begin(async (tx) => {
       const inc = await writableIncident(tx, c, id, { forUpdate: true });
       return changeIncident(tx, actor(c), inc, change(inc));
@@ -32,30 +102,30 @@ export function triageChangeRoutes(deps: AppDeps) {
   };
 
   /** One report: priority, department, assignee, category and/or a status move. */
-  app.patch('/triage/incidents/:id', requireStaff(WRITERS), async (c) => {
-    const changes = await readJson(c, PatchIncidentSchema);
-    const { incident, result } = await changeOne(c, () => changes);
-    return c.json({ incident, statusEventId: result.statusEventId });
+  app.openapi(patch, async (c) => {
+    const changes = c.req.valid('json');
+    const { incident, result } = await changeOne(c, c.req.valid('param').id, () => changes);
+    return c.json({ incident, statusEventId: result.statusEventId }, 200);
   });
 
   /** A status move with its public note (a rejection must carry the reason the citizen reads). */
-  app.post('/triage/incidents/:id/status', requireStaff(WRITERS), async (c) => {
-    const move = await readJson(c, StatusMoveSchema);
-    const { incident, result } = await changeOne(c, () => ({ status: move }));
-    return c.json({ incident, statusEventId: result.statusEventId });
+  app.openapi(status, async (c) => {
+    const move = c.req.valid('json');
+    const { incident, result } = await changeOne(c, c.req.valid('param').id, () => ({ status: move }));
+    return c.json({ incident, statusEventId: result.statusEventId }, 200);
   });
 
   /** Moderation: publish or hide, and/or edit the public description; the original is kept in the audit row. */
-  app.post('/triage/incidents/:id/moderation', requireStaff(WRITERS), async (c) => {
-    const moderation = await readJson(c, ModerationSchema);
-    const { incident } = await changeOne(c, () => ({ moderation }));
-    return c.json({ incident });
+  app.openapi(moderation, async (c) => {
+    const body = c.req.valid('json');
+    const { incident } = await changeOne(c, c.req.valid('param').id, () => ({ moderation: body }));
+    return c.json({ incident }, 200);
   });
 
   /** Internal note (never public) or public update (timeline + email to the report's subscribers). */
-  app.post('/triage/incidents/:id/notes', requireStaff(WRITERS), async (c) => {
-    const body = await readJson(c, NoteSchema);
-    const id = parseId(c.req.param('id'));
+  app.openapi(notes, async (c) => {
+    const body = c.req.valid('json');
+    const { id } = c.req.valid('param');
     const result = await sql.begin(async (tx) => changeIncident(tx, actor(c), await writableIncident(tx, c, id, { forUpdate: true }), { note: body }));
     return c.json({ eventId: result.noteEventId, public: body.public }, 201);
   });
@@ -65,8 +135,8 @@ export function triageChangeRoutes(deps: AppDeps) {
    * with a concurrent bulk), every report must be writable and every status move allowed, else
    * nothing changes and the answer names the first report that failed.
    */
-  app.post('/triage/incidents/bulk', requireStaff(WRITERS), async (c) => {
-    const body = await readJson(c, BulkSchema);
+  app.openapi(bulk, async (c) => {
+    const body = c.req.valid('json');
     const ids = [...body.ids].sort((a, b) => a - b);
     const statusEvents = await sql.begin(async (tx) => {
       await tx`select id from incidents where id = any(${ids}::bigint[]) order by id for update`;
@@ -79,13 +149,13 @@ export function triageChangeRoutes(deps: AppDeps) {
       return events;
     });
     logger.info('triage bulk', { userId: c.get('staff').id, count: ids.length, statusEvents });
-    return c.json({ updated: ids.length, ids });
+    return c.json({ updated: ids.length, ids }, 200);
   });
 
   /** Merge a duplicate into a master (incident_merge in 0030 carries supporters and subscribers). */
-  app.post('/triage/incidents/:id/merge', requireStaff(WRITERS), async (c) => {
-    const id = parseId(c.req.param('id'));
-    const body = await readJson(c, MergeSchema);
+  app.openapi(merge, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
     const out = await sql.begin(async (tx) => {
       // Lock in id order, like incident_merge does, so crossing merges cannot deadlock.
       const [first, second] = id < body.into ? [id, body.into] : [body.into, id];
@@ -96,7 +166,7 @@ export function triageChangeRoutes(deps: AppDeps) {
       return { master, dup, eventId: r.statusEventId };
     });
     const [m] = await sql<{ support_count: number }[]>`select support_count from incidents where id = ${out.master.id}`;
-    return c.json({ duplicate: { id: out.dup.id, number: out.dup.number, status: 'duplicate' }, master: { id: out.master.id, number: out.master.number, supportCount: m!.support_count }, eventId: out.eventId });
+    return c.json({ duplicate: { id: out.dup.id, number: out.dup.number, status: 'duplicate' }, master: { id: out.master.id, number: out.master.number, supportCount: m!.support_count }, eventId: out.eventId }, 200);
   });
 
   return app;

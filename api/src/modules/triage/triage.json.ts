@@ -22,7 +22,7 @@ export function queueItem(r: QueueRow) {
     supportCount: r.support_count,
     address: r.address,
     description: r.description,
-    location: { type: 'Point' as const, coordinates: [r.lon, r.lat] },
+    location: { type: 'Point' as const, coordinates: [r.lon, r.lat] as [number, number] },
     published: !r.hidden && !r.needs_moderation,
     hidden: r.hidden,
     needsModeration: r.needs_moderation,

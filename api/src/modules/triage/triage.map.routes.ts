@@ -7,11 +7,12 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { Hono } from 'hono';
-import { staffIncidentCollection, staffIncidentFeature } from '../../../../lib/staff-incident.ts';
+import { z } from 'zod';
+import { StaffIncidentCollectionSchema, staffIncidentCollection, staffIncidentFeature } from '../../../../lib/staff-incident.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound } from '../../errors.ts';
 import { lastEventId, serveFeed } from '../../http/feed-hub.ts';
+import { createRouter, errorResponses, staffSession } from '../../http/router.ts';
 import { streamRegistry } from '../../http/streams.ts';
 import { requireStaff, type Staff } from '../../middleware/auth.ts';
 import { allows, rowScope, scopeKey, type RowScope } from '../auth/authz.ts';
@@ -29,9 +30,18 @@ function streamFeature(e: StaffFeedEvent, scope: RowScope) {
   return allows(scope, owned) ? staffIncidentFeature(e.row) : null;
 }
 
+const tags = ['triage'];
+/** The snapshot's resume point, sent with every 200 and 304. */
+const feedHeaders = z.object({
+  'X-Feed-Id': z.string().meta({ description: 'the staff feed position the snapshot includes: open /api/triage/stream with Last-Event-ID (or `lastEventId`) = this' }),
+  ETag: z.string(),
+});
+/** The map snapshot's and the column snapshot's 304. */
+export const unchanged = { description: 'unchanged since If-None-Match', headers: feedHeaders };
+
 export function triageMapRoutes(deps: AppDeps) {
   const { sql, logger } = deps;
-  const app = new Hono();
+  const app = createRouter();
 
   // ---- control-room map data -------------------------------------------------------------------
 
@@ -42,6 +52,18 @@ export function triageMapRoutes(deps: AppDeps) {
    * includes: the client opens /api/triage/stream with Last-Event-ID = X-Feed-Id and misses
    * nothing. ETag lets a reload answer 304.
    */
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/triage/incidents.geojson',
+    summary: 'Every report the caller may see as GeoJSON points for the control-room map; gzip when accepted, ETag for 304, and X-Feed-Id: the feed position to resume /api/triage/stream from',
+    tags,
+    security: staffSession,
+    responses: {
+      200: { description: 'the staff incident features (lib/staff-incident.ts)', headers: feedHeaders, content: { 'application/geo+json': { schema: StaffIncidentCollectionSchema } } },
+      304: unchanged,
+      ...errorResponses(401),
+    },
+  });
   const geojsonCache = new Map<string, Promise<{ body: string; gzip: Buffer; etag: string; feedId: number }>>();
   app.get('/triage/incidents.geojson', requireStaff(), async (c) => {
     const scope = rowScope(c.get('staff'), 'read');
@@ -72,6 +94,21 @@ export function triageMapRoutes(deps: AppDeps) {
   });
 
   /** Live changes for the control room: `incident` events with staff fields, resumable by Last-Event-ID. */
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/triage/stream',
+    summary: 'Server-sent events: `incident` changes in the caller scope, with staff fields; resumable with Last-Event-ID (header or `lastEventId` query)',
+    tags,
+    security: staffSession,
+    request: { query: z.object({ lastEventId: z.string().optional().meta({ description: 'a feed position (integer ≥ 0), for clients that cannot set the Last-Event-ID header' }) }) },
+    responses: {
+      200: {
+        description: 'an event stream; each `incident` event carries its feed position as `id` and one staff incident Feature (lib/staff-incident.ts, as in the snapshot) as JSON `data`',
+        content: { 'text/event-stream': { schema: z.string() } },
+      },
+      ...errorResponses(400, 401),
+    },
+  });
   app.get('/triage/stream', requireStaff(), async (c) => {
     const staff = c.get('staff');
     const scope = rowScope(staff, 'read');
@@ -89,9 +126,23 @@ export function triageMapRoutes(deps: AppDeps) {
  * by a shared cache (private, no-store from requireStaff). Crew get their assigned reports via
  * the GeoJSON; the tile covers department and all-department scopes.
  */
+const tileIndex = (max: string) => z.string().meta({ description: `integer, ${max}` });
+
 export function staffTilesRoutes(deps: AppDeps) {
   const { sql } = deps;
-  const app = new Hono();
+  const app = createRouter();
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/incidents/{z}/{x}/{y}.mvt',
+    summary: 'Control-room vector tile of the reports in the caller department (all departments for admins); crew accounts use the GeoJSON instead (403)',
+    tags,
+    security: staffSession,
+    request: { params: z.object({ z: tileIndex('0-22'), x: tileIndex('0 to 2^z - 1'), y: tileIndex('0 to 2^z - 1') }) },
+    responses: {
+      200: { description: 'Mapbox Vector Tile, layer `incidents`', content: { 'application/vnd.mapbox-vector-tile': { schema: z.string().meta({ format: 'binary' }) } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  });
   app.get('/incidents/:z{[0-9]{1,2}}/:x{[0-9]{1,7}}/:y', requireStaff(), async (c) => {
     const staff: Staff = c.get('staff');
     const z = Number(c.req.param('z'));

@@ -4,18 +4,29 @@
  * RowScope in SQL; a report outside it is a 404, audited.
  */
 import { readFile } from 'node:fs/promises';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { z } from 'zod';
 import { parseBbox } from '../../../../lib/geo.ts';
 import { INCIDENT_STATUSES, OPEN_STATUSES } from '../../../../lib/incidents.schema.ts';
+import {
+  IncidentDetailSchema,
+  IncidentIdParamsSchema,
+  PRIORITIES,
+  QUEUE_SORTS,
+  QueuePageSchema,
+  QueueQuerySchema,
+  SLA_STATES,
+  TriageMetaSchema,
+} from '../../../../lib/triage.schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { badRequest, notFound } from '../../errors.ts';
+import { createRouter, defineRoute, errorResponses, jsonResponse, staffSession } from '../../http/router.ts';
 import { parseId } from '../../http/request.ts';
 import { requireStaff } from '../../middleware/auth.ts';
 import { canRead, canWrite, denied, rowScope } from '../auth/authz.ts';
 import { photoPaths } from '../incidents/photos.ts';
 import { listWorkOrders } from '../registries/registries.sql.ts';
 import { listInspections } from '../registries/inspections.sql.ts';
-import { PRIORITIES, QUEUE_SORTS, SLA_STATES } from './triage.schema.ts';
 import { queueItem } from './triage.json.ts';
 import {
   countQueue,
@@ -64,20 +75,49 @@ function intParam(c: Context, name: string, dflt: number, min: number, max: numb
   return n;
 }
 
+const staff = { tags: ['triage'], security: staffSession, middleware: [requireStaff()] };
+
+const meta = defineRoute({
+  method: 'get',
+  path: '/triage/meta',
+  summary: 'Reference data of the triage desk: statuses, priorities, allowed transitions, SLA states, departments, districts, sorts',
+  ...staff,
+  responses: { 200: jsonResponse(TriageMetaSchema, 'the reference data'), ...errorResponses(401) },
+});
+
+const queue = defineRoute({
+  method: 'get',
+  path: '/triage/incidents',
+  summary: 'The report queue the caller may see (department scope), filtered, sorted and paged, with the total for the pager; no reporter contact',
+  ...staff,
+  request: { query: QueueQuerySchema },
+  responses: { 200: jsonResponse(QueuePageSchema, 'one page of the queue'), ...errorResponses(400, 401) },
+});
+
+const detail = defineRoute({
+  method: 'get',
+  path: '/triage/incidents/{id}',
+  summary:
+    'One report in full: timeline, photos, asset and its history, work orders, nearby possible duplicates; reporter contact only for those who may change it (404 and an audit row outside the caller scope)',
+  ...staff,
+  request: { params: IncidentIdParamsSchema },
+  responses: { 200: jsonResponse(IncidentDetailSchema, 'the report, for the detail panel'), ...errorResponses(400, 401, 404) },
+});
+
 export function triageReadRoutes(deps: AppDeps) {
   const { sql, config } = deps;
-  const app = new Hono();
+  const app = createRouter();
 
   // ---- reference data and queue ----------------------------------------------------------------
 
-  app.get('/triage/meta', requireStaff(), async (c) => {
+  app.openapi(meta, async (c) => {
     const [departments, districts, priorities, transitions] = await Promise.all([
       listDepartments(sql),
       listDistricts(sql),
-      sql`select priority, rank, name_el, name_en from incident_priorities order by rank`,
-      sql`select from_status, to_status from incident_status_transitions order by from_status, to_status`,
+      sql<{ priority: string; rank: number; name_el: string; name_en: string }[]>`select priority, rank, name_el, name_en from incident_priorities order by rank`,
+      sql<{ from_status: string; to_status: string }[]>`select from_status, to_status from incident_status_transitions order by from_status, to_status`,
     ]);
-    return c.json({ statuses: INCIDENT_STATUSES, openStatuses: OPEN_STATUSES, priorities, transitions, slaStates: SLA_STATES, departments, districts, sorts: QUEUE_SORTS });
+    return c.json({ statuses: [...INCIDENT_STATUSES], openStatuses: [...OPEN_STATUSES], priorities, transitions, slaStates: [...SLA_STATES], departments, districts, sorts: [...QUEUE_SORTS] }, 200);
   });
 
   const queueFilter = (c: Context): QueueFilter => {
@@ -116,7 +156,7 @@ export function triageReadRoutes(deps: AppDeps) {
   };
 
   /** The queue: filters, sort, paging (limit ≤ 200, offset ≤ 10,000), and the total for the pager. */
-  app.get('/triage/incidents', requireStaff(), async (c) => {
+  app.openapi(queue, async (c) => {
     const scope = rowScope(c.get('staff'), 'read');
     const filter = queueFilter(c);
     const sortText = c.req.query('sort') ?? 'newest';
@@ -124,7 +164,7 @@ export function triageReadRoutes(deps: AppDeps) {
     const limit = intParam(c, 'limit', 50, 1, 200);
     const offset = intParam(c, 'offset', 0, 0, 10_000);
     const [rows, total] = await Promise.all([listQueue(sql, scope, filter, sortText as QueueSort, limit, offset), countQueue(sql, scope, filter)]);
-    return c.json({ incidents: rows.map(queueItem), total, limit, offset });
+    return c.json({ incidents: rows.map(queueItem), total, limit, offset }, 200);
   });
 
   // ---- detail ----------------------------------------------------------------------------------
@@ -141,9 +181,9 @@ export function triageReadRoutes(deps: AppDeps) {
     return row;
   }
 
-  app.get('/triage/incidents/:id', requireStaff(), async (c) => {
+  app.openapi(detail, async (c) => {
     const staff = c.get('staff');
-    const id = parseId(c.req.param('id'));
+    const { id } = c.req.valid('param');
     const row = await readableIncident(c, id);
     const scope = rowScope(staff, 'read');
     const writable = canWrite(staff, { departmentId: row.department_id, assignees: row.assigned_to === null ? [] : [row.assigned_to] });
@@ -172,7 +212,7 @@ export function triageReadRoutes(deps: AppDeps) {
         criticality: asset.criticality,
         installDate: asset.install_date,
         distanceM: row.asset_distance_m,
-        location: { type: 'Point', coordinates: [asset.lon, asset.lat] },
+        location: { type: 'Point' as const, coordinates: [asset.lon, asset.lat] as [number, number] },
         history: {
           incidents: incidents.map((i) => ({ id: i.id, number: i.number, status: i.status, category: i.category_id, createdAt: i.created_at, resolvedAt: i.resolved_at })),
           workOrders: assetWorkOrders.map((w) => ({ id: w.id, kind: w.kind, title: w.title, status: w.status, department: w.department_id, startedAt: w.started_at, finishedAt: w.finished_at, actualCost: w.actual_cost, createdAt: w.created_at })),
@@ -221,10 +261,19 @@ export function triageReadRoutes(deps: AppDeps) {
       workOrders: workOrders.map((w) => ({ id: w.id, kind: w.kind, title: w.title, status: w.status, department: w.department_id, createdAt: w.created_at })),
       nearby: nearby.map((n) => ({ id: n.id, number: n.number, status: n.status, category: n.category_id, createdAt: n.created_at, supportCount: n.support_count, distanceM: n.distance_m, sameCategory: n.same_category })),
       permissions: { write: writable },
-    });
+    }, 200);
   });
 
   /** Photo derivatives of any report in scope (pending, sensitive and held-back ones included). */
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/triage/photos/{file}',
+    summary: 'A photo derivative (`<sha256>.jpg`) of any report in the caller scope, held-back and sensitive ones included',
+    tags: staff.tags,
+    security: staffSession,
+    request: { params: z.object({ file: z.string().regex(HASH_FILE).meta({ description: '`<sha256>.jpg`; any other name is a 404' }) }) },
+    responses: { 200: { description: 'the photo', content: { 'image/jpeg': { schema: z.string().meta({ format: 'binary' }) } } }, ...errorResponses(401, 404) },
+  });
   app.get('/triage/photos/:file', requireStaff(), async (c) => {
     const m = HASH_FILE.exec(c.req.param('file'));
     if (!m) throw notFound();

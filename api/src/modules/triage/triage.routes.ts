@@ -10,8 +10,8 @@
  * (a report outside it is a 404, audited), changes need write scope on the report (403 when it is
  * readable but not writable). Every change writes its audit row in the same transaction.
  */
-import { Hono } from 'hono';
 import type { AppDeps } from '../../deps.ts';
+import { createRouter } from '../../http/router.ts';
 import { triageChangeRoutes } from './triage.changes.routes.ts';
 import { triageMapRoutes } from './triage.map.routes.ts';
 import { triageReadRoutes } from './triage.read.routes.ts';
@@ -20,5 +20,5 @@ import { triageWorkOrderRoutes } from './triage.work-orders.routes.ts';
 export { staffTilesRoutes } from './triage.map.routes.ts';
 
 export function triageRoutes(deps: AppDeps) {
-  return new Hono().route('/', triageReadRoutes(deps)).route('/', triageMapRoutes(deps)).route('/', triageChangeRoutes(deps)).route('/', triageWorkOrderRoutes(deps));
+  return createRouter().route('/', triageReadRoutes(deps)).route('/', triageMapRoutes(deps)).route('/', triageChangeRoutes(deps)).route('/', triageWorkOrderRoutes(deps));
 }

@@ -57,7 +57,7 @@ function patchSelects(v: DetailView, inc: Incident): HTMLElement {
   return h(
     'div',
     { class: 'action-grid' },
-    select('detail-priority', tr('priority'), PRIORITIES.map((p): [string, string] => [p, trOr('pr_', p)]), inc.priority, (x) => ({ priority: x })),
+    select('detail-priority', tr('priority'), PRIORITIES.map((p): [string, string] => [p, trOr('pr_', p)]), inc.priority, (x) => ({ priority: x as Changes['priority'] })),
     select('detail-category', tr('recategorise'), d.categories.map((c): [string, string] => [c.id, bilingual(c.name)[0]]), inc.category, (x) => ({ category: x })),
     select('detail-department', tr('route'), d.departments.map((x): [string, string] => [x.id, bilingual(x.name)[0]]), inc.department, (x) => ({ departmentId: x })),
   );

@@ -3,7 +3,7 @@ import { h, replaceChildren } from '../../dom.ts';
 import { errorText } from '../../error-text.ts';
 import { bilingual, formatCount, t } from '../../i18n.ts';
 import type { Dispatch } from '../dispatch.ts';
-import { bulkIncidents } from '../staff-api.ts';
+import { bulkIncidents, type Changes } from '../staff-api.ts';
 import { tr, trOr } from '../strings.ts';
 
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -30,7 +30,7 @@ export function drawBulkBar(bar: HTMLElement, d: Dispatch, hooks: BulkBarHooks):
   const clear = h('button', { type: 'button', class: 'link-button', 'aria-label': tr('clear_selection'), title: tr('clear_selection') }, '✕');
   apply.addEventListener('click', async () => {
     const [kind, value] = action.value.split(':') as [string, string];
-    const set = kind === 'status' ? { status: { status: value } } : kind === 'priority' ? { priority: value } : { departmentId: value };
+    const set = kind === 'status' ? { status: { status: value } } : kind === 'priority' ? { priority: value as Changes['priority'] } : { departmentId: value };
     apply.disabled = true;
     try {
       const ids = [...d.checked];
