@@ -19,7 +19,6 @@ import { triageColumnsOpenApi } from './modules/triage/triage-columns.openapi.ts
 import { statsOpenApi } from './modules/stats/stats.openapi.ts';
 import { assignmentOpenApi } from './modules/registries/assignment.openapi.ts';
 import { networksOpenApi } from './modules/networks/networks.openapi.ts';
-import { riskZonesOpenApi } from './modules/risk-zones/risk-zones.openapi.ts';
 import { alertsOpenApi } from './modules/alerts/alerts.openapi.ts';
 import { subscriptionsOpenApi } from './modules/alerts/subscriptions.openapi.ts';
 import { reportSubscriptionsOpenApi } from './modules/incidents/subscriptions.openapi.ts';
@@ -34,7 +33,7 @@ export type PathsObject = Record<string, Record<string, unknown>>;
 
 const fragments: PathsObject[] = [
   layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
-  triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
+  triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
   basemapOpenApi, jobsOpenApi, publicationOpenApi,
   reportSubscriptionsOpenApi,
   triageColumnsOpenApi,

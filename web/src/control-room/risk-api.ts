@@ -1,27 +1,9 @@
 /** Staff calls of the Risk panel (api/src/modules/risk-zones, api/src/modules/alerts). */
 import type { HazardTemplate } from '../../../lib/alert-templates.ts';
+import type { Exposure, ZoneCollection, ZoneProps } from '../../../lib/risk-zones.schema.ts';
 import { staffJson } from './staff-api.ts';
 
-export interface ZoneProps {
-  id: number;
-  hazard: string;
-  level: string;
-  nameEl: string;
-  nameEn: string;
-  source: string;
-  synthetic: boolean;
-}
-export type ZoneCollection = GeoJSON.FeatureCollection<GeoJSON.Geometry, ZoneProps>;
-
-export interface Exposure {
-  facilities: { layerId: string; assetId: number; name: string | null; openWorkOrders: number; openWorkOrderTitles: string[] }[];
-  facilityCounts: Record<string, number>;
-  facilitiesWithOpenRepairs: { layerId: string; assetId: number; name: string | null; openWorkOrders: number; openWorkOrderTitles: string[] }[];
-  networks: { layerId: string; lengthKm: number }[];
-  openIncidents: number;
-  openWorkOrders: number;
-  subscribers: number;
-}
+export type { Exposure, ZoneCollection, ZoneProps };
 
 export type ExposureTarget = { zoneId: number } | { area: GeoJSON.Polygon } | { circle: { center: [number, number]; radiusM: number } };
 
