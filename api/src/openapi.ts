@@ -19,8 +19,6 @@ import { triageColumnsOpenApi } from './modules/triage/triage-columns.openapi.ts
 import { statsOpenApi } from './modules/stats/stats.openapi.ts';
 import { assignmentOpenApi } from './modules/registries/assignment.openapi.ts';
 import { networksOpenApi } from './modules/networks/networks.openapi.ts';
-import { alertsOpenApi } from './modules/alerts/alerts.openapi.ts';
-import { subscriptionsOpenApi } from './modules/alerts/subscriptions.openapi.ts';
 import { reportSubscriptionsOpenApi } from './modules/incidents/subscriptions.openapi.ts';
 import { apiDocsOpenApi } from './modules/api-docs/api-docs.openapi.ts';
 import { adminOpenApi } from './modules/admin/admin.openapi.ts';
@@ -33,7 +31,7 @@ export type PathsObject = Record<string, Record<string, unknown>>;
 
 const fragments: PathsObject[] = [
   layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
-  triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
+  triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
   basemapOpenApi, jobsOpenApi, publicationOpenApi,
   reportSubscriptionsOpenApi,
   triageColumnsOpenApi,
