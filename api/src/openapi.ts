@@ -13,9 +13,6 @@ import { registriesOpenApi } from './modules/registries/registries.openapi.ts';
 import { incidentsOpenApi } from './modules/incidents/incidents.openapi.ts';
 import { crewOpenApi } from './modules/crew/crew.openapi.ts';
 import { assignmentOpenApi } from './modules/registries/assignment.openapi.ts';
-import { riskZonesOpenApi } from './modules/risk-zones/risk-zones.openapi.ts';
-import { alertsOpenApi } from './modules/alerts/alerts.openapi.ts';
-import { subscriptionsOpenApi } from './modules/alerts/subscriptions.openapi.ts';
 import { reportSubscriptionsOpenApi } from './modules/incidents/subscriptions.openapi.ts';
 import { adminOpenApi } from './modules/admin/admin.openapi.ts';
 import { publicationOpenApi } from './modules/layers/publication.openapi.ts';
@@ -31,9 +28,6 @@ const fragments: PathsObject[] = [
   incidentsOpenApi,
   crewOpenApi,
   assignmentOpenApi,
-  riskZonesOpenApi,
-  alertsOpenApi,
-  subscriptionsOpenApi,
   adminOpenApi,
   publicationOpenApi,
   reportSubscriptionsOpenApi,

@@ -8,16 +8,9 @@ import { codeText } from '../error-text.ts';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import { h, replaceChildren } from '../dom.ts';
 import { getLang, onLangChange, type Lang } from '../i18n.ts';
+import type { SubscribeRequest } from '../../../lib/alert-subscriptions.schema.ts';
+import type { PublicAlert, PublicAlerts } from '../../../lib/alerts.schema.ts';
 import './alerts-banner.css';
-
-interface PublicAlert {
-  id: number;
-  status: string;
-  msgType: string;
-  sent: string | null;
-  info: { language: string; event: string; headline: string | null; description: string | null; instruction: string | null; severity: string; expires: string | null }[];
-  areas: { areaDesc: string; geometry: GeoJSON.Geometry }[];
-}
 
 const S = {
   alerts_for_area: { el: 'Ειδοποιήσεις για την περιοχή μου', en: 'Alerts for my area' },
@@ -96,7 +89,7 @@ export function mountPublicAlerts(map: MapLibreMap, opts: { mapWrap: HTMLElement
     try {
       const res = await fetch('/api/public/alerts');
       if (!res.ok) return;
-      alerts = ((await res.json()) as { alerts: PublicAlert[] }).alerts;
+      alerts = ((await res.json()) as PublicAlerts).alerts;
       window.__publicAlerts = alerts;
       render();
     } catch {
@@ -121,7 +114,7 @@ export function mountPublicAlerts(map: MapLibreMap, opts: { mapWrap: HTMLElement
       const res = await fetch('/api/public/alert-subscriptions', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ email: email.value.trim(), locale: language.value, home: { center: [Number(c.lng.toFixed(6)), Number(c.lat.toFixed(6))], radiusM: Number(radius.value) || 500 } }),
+        body: JSON.stringify({ email: email.value.trim(), locale: language.value as 'el' | 'en', home: { center: [Number(c.lng.toFixed(6)), Number(c.lat.toFixed(6))], radiusM: Number(radius.value) || 500 } } satisfies SubscribeRequest),
       });
       if (res.ok) {
         status.textContent = s('check_email');

@@ -28,6 +28,8 @@ import {
 import type { RiskSelection } from './risk-panel.ts';
 import { capText, rt } from './risk-strings.ts';
 
+type Info = AlertContent['info'][number];
+
 interface Ctx {
   map: MapLibreMap;
   role: () => string | null;
@@ -169,11 +171,12 @@ export function renderAlerts(root: HTMLElement, ctx: Ctx) {
       }
       const info = (['el', 'en'] as const).map((lang) => ({
         language: lang === 'el' ? ('el-GR' as const) : ('en-US' as const),
-        category,
-        responseType,
-        urgency: fields.urgency.value,
-        severity: fields.severity.value,
-        certainty: fields.certainty.value,
+        // The selects offer only CAP values; the server's schema refuses anything else (422).
+        category: category as Info['category'],
+        responseType: responseType as Info['responseType'],
+        urgency: fields.urgency.value as Info['urgency'],
+        severity: fields.severity.value as Info['severity'],
+        certainty: fields.certainty.value as Info['certainty'],
         onset: fromLocalInput(fields.onset.value),
         expires: fromLocalInput(fields.expires.value),
         event: t[lang].event.value.trim(),
@@ -256,7 +259,7 @@ export function renderAlerts(root: HTMLElement, ctx: Ctx) {
       root,
       h('h3', { class: 'risk-subtitle', id: 'alert-title', 'data-alert-id': String(a.id), 'data-state': a.state }, statusMark(a.status), ` ${a.msgType}: ${info?.headline ?? a.identifier} `, h('span', { class: `alert-state alert-state-${a.state}` }, a.state)),
       h('p', { class: 'alert-meta' }, `${a.identifier} · ${rt('author')}: ${a.createdBy?.name ?? '—'} · ${rt('approver')}: ${a.approvedBy?.name ?? '—'}`),
-      info ? h('div', { class: 'alert-text' }, h('p', null, h('strong', null, info.event), ` · ${info.urgency} / ${info.severity} / ${info.certainty}`), h('p', null, info.description), info.instruction ? h('p', null, info.instruction) : null, h('p', null, `${rt('expires')}: ${new Date(info.expires).toLocaleString()}`)) : null,
+      info ? h('div', { class: 'alert-text' }, h('p', null, h('strong', null, info.event), ` · ${info.urgency} / ${info.severity} / ${info.certainty}`), h('p', null, info.description), info.instruction ? h('p', null, info.instruction) : null, info.expires ? h('p', null, `${rt('expires')}: ${new Date(info.expires).toLocaleString()}`) : null) : null,
       area ? h('p', null, `${rt('area_desc')}: ${area.areaDesc}`, area.simplified ? h('span', { class: 'alert-mark' }, ` ${rt('simplified')}`) : null) : null,
       exposure,
       a.references.length ? h('p', null, `references: ${a.references.map((r) => r.identifier).join(', ')}`) : null,

@@ -1,80 +1,19 @@
 /** Staff calls of the Risk panel (api/src/modules/risk-zones, api/src/modules/alerts). */
-import type { HazardTemplate } from '../../../lib/alert-templates.ts';
+import type { AlertContentInput, AlertDetail, AlertListItem, HazardTemplate } from '../../../lib/alerts.schema.ts';
+import type { Exposure, ZoneCollection, ZoneProps } from '../../../lib/risk-zones.schema.ts';
 import { staffJson } from './staff-api.ts';
 
-export interface ZoneProps {
-  id: number;
-  hazard: string;
-  level: string;
-  nameEl: string;
-  nameEn: string;
-  source: string;
-  synthetic: boolean;
-}
-export type ZoneCollection = GeoJSON.FeatureCollection<GeoJSON.Geometry, ZoneProps>;
-
-export interface Exposure {
-  facilities: { layerId: string; assetId: number; name: string | null; openWorkOrders: number; openWorkOrderTitles: string[] }[];
-  facilityCounts: Record<string, number>;
-  facilitiesWithOpenRepairs: { layerId: string; assetId: number; name: string | null; openWorkOrders: number; openWorkOrderTitles: string[] }[];
-  networks: { layerId: string; lengthKm: number }[];
-  openIncidents: number;
-  openWorkOrders: number;
-  subscribers: number;
-}
+export type { Exposure, ZoneCollection, ZoneProps };
 
 export type ExposureTarget = { zoneId: number } | { area: GeoJSON.Polygon } | { circle: { center: [number, number]; radiusM: number } };
 
 /** A hazard template of the emergency plan, as the API sends it. */
 export type Template = HazardTemplate;
-
-export interface AlertInfo {
-  language: 'el-GR' | 'en-US';
-  category: string[];
-  event: string;
-  responseType: string[];
-  urgency: string;
-  severity: string;
-  certainty: string;
-  onset?: string | null;
-  expires: string;
-  headline: string;
-  description: string;
-  instruction?: string | null;
-}
-
-export interface AlertSummary {
-  id: number;
-  identifier: string;
-  status: string;
-  msgType: string;
-  state: string;
-  origin: string;
-  sent: string | null;
-  headline?: string | null;
-  event?: string | null;
-  referencesId: number | null;
-  createdBy: { id: number; name: string | null } | null;
-  approvedBy: { id: number; name: string | null } | null;
-  contentHash: string;
-  expired: boolean;
-}
-
-export interface AlertDetail extends AlertSummary {
-  info: AlertInfo[];
-  areas: { areaDesc: string; geometry: GeoJSON.Geometry | null; simplified: boolean; zoneId: number | null }[];
-  references: { id: number; identifier: string }[];
-  followUps: { id: number; msgType: string; state: string }[];
-  history: { at: string; action: string; actorUserId: number | null; actorRole: string | null; reason: string | null }[];
-  deliveries: { channel: string; targeted: number; sent: number; failed: number; pending: number; skipped: number }[];
-}
-
-export interface AlertContent {
-  status: 'Actual' | 'Exercise' | 'Test';
-  template?: string;
-  info: AlertInfo[];
-  area: { description: string; zoneIds: number[]; polygon?: GeoJSON.Polygon; circles: { center: [number, number]; radiusKm: number }[] };
-}
+export type { AlertDetail };
+/** An alert of the list: its summary with the headline and event of its first info block. */
+export type AlertSummary = AlertListItem;
+/** An alert's content as the editor sends it. */
+export type AlertContent = AlertContentInput;
 
 export const getZones = () => staffJson<ZoneCollection>('/api/risk-zones');
 export const getExposure = (t: ExposureTarget) => ('zoneId' in t ? staffJson<Exposure>(`/api/risk-zones/${t.zoneId}/exposure`) : staffJson<Exposure>('/api/risk-zones/exposure', { method: 'POST', json: t }));

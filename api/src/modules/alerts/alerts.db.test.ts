@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
 import { makeStaff, makeTestApp, seedPlace, type TestApp } from '../incidents/incidents.fixtures.ts';
+import { AlertDetailSchema, AlertListSchema, DeliveriesSchema, PublicAlertSchema, PublicAlertsSchema, TemplatesResponseSchema } from '../../../../lib/alerts.schema.ts';
 import { issue } from './alerts.service.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../../../../test-fixtures/cap');
@@ -239,6 +240,35 @@ describe('CAP output', () => {
       await tx`alter table alert_info enable trigger alert_info_changed`;
     });
     expect(await listed()).toBe(false);
+  });
+});
+
+describe('the declared contract', () => {
+  it('answers what its schemas declare, and nothing more', async () => {
+    const d = await draftApproved();
+    await post(`/api/alerts/${d.id}/issue`, officer);
+    AlertDetailSchema.strict().parse(await (await get(`/api/alerts/${d.id}`, officer)).json());
+    AlertListSchema.strict().parse(await (await get('/api/alerts?state=issued', officer)).json());
+    TemplatesResponseSchema.strict().parse(await (await get('/api/alerts/templates', officer)).json());
+    DeliveriesSchema.strict().parse(await (await get(`/api/alerts/${d.id}/deliveries`, officer)).json());
+    // The public answer is strict too: a field not in its schema (an author, a note) fails here.
+    const pub = PublicAlertsSchema.parse(await (await get('/api/public/alerts')).json());
+    for (const a of pub.alerts) PublicAlertSchema.strict().parse(a);
+    expect(pub.alerts.some((a) => a.id === d.id)).toBe(true);
+  });
+
+  it('keeps the codes its clients know for a bad key, state, id or link, and writes nothing', async () => {
+    const before = (await db.sql`select count(*)::int as n from alerts`)[0]!.n;
+    const code = async (res: Response) => [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+    expect(await code(await post('/api/alerts', officer, content(), { 'idempotency-key': 'not-a-uuid' }))).toEqual([400, 'invalid_idempotency_key']);
+    expect(await code(await post('/api/alerts', officer, { ...content(), approvedBy: officer.id }))).toEqual([422, 'invalid_body']);
+    expect(await code(await t.req('/api/alerts', { method: 'POST', headers: { 'content-type': 'text/plain', origin: 'http://localhost', ...officer.headers }, body: '{}' }))).toEqual([415, 'unsupported_media_type']);
+    expect(await code(await get('/api/alerts?state=Draft!', officer))).toEqual([400, 'invalid_parameter']);
+    expect(await code(await get('/api/alerts/abc', officer))).toEqual([400, 'invalid_id']);
+    expect((await get('/api/alerts/abc')).status).toBe(401);
+    expect((await db.sql`select count(*)::int as n from alerts`)[0]!.n).toBe(before);
+    const link = await get('/api/public/alert-subscriptions/confirm?s=1&t=short');
+    expect([link.status, link.headers.get('content-type')]).toEqual([400, 'text/html; charset=UTF-8']);
   });
 });
 

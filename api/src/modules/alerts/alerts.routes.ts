@@ -6,34 +6,53 @@
  * public sees is decided by the database: issued, Actual, Public and unexpired by its clock (F10).
  */
 import { getSettings, nameIn } from '../municipality/settings.sql.ts';
-import { Hono, type Context } from 'hono';
 import type { Position } from 'geojson';
+import type { AreaGeometry } from '../../../../lib/area.ts';
+import { z } from 'zod';
+import {
+  AlertContentSchema,
+  AlertDetailSchema,
+  AlertListSchema,
+  AlertsQuerySchema,
+  ApproveSchema,
+  DeliveriesSchema,
+  IdempotencyHeadersSchema,
+  ImportResultSchema,
+  IssuedAlertSchema,
+  PublicAlertsSchema,
+  TemplatesResponseSchema,
+} from '../../../../lib/alerts.schema.ts';
+import { IdParamsSchema } from '../../../../lib/risk-zones.schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../../errors.ts';
-import { readJson, requireStaff } from '../../middleware/auth.ts';
+import { createRouter, defineRoute, errorResponses, jsonRequest, jsonResponse, rejectInvalid, staffSession } from '../../http/router.ts';
+import { requireStaff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { listAuditEvents } from '../audit/audit.sql.ts';
 import { buildAtom, buildCapXml, CapInputError, parseCapDocument, type CapAlert } from './alerts.cap.ts';
-import { AlertContentSchema, ApproveSchema } from './alerts.schema.ts';
 import { approve, createDraft, issue, saveContent, startFollowUp, submit } from './alerts.service.ts';
 import { deliveryCounts, getAlert, getAreas, getInfos, insertExternalAlert, listAlerts, referenceChain, type AlertRow, type AreaRow, type InfoRow } from './alerts.sql.ts';
 import { HAZARD_TEMPLATES } from './alerts.templates.ts';
 
 const OFFICERS = ['civil_protection'] as const;
 const READERS = ['civil_protection', 'approver', 'dispatcher', 'viewer'] as const;
-const ID = ':id{[0-9]{1,15}}';
+const tags = ['alerts'];
+/** Writers are civil-protection officers (and admins); readers also approvers, dispatchers and viewers. */
+const write = { tags, security: staffSession, middleware: [requireStaff(OFFICERS)] };
+const read = { tags, security: staffSession, middleware: [requireStaff(READERS)] };
+const capXml = { description: 'CAP 1.2 alert message', content: { 'application/cap+xml': { schema: z.string() } } };
+const detail = jsonResponse(AlertDetailSchema, 'the alert: CAP header, state, info blocks, areas, reference chain, follow-ups, audit history and delivery counts');
+const moved = { 200: detail, ...errorResponses(400, 401, 403, 404, 409, 422) };
+/** A create answers 201, or 200 with what the same Idempotency-Key made before. */
+const made = <C extends number>(earlier: string, ...errors: C[]) => ({ 201: detail, 200: jsonResponse(AlertDetailSchema, earlier), ...errorResponses(...errors) });
 
-function idParam(c: Context): number {
-  return Number(c.req.param('id'));
-}
-
-/** Idempotency-Key header (a UUID) of create requests: a double click makes one alert (F12). */
-function clientKey(c: Context): string | null {
-  const k = c.req.header('idempotency-key');
-  if (k === undefined) return null;
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(k)) throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be a UUID');
-  return k.toLowerCase();
-}
+/** Idempotency-Key (a UUID) of create requests: a double click makes one alert (F12). */
+const keyHook = (r: Parameters<typeof rejectInvalid>[0]): undefined => {
+  if (!r.success && r.target === 'header') throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be a UUID');
+  rejectInvalid(r);
+  return undefined;
+};
+const clientKey = (h: { 'Idempotency-Key'?: string }) => h['Idempotency-Key']?.toLowerCase() ?? null;
 
 function infoJson(i: InfoRow) {
   return {
@@ -144,87 +163,184 @@ function alertSummary(a: AlertRow) {
   };
 }
 
+const templates = defineRoute({
+  method: 'get',
+  path: '/alerts/templates',
+  summary: 'Hazard templates that prefill a CAP alert (event, category, urgency, severity, bilingual texts)',
+  ...read,
+  responses: { 200: jsonResponse(TemplatesResponseSchema, '{ templates }'), ...errorResponses(401, 403) },
+});
+const list = defineRoute({
+  method: 'get',
+  path: '/alerts',
+  summary: 'Alerts, newest first, with their headline and event, optionally in one workflow state',
+  ...read,
+  request: { query: AlertsQuerySchema },
+  responses: { 200: jsonResponse(AlertListSchema, '{ alerts }'), ...errorResponses(400, 401, 403) },
+});
+const create = defineRoute({
+  method: 'post',
+  path: '/alerts',
+  summary: 'Draft a new alert (civil protection)',
+  ...write,
+  request: { headers: IdempotencyHeadersSchema, body: jsonRequest(AlertContentSchema) },
+  responses: made('the alert made earlier with the same Idempotency-Key', 400, 401, 403, 413, 415, 422),
+});
+const one = defineRoute({ method: 'get', path: '/alerts/{id}', summary: 'One alert in full', ...read, request: { params: IdParamsSchema }, responses: { 200: detail, ...errorResponses(400, 401, 403, 404) } });
+const save = defineRoute({
+  method: 'put',
+  path: '/alerts/{id}',
+  summary: 'Replace the content of a draft, submitted or approved alert (an edit voids the approval); 409 not_editable once issued',
+  ...write,
+  request: { params: IdParamsSchema, body: jsonRequest(AlertContentSchema) },
+  responses: moved,
+});
+const submitRoute = defineRoute({ method: 'post', path: '/alerts/{id}/submit', summary: 'Submit a draft for approval (409 unless it is a draft)', ...write, request: { params: IdParamsSchema }, responses: moved });
+const approveRoute = defineRoute({
+  method: 'post',
+  path: '/alerts/{id}/approve',
+  summary: 'Approve the exact content reviewed (an approver other than the author, else 403 same_person): contentHash must match the current content, else 409 content_changed',
+  tags,
+  security: staffSession,
+  middleware: [requireStaff(['approver'])],
+  request: { params: IdParamsSchema, body: jsonRequest(ApproveSchema) },
+  responses: moved,
+});
+const issueRoute = defineRoute({
+  method: 'post',
+  path: '/alerts/{id}/issue',
+  summary: 'Issue an approved alert: it becomes public and is delivered to the subscribers of its areas; repeating it changes nothing (issuedNow false)',
+  ...write,
+  request: { params: IdParamsSchema },
+  responses: { 200: jsonResponse(IssuedAlertSchema, 'the alert with issuedNow'), ...errorResponses(400, 401, 403, 404, 409, 422) },
+});
+const followUp = (msgType: 'Update' | 'Cancel') =>
+  defineRoute({
+    method: 'post',
+    path: `/alerts/{id}/${msgType.toLowerCase()}`,
+    summary: `Start a CAP ${msgType} of an issued alert: a new draft referencing it`,
+    ...write,
+    request: { params: IdParamsSchema, headers: IdempotencyHeadersSchema },
+    responses: made('the follow-up made earlier with the same Idempotency-Key', 400, 401, 403, 404, 409, 422),
+  });
+const deliveries = defineRoute({
+  method: 'get',
+  path: '/alerts/{id}/deliveries',
+  summary: 'Delivery counts per channel and dead-lettered delivery jobs',
+  ...read,
+  request: { params: IdParamsSchema },
+  responses: { 200: jsonResponse(DeliveriesSchema, '{ channels, deadLetterJobs }'), ...errorResponses(400, 401, 403, 404) },
+});
+const CAP_TYPES = ['application/cap+xml', 'application/xml', 'text/xml', 'application/atom+xml', 'application/rss+xml'];
+const importRoute = defineRoute({
+  method: 'post',
+  path: '/alerts/import',
+  summary: "Import other authorities' alerts: one CAP 1.0/1.1/1.2 message, or an Atom or RSS index with embedded messages; each message is imported or refused with a reason",
+  ...write,
+  request: { body: { required: true, content: Object.fromEntries(CAP_TYPES.map((t) => [t, { schema: z.string() }])) } },
+  responses: { 200: jsonResponse(ImportResultSchema, '{ kind, imported, refused }'), ...errorResponses(400, 401, 403, 413, 415, 422) },
+});
+const publicAlerts = defineRoute({
+  method: 'get',
+  path: '/public/alerts',
+  summary: 'Current public alerts for the map and the banner: issued, Actual, Public and unexpired; no author, note or delivery data (at most 100, cached 15 s)',
+  tags,
+  responses: { 200: jsonResponse(PublicAlertsSchema, '{ alerts }') },
+});
+
 export function alertsRoutes(deps: AppDeps) {
-  const app = new Hono();
+  const app = createRouter();
   const { sql } = deps;
+  const id = (c: { req: { valid(t: 'param'): { id: number } } }) => c.req.valid('param').id;
 
-  app.get('/alerts/templates', requireStaff(READERS), (c) => c.json({ templates: HAZARD_TEMPLATES }));
+  app.openapi(templates, (c) => c.json({ templates: [...HAZARD_TEMPLATES] }, 200));
 
-  app.get('/alerts', requireStaff(READERS), async (c) => {
-    const state = c.req.query('state');
-    if (state !== undefined && !/^[a-z]{1,20}$/.test(state)) throw badRequest('invalid_parameter', 'state is malformed');
-    const rows = await listAlerts(sql, { state });
-    const infos = await getInfos(sql, rows.map((r) => r.id));
-    return c.json({
-      alerts: rows.map((r) => ({ ...alertSummary(r), headline: infos.find((i) => i.alert_id === r.id)?.headline ?? null, event: infos.find((i) => i.alert_id === r.id)?.event ?? null })),
-    });
+  app.openapi(
+    list,
+    async (c) => {
+      const rows = await listAlerts(sql, { state: c.req.valid('query').state });
+      const infos = await getInfos(sql, rows.map((r) => r.id));
+      const first = (id: number) => infos.find((i) => i.alert_id === id);
+      return c.json({ alerts: rows.map((r) => ({ ...alertSummary(r), headline: first(r.id)?.headline ?? null, event: first(r.id)?.event ?? null })) }, 200);
+    },
+    (r) => {
+      if (!r.success) throw badRequest('invalid_parameter', 'state is malformed');
+    },
+  );
+
+  app.openapi(
+    create,
+    async (c) => {
+      const r = await createDraft(deps, c, c.get('staff'), c.req.valid('json'), { clientKey: clientKey(c.req.valid('header')) });
+      const body = await alertDetail(deps, r.id);
+      return r.created ? c.json(body, 201) : c.json(body, 200);
+    },
+    keyHook,
+  );
+
+  app.openapi(one, async (c) => c.json(await alertDetail(deps, id(c)), 200));
+
+  app.openapi(save, async (c) => {
+    await saveContent(deps, c, c.get('staff'), id(c), c.req.valid('json'));
+    return c.json(await alertDetail(deps, id(c)), 200);
   });
 
-  app.post('/alerts', requireStaff(OFFICERS), async (c) => {
-    const key = clientKey(c);
-    const body = await readJson(c, AlertContentSchema);
-    const staff = c.get('staff');
-    const r = await createDraft(deps, c, staff, body, { clientKey: key });
-    return c.json(await alertDetail(deps, r.id), r.created ? 201 : 200);
+  app.openapi(submitRoute, async (c) => {
+    await submit(deps, c, id(c));
+    return c.json(await alertDetail(deps, id(c)), 200);
   });
 
-  app.get(`/alerts/${ID}`, requireStaff(READERS), async (c) => c.json(await alertDetail(deps, idParam(c))));
-
-  app.put(`/alerts/${ID}`, requireStaff(OFFICERS), async (c) => {
-    const body = await readJson(c, AlertContentSchema);
-    await saveContent(deps, c, c.get('staff'), idParam(c), body);
-    return c.json(await alertDetail(deps, idParam(c)));
+  app.openapi(approveRoute, async (c) => {
+    await approve(deps, c, c.get('staff'), id(c), c.req.valid('json').contentHash);
+    return c.json(await alertDetail(deps, id(c)), 200);
   });
 
-  app.post(`/alerts/${ID}/submit`, requireStaff(OFFICERS), async (c) => {
-    await submit(deps, c, idParam(c));
-    return c.json(await alertDetail(deps, idParam(c)));
+  app.openapi(issueRoute, async (c) => {
+    const r = await issue(deps, c, c.get('staff'), id(c));
+    return c.json({ ...(await alertDetail(deps, id(c))), issuedNow: r.issued }, 200);
   });
 
-  app.post(`/alerts/${ID}/approve`, requireStaff(['approver']), async (c) => {
-    const body = await readJson(c, ApproveSchema);
-    await approve(deps, c, c.get('staff'), idParam(c), body.contentHash);
-    return c.json(await alertDetail(deps, idParam(c)));
-  });
-
-  app.post(`/alerts/${ID}/issue`, requireStaff(OFFICERS), async (c) => {
-    const r = await issue(deps, c, c.get('staff'), idParam(c));
-    return c.json({ ...(await alertDetail(deps, idParam(c))), issuedNow: r.issued });
-  });
-
-  app.post(`/alerts/${ID}/update`, requireStaff(OFFICERS), async (c) => {
-    const r = await startFollowUp(deps, c, c.get('staff'), idParam(c), 'Update', clientKey(c));
-    return c.json(await alertDetail(deps, r.id), r.created ? 201 : 200);
-  });
-
-  app.post(`/alerts/${ID}/cancel`, requireStaff(OFFICERS), async (c) => {
-    const r = await startFollowUp(deps, c, c.get('staff'), idParam(c), 'Cancel', clientKey(c));
-    return c.json(await alertDetail(deps, r.id), r.created ? 201 : 200);
-  });
+  for (const msgType of ['Update', 'Cancel'] as const) {
+    app.openapi(
+      followUp(msgType),
+      async (c) => {
+        const r = await startFollowUp(deps, c, c.get('staff'), id(c), msgType, clientKey(c.req.valid('header')));
+        const body = await alertDetail(deps, r.id);
+        return r.created ? c.json(body, 201) : c.json(body, 200);
+      },
+      keyHook,
+    );
+  }
 
   // The CAP text the approver reviews, for any state (staff only: drafts are not public).
-  app.get(`/alerts/${ID}/cap.xml`, requireStaff(READERS), async (c) => {
-    const a = await getAlert(sql, idParam(c));
+  app.get('/alerts/:id{[0-9]{1,15}}/cap.xml', requireStaff(READERS), async (c) => {
+    const a = await getAlert(sql, Number(c.req.param('id')));
     if (!a) throw notFound('no such alert');
     const xml = a.origin === 'external' ? await externalXml(deps, a.id) : buildCapXml(await capMessage(deps, a, await getInfos(sql, [a.id]), await getAreas(sql, [a.id])));
     return c.body(xml, 200, { 'Content-Type': 'application/cap+xml; charset=utf-8' });
   });
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/alerts/{id}/cap.xml',
+    summary: 'The CAP 1.2 text of an alert in any state, as the approver reviews it (imported alerts: the document received)',
+    tags,
+    security: staffSession,
+    request: { params: IdParamsSchema },
+    responses: { 200: capXml, ...errorResponses(401, 403, 404) },
+  });
 
-  app.get(`/alerts/${ID}/deliveries`, requireStaff(READERS), async (c) => {
-    const id = idParam(c);
-    if (!(await getAlert(sql, id))) throw notFound('no such alert');
-    const channels = await deliveryCounts(sql, id);
+  app.openapi(deliveries, async (c) => {
+    if (!(await getAlert(sql, id(c)))) throw notFound('no such alert');
+    const channels = await deliveryCounts(sql, id(c));
     const [dead] = await sql<{ n: number }[]>`
-      select count(*)::int as n from pgboss.job where name = 'alert-deliver-dead' and (data->>'alertId')::bigint = ${id}`.catch(() => [{ n: 0 }]);
-    return c.json({ channels, deadLetterJobs: dead?.n ?? 0 });
+      select count(*)::int as n from pgboss.job where name = 'alert-deliver-dead' and (data->>'alertId')::bigint = ${id(c)}`.catch(() => [{ n: 0 }]);
+    return c.json({ channels, deadLetterJobs: dead?.n ?? 0 }, 200);
   });
 
   // Other authorities' CAP (1.0, 1.1, 1.2) or an Atom/RSS index with embedded messages.
-  app.post('/alerts/import', requireStaff(OFFICERS), async (c) => {
+  app.openapi(importRoute, async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!['application/xml', 'text/xml', 'application/cap+xml', 'application/atom+xml', 'application/rss+xml'].includes(type)) {
-      throw new AppError(415, 'unsupported_media_type', 'send the CAP or Atom document as XML');
-    }
+    if (!CAP_TYPES.includes(type)) throw new AppError(415, 'unsupported_media_type', 'send the CAP or Atom document as XML');
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     let parsed;
     try {
@@ -251,30 +367,33 @@ export function alertsRoutes(deps: AppDeps) {
       });
       imported.push({ id: r.id, identifier: m.alert.identifier, created: r.created });
     }
-    if (imported.length === 0) return c.json({ error: { code: 'nothing_imported', message: 'no message could be imported', details: refused } }, 422);
-    return c.json({ kind: parsed.kind, imported, refused });
+    if (imported.length === 0) throw unprocessable('nothing_imported', 'no message could be imported', refused);
+    return c.json({ kind: parsed.kind, imported, refused }, 200);
   });
 
   // Public: the active alerts for the map and the banner. No author, approver, note or delivery.
-  app.get('/public/alerts', async (c) => {
+  app.openapi(publicAlerts, async (c) => {
     const rows = await sql<{ id: number; identifier: string; sent: Date | null; status: string; msg_type: string; origin: string; template: string | null }[]>`
       select id::int as id, identifier, sent, status, msg_type, origin, template from public_alerts order by sent desc nulls last, id desc limit 100`;
     const ids = rows.map((r) => r.id);
     const [infos, areas] = await Promise.all([getInfos(sql, ids), getAreas(sql, ids)]);
     c.header('Cache-Control', 'public, max-age=15');
-    return c.json({
-      alerts: rows.map((r) => ({
-        id: r.id,
-        identifier: r.identifier,
-        sent: r.sent,
-        status: r.status,
-        msgType: r.msg_type,
-        origin: r.origin,
-        template: r.template,
-        info: infos.filter((i) => i.alert_id === r.id).map(infoJson),
-        areas: areas.filter((a) => a.alert_id === r.id && a.geometry).map((a) => ({ areaDesc: a.area_desc, geometry: a.geometry })),
-      })),
-    });
+    return c.json(
+      {
+        alerts: rows.map((r) => ({
+          id: r.id,
+          identifier: r.identifier,
+          sent: r.sent,
+          status: r.status,
+          msgType: r.msg_type,
+          origin: r.origin,
+          template: r.template,
+          info: infos.filter((i) => i.alert_id === r.id).map(infoJson),
+          areas: areas.filter((a): a is AreaRow & { geometry: AreaGeometry } => a.alert_id === r.id && a.geometry !== null).map((a) => ({ areaDesc: a.area_desc, geometry: a.geometry })),
+        })),
+      },
+      200,
+    );
   });
 
   return app;
@@ -287,7 +406,7 @@ async function externalXml(deps: AppDeps, id: number): Promise<string> {
 
 /** Public CAP: each issued Actual message of ours, and the Atom index of the current ones. */
 export function capRoutes(deps: AppDeps) {
-  const app = new Hono();
+  const app = createRouter();
   const { sql } = deps;
 
   app.get('/alerts.atom', async (c) => {
@@ -317,6 +436,13 @@ export function capRoutes(deps: AppDeps) {
     });
     return c.body(xml, 200, { 'Content-Type': 'application/atom+xml; charset=utf-8', 'Cache-Control': 'public, max-age=15' });
   });
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/alerts.atom',
+    summary: 'Atom index of the current public CAP alerts of the municipality (cached 15 s)',
+    tags,
+    responses: { 200: { description: 'Atom feed', content: { 'application/atom+xml': { schema: z.string() } } } },
+  });
 
   app.get('/alerts/:file{[0-9]{1,15}\\.xml}', async (c) => {
     const id = Number(c.req.param('file').replace('.xml', ''));
@@ -326,6 +452,14 @@ export function capRoutes(deps: AppDeps) {
     if (!a || a.origin !== 'local' || a.sent === null || a.status !== 'Actual' || a.scope !== 'Public') throw notFound('no such alert');
     const xml = buildCapXml(await capMessage(deps, a, await getInfos(sql, [id]), await getAreas(sql, [id])));
     return c.body(xml, 200, { 'Content-Type': 'application/cap+xml; charset=utf-8', 'Cache-Control': 'public, max-age=60' });
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/alerts/{id}.xml',
+    summary: 'One issued public CAP 1.2 message; stays readable after it is updated, cancelled or expired so that <references> resolve',
+    tags,
+    request: { params: IdParamsSchema },
+    responses: { 200: capXml, ...errorResponses(404) },
   });
 
   return app;

@@ -11,7 +11,7 @@ import type { Staff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import { checkedArea } from '../risk-zones/risk-zones.routes.ts';
-import type { AlertContent } from './alerts.schema.ts';
+import type { AlertContent } from '../../../../lib/alerts.schema.ts';
 import { insertAlertDraft, insertLedger, lockAlert, replaceContent, setAlertState, updateAlertHeader } from './alerts.sql.ts';
 
 type Tx = Db;

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../db.ts';
 import type { AreaGeometry } from '../../../../lib/area.ts';
-import type { AlertContent } from './alerts.schema.ts';
+import type { AlertContent } from '../../../../lib/alerts.schema.ts';
 import type { CapAlert } from './alerts.cap.ts';
 
 export interface AlertRow {
@@ -62,7 +62,7 @@ export interface AreaRow {
   geocodes: { valueName: string; value: string }[];
   zone_id: number | null;
   simplified: boolean;
-  geometry: unknown;
+  geometry: AreaGeometry | null;
 }
 
 const ALERT_COLUMNS = (sql: Db) => sql`

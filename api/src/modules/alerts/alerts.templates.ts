@@ -4,7 +4,7 @@
  * that the officer edits; CAP fields (category, response, urgency, severity, certainty) default to
  * what the plan prescribes for the hazard and can be changed in the editor.
  */
-import type { HazardTemplate } from '../../../../lib/alert-templates.ts';
+import type { HazardTemplate } from '../../../../lib/alerts.schema.ts';
 
 export const HAZARD_TEMPLATES: readonly HazardTemplate[] = [
   {

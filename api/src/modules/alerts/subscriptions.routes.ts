@@ -4,35 +4,61 @@
  * address was already subscribed and never echo personal data; confirm and unsubscribe links
  * carry an HMAC of the subscriber id (0052), nothing else.
  */
-import { Hono } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
+import { SubscribedSchema, SubscribeSchema, SubscriberTokenSchema, VapidKeySchema } from '../../../../lib/alert-subscriptions.schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { notFound, unprocessable } from '../../errors.ts';
-import { readJson } from '../../middleware/auth.ts';
+import { createRouter, defineRoute, errorResponses, jsonRequest, jsonResponse } from '../../http/router.ts';
 import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import { checkedArea } from '../risk-zones/risk-zones.routes.ts';
-
-export const SubscribeSchema = z
-  .object({
-    email: z.email().max(254).optional(),
-    push: z.object({ endpoint: z.url().max(1000).startsWith('https://'), keys: z.object({ p256dh: z.string().min(20).max(200), auth: z.string().min(8).max(100) }).strict(), expirationTime: z.number().nullable().optional() }).strict().optional(),
-    locale: z.enum(['el', 'en']).default('el'),
-    home: z.object({ center: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]), radiusM: z.number().min(50).max(20_000) }).strict().optional(),
-    area: z.unknown().optional(),
-  })
-  .strict()
-  .refine((b) => (b.email !== undefined) !== (b.push !== undefined), { message: 'give an email or a push subscription' })
-  .refine((b) => (b.home !== undefined) !== (b.area !== undefined), { message: 'give a home point with a radius or an area' });
 
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="el"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title><body style="font-family:system-ui;max-width:36rem;margin:2rem auto;padding:0 1rem">${body}<p><a href="/">Χάρτης / Map</a></p></body></html>`;
 
+const badLinkPage = page('Σφάλμα', '<p>Ο σύνδεσμος δεν είναι έγκυρος. / The link is not valid.</p>');
+const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+const tags = ['alert-subscriptions'];
+/** A malformed link gets the same page as always (400), not a JSON error: a person clicked it. */
+const badLink = (r: { success: boolean }, c: Context) => (r.success ? undefined : c.html(badLinkPage, 400));
+const malformed = html('the link is malformed');
+
+const subscribe = defineRoute({
+  method: 'post',
+  path: '/public/alert-subscriptions',
+  summary: 'Subscribe to early warnings for a home point with a radius or a drawn area inside the municipality, by e-mail (confirmed by a link) or Web Push',
+  tags,
+  request: { body: jsonRequest(SubscribeSchema) },
+  responses: { 202: jsonResponse(SubscribedSchema, 'accepted: a confirmation e-mail is on its way, or the push subscription is active'), ...errorResponses(400, 413, 415, 422) },
+});
+const vapidKey = defineRoute({
+  method: 'get',
+  path: '/public/alert-subscriptions/vapid-key',
+  summary: 'The VAPID public key for Web Push subscriptions (404 when push is not enabled)',
+  tags,
+  responses: { 200: jsonResponse(VapidKeySchema, '{ publicKey }'), ...errorResponses(404) },
+});
+const confirm = defineRoute({
+  method: 'get',
+  path: '/public/alert-subscriptions/confirm',
+  summary: 'Confirm an e-mail subscription (the link in the confirmation e-mail)',
+  tags,
+  request: { query: SubscriberTokenSchema },
+  responses: { 200: html('confirmed'), 400: malformed, 404: html('no such subscription or wrong token') },
+});
+// RFC 8058: mail clients POST "List-Unsubscribe=One-Click"; a GET only shows the button, so
+// link scanners that prefetch URLs cannot unsubscribe anyone.
+const unsubscribeRoute = (method: 'get' | 'post', summary: string, done: string) =>
+  defineRoute({ method, path: '/public/alert-subscriptions/unsubscribe', summary, tags, request: { query: SubscriberTokenSchema }, responses: { 200: html(done), 400: malformed } });
+const unsubscribeForm = unsubscribeRoute('get', 'A page with the unsubscribe button: a GET changes nothing, so link scanners cannot unsubscribe anyone', 'the unsubscribe form');
+const unsubscribe = unsubscribeRoute('post', 'Unsubscribe (RFC 8058 one-click); the same answer whether or not anything changed', 'unsubscribed');
+
 export function subscriptionsRoutes(deps: AppDeps) {
-  const app = new Hono();
+  const app = createRouter();
   const { sql } = deps;
 
-  app.post('/public/alert-subscriptions', async (c) => {
-    const b = await readJson(c, SubscribeSchema);
+  app.openapi(subscribe, async (c) => {
+    const b = c.req.valid('json');
     const area = b.area !== undefined ? await checkedArea(deps, b.area) : null;
     // The municipality's alerts only: an area that does not touch it would never hear anything.
     const [inside] = await sql<{ ok: boolean }[]>`
@@ -61,45 +87,45 @@ export function subscriptionsRoutes(deps: AppDeps) {
           do update set geom = excluded.geom, locale = excluded.locale`;
       }
     });
-    return c.json({ status: b.email ? 'confirmation_sent' : 'subscribed' }, 202);
+    return c.json({ status: b.email ? ('confirmation_sent' as const) : ('subscribed' as const) }, 202);
   });
 
-  app.get('/public/alert-subscriptions/vapid-key', (c) => {
+  app.openapi(vapidKey, (c) => {
     if (!deps.config.vapid) throw notFound('push is not enabled');
-    return c.json({ publicKey: deps.config.vapid.publicKey });
+    return c.json({ publicKey: deps.config.vapid.publicKey }, 200);
   });
 
-  const tokenParams = z.object({ s: z.string().regex(/^\d{1,15}$/), t: z.string().regex(/^[A-Za-z0-9_-]{40,60}$/) });
+  app.openapi(
+    confirm,
+    async (c) => {
+      const q = c.req.valid('query');
+      const r = await sql`
+        update alert_subscribers set email_confirmed_at = coalesce(email_confirmed_at, now())
+        where id = ${q.s} and unsubscribed_at is null and alert_subscriber_token(id, 'confirm') = ${q.t}`;
+      if (r.count === 0) return c.html(badLinkPage, 404);
+      return c.html(page('Επιβεβαιώθηκε', '<h1>Επιβεβαιώθηκε / Confirmed</h1><p>Θα λαμβάνετε τις προειδοποιήσεις για την περιοχή σας. / You will receive warnings for your area.</p>'), 200);
+    },
+    badLink,
+  );
 
-  app.get('/public/alert-subscriptions/confirm', async (c) => {
-    const q = tokenParams.safeParse(c.req.query());
-    if (!q.success) return c.html(page('Σφάλμα', '<p>Ο σύνδεσμος δεν είναι έγκυρος. / The link is not valid.</p>'), 400);
-    const r = await sql`
-      update alert_subscribers set email_confirmed_at = coalesce(email_confirmed_at, now())
-      where id = ${q.data.s} and unsubscribed_at is null and alert_subscriber_token(id, 'confirm') = ${q.data.t}`;
-    if (r.count === 0) return c.html(page('Σφάλμα', '<p>Ο σύνδεσμος δεν είναι έγκυρος. / The link is not valid.</p>'), 404);
-    return c.html(page('Επιβεβαιώθηκε', '<h1>Επιβεβαιώθηκε / Confirmed</h1><p>Θα λαμβάνετε τις προειδοποιήσεις για την περιοχή σας. / You will receive warnings for your area.</p>'));
-  });
+  app.openapi(
+    unsubscribeForm,
+    (c) => c.html(page('Διαγραφή', `<form method="post"><p>Διαγραφή από τις προειδοποιήσεις; / Stop receiving warnings?</p><button type="submit">Διαγραφή / Unsubscribe</button></form>`), 200),
+    badLink,
+  );
 
-  // RFC 8058: mail clients POST "List-Unsubscribe=One-Click"; a GET only shows the button, so
-  // link scanners that prefetch URLs cannot unsubscribe anyone.
-  app.get('/public/alert-subscriptions/unsubscribe', (c) => {
-    const q = tokenParams.safeParse(c.req.query());
-    if (!q.success) return c.html(page('Σφάλμα', '<p>Ο σύνδεσμος δεν είναι έγκυρος. / The link is not valid.</p>'), 400);
-    return c.html(
-      page('Διαγραφή', `<form method="post"><p>Διαγραφή από τις προειδοποιήσεις; / Stop receiving warnings?</p><button type="submit">Διαγραφή / Unsubscribe</button></form>`),
-    );
-  });
-
-  app.post('/public/alert-subscriptions/unsubscribe', async (c) => {
-    const q = tokenParams.safeParse(c.req.query());
-    if (!q.success) return c.html(page('Σφάλμα', '<p>Ο σύνδεσμος δεν είναι έγκυρος. / The link is not valid.</p>'), 400);
-    await sql`
-      update alert_subscribers set unsubscribed_at = coalesce(unsubscribed_at, now())
-      where id = ${q.data.s} and alert_subscriber_token(id, 'unsubscribe') = ${q.data.t}`;
-    // The same answer whether or not anything changed.
-    return c.html(page('Διαγράφηκε', '<h1>Διαγραφήκατε / Unsubscribed</h1><p>Δεν θα λαμβάνετε άλλες προειδοποιήσεις. / You will receive no more warnings.</p>'));
-  });
+  app.openapi(
+    unsubscribe,
+    async (c) => {
+      const q = c.req.valid('query');
+      await sql`
+        update alert_subscribers set unsubscribed_at = coalesce(unsubscribed_at, now())
+        where id = ${q.s} and alert_subscriber_token(id, 'unsubscribe') = ${q.t}`;
+      // The same answer whether or not anything changed.
+      return c.html(page('Διαγράφηκε', '<h1>Διαγραφήκατε / Unsubscribed</h1><p>Δεν θα λαμβάνετε άλλες προειδοποιήσεις. / You will receive no more warnings.</p>'), 200);
+    },
+    badLink,
+  );
 
   return app;
 }

@@ -8,6 +8,7 @@ import { createTestDb, type TestDb } from '../../../test/test-db.ts';
 import { loadDemoMunicipality } from '../../../../gis-data/src/demo.ts';
 import { loadDemoRiskZones } from '../../../../gis-data/src/risk-zones-demo.ts';
 import { importLayerFile } from '../../../../gis-data/src/import/import-file.ts';
+import { ExposureSchema, HazardsResponseSchema, ZoneCollectionSchema, ZonePropsSchema } from '../../../../lib/risk-zones.schema.ts';
 import { makeStaff, makeTestApp, type TestApp } from '../incidents/incidents.fixtures.ts';
 
 let db: TestDb;
@@ -70,6 +71,23 @@ describe('demo risk zones', () => {
     expect((await t.req('/api/risk-zones')).status).toBe(401);
     const crew = (await makeStaff(db.sql, t, { role: 'crew' })).headers;
     expect((await t.req('/api/risk-zones', { headers: crew })).status).toBe(403);
+  });
+});
+
+describe('the declared contract', () => {
+  it('answers what its schemas declare, and nothing more', async () => {
+    const fc = ZoneCollectionSchema.strict().parse(await (await t.req('/api/risk-zones?hazard=flood', { headers: officer })).json());
+    expect(fc.features.map((f) => ZonePropsSchema.strict().parse(f.properties).hazard)).toEqual(['flood']);
+    HazardsResponseSchema.strict().parse(await (await t.req('/api/risk-zones/hazards', { headers: officer })).json());
+    ExposureSchema.strict().parse(await (await t.req(`/api/risk-zones/${floodZoneId}/exposure`, { headers: officer })).json());
+  });
+
+  it('refuses a malformed id with 400 invalid_id and a malformed layer id as no such layer', async () => {
+    const res = await t.req('/api/risk-zones/abc/exposure', { headers: officer });
+    expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([400, 'invalid_id']);
+    const layer = await t.req('/api/risk-zones/from-layer/Not-A-Layer', { method: 'POST', headers: { ...officer, origin: 'http://localhost' } });
+    expect([layer.status, ((await layer.json()) as { error: { code: string } }).error.code]).toEqual([404, 'not_found']);
+    expect((await t.req('/api/risk-zones/exposure', { method: 'POST', headers: { 'content-type': 'text/plain', origin: 'http://localhost', ...officer }, body: '{}' })).status).toBe(415);
   });
 });
 

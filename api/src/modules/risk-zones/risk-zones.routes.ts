@@ -3,11 +3,24 @@
  * of public facilities, network lengths and counts; subscribers appear only as a count computed
  * inside the database, so no identity or location of a subscriber ever reaches this path.
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import { checkArea, type AreaGeometry } from '../../../../lib/area.ts';
+import {
+  ExposureRequestSchema,
+  ExposureSchema,
+  FromLayerParamsSchema,
+  FromLayerQuerySchema,
+  FromLayerResponseSchema,
+  HazardsResponseSchema,
+  IdParamsSchema,
+  ZoneCollectionSchema,
+  ZonesQuerySchema,
+  type ExposureRequest,
+} from '../../../../lib/risk-zones.schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { notFound, unprocessable } from '../../errors.ts';
+import { createRouter, defineRoute, errorResponses, jsonRequest, jsonResponse, staffSession } from '../../http/router.ts';
 import { readJson, requireStaff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { toCsv } from '../registries/registries.csv.ts';
@@ -25,15 +38,11 @@ import {
 
 /** Who works with zones: civil protection and those who approve its alerts; admins always. */
 const READERS = ['civil_protection', 'approver', 'dispatcher', 'viewer'] as const;
-
-export const ExposureBody = z
-  .object({
-    zoneId: z.number().int().positive().optional(),
-    area: z.unknown().optional(),
-    circle: z.object({ center: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]), radiusM: z.number().positive().max(50_000) }).strict().optional(),
-  })
-  .strict()
-  .refine((b) => [b.zoneId, b.area, b.circle].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of zoneId, area, circle' });
+const read = { tags: ['risk-zones'], security: staffSession, middleware: [requireStaff(READERS)] };
+const csvAnswer = {
+  description: 'kind, layer, asset_id, name, length_km, count, open_work_orders',
+  content: { 'text/csv': { schema: z.string() } },
+};
 
 /** A drawn area checked by structure (G4, G6) and then by PostGIS (G5): 422 with a reason code. */
 export async function checkedArea(deps: Pick<AppDeps, 'sql'>, g: unknown, maxVertices?: number): Promise<AreaGeometry> {
@@ -44,7 +53,7 @@ export async function checkedArea(deps: Pick<AppDeps, 'sql'>, g: unknown, maxVer
   return check.geometry;
 }
 
-async function target(deps: AppDeps, b: z.infer<typeof ExposureBody>): Promise<ExposureTarget> {
+async function target(deps: AppDeps, b: ExposureRequest): Promise<ExposureTarget> {
   if (b.zoneId !== undefined) {
     if (!(await riskZoneExists(deps.sql, b.zoneId))) throw notFound('no such risk zone');
     return { zoneId: b.zoneId };
@@ -88,31 +97,80 @@ function sendCsv(c: Context, body: string, name: string) {
   return c.body(body);
 }
 
+const hazards = defineRoute({
+  method: 'get',
+  path: '/risk-zones/hazards',
+  summary: 'Hazard types with their CAP category',
+  ...read,
+  responses: { 200: jsonResponse(HazardsResponseSchema, '{ hazards }'), ...errorResponses(401, 403) },
+});
+
+const zones = defineRoute({
+  method: 'get',
+  path: '/risk-zones',
+  summary: 'Risk zones as GeoJSON, optionally of one hazard',
+  ...read,
+  request: { query: ZonesQuerySchema },
+  responses: { 200: jsonResponse(ZoneCollectionSchema, 'FeatureCollection of zones'), ...errorResponses(401, 403) },
+});
+
+const zoneExposure = defineRoute({
+  method: 'get',
+  path: '/risk-zones/{id}/exposure',
+  summary: 'What a zone exposes: facilities (with open repairs first), network lengths, open reports and work orders, alert subscribers',
+  ...read,
+  request: { params: IdParamsSchema },
+  responses: { 200: jsonResponse(ExposureSchema, 'the exposure of the zone'), ...errorResponses(400, 401, 403, 404) },
+});
+
+const areaExposure = defineRoute({
+  method: 'post',
+  path: '/risk-zones/exposure',
+  summary: 'Exposure of a stored zone, a drawn polygon (GeoJSON, checked for validity) or a circle',
+  ...read,
+  request: { body: jsonRequest(ExposureRequestSchema) },
+  responses: { 200: jsonResponse(ExposureSchema, 'the exposure of the zone, area or circle'), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+});
+
+const fromLayer = defineRoute({
+  method: 'post',
+  path: '/risk-zones/from-layer/{layerId}',
+  summary: 'Turn the features of an imported `risk` layer into risk zones (civil protection, admin; audited)',
+  tags: ['risk-zones'],
+  security: staffSession,
+  middleware: [requireStaff(['civil_protection'])],
+  request: { params: FromLayerParamsSchema, query: FromLayerQuerySchema },
+  responses: { 200: jsonResponse(FromLayerResponseSchema, '{ layerId, zones }'), ...errorResponses(401, 403, 404, 422) },
+});
+
 export function riskZonesRoutes(deps: AppDeps) {
-  const app = new Hono();
+  const app = createRouter();
 
-  app.get('/risk-zones/hazards', requireStaff(READERS), async (c) => {
+  app.openapi(hazards, async (c) => {
     const rows = await listHazards(deps.sql);
-    return c.json({ hazards: rows.map((h) => ({ id: h.id, name: { el: h.name_el, en: h.name_en }, capCategory: h.cap_category })) });
+    return c.json({ hazards: rows.map((h) => ({ id: h.id, name: { el: h.name_el, en: h.name_en }, capCategory: h.cap_category })) }, 200);
   });
 
-  app.get('/risk-zones', requireStaff(READERS), async (c) => {
-    const hazard = c.req.query('hazard');
+  app.openapi(zones, async (c) => {
+    const { hazard } = c.req.valid('query');
     const rows = await listRiskZones(deps.sql, { hazard: hazard || undefined });
-    return c.json({
-      type: 'FeatureCollection',
-      features: rows.map((z) => ({
-        type: 'Feature',
-        id: z.id,
-        geometry: z.geometry,
-        properties: { id: z.id, hazard: z.hazard, level: z.level, nameEl: z.name_el, nameEn: z.name_en, source: z.source, synthetic: z.synthetic, validFrom: z.valid_from, validTo: z.valid_to },
-      })),
-    });
+    return c.json(
+      {
+        type: 'FeatureCollection' as const,
+        features: rows.map((z) => ({
+          type: 'Feature' as const,
+          id: z.id,
+          geometry: z.geometry,
+          properties: { id: z.id, hazard: z.hazard, level: z.level, nameEl: z.name_el, nameEn: z.name_en, source: z.source, synthetic: z.synthetic, validFrom: z.valid_from, validTo: z.valid_to },
+        })),
+      },
+      200,
+    );
   });
 
-  app.get('/risk-zones/:id{[0-9]{1,15}}/exposure', requireStaff(READERS), async (c) => {
-    const t = await target(deps, { zoneId: Number(c.req.param('id')) });
-    return c.json(await exposureOf(deps, t));
+  app.openapi(zoneExposure, async (c) => {
+    const t = await target(deps, { zoneId: c.req.valid('param').id });
+    return c.json(await exposureOf(deps, t), 200);
   });
 
   app.get('/risk-zones/:id{[0-9]{1,15}}/exposure.csv', requireStaff(READERS), async (c) => {
@@ -120,29 +178,54 @@ export function riskZonesRoutes(deps: AppDeps) {
     const t = await target(deps, { zoneId: id });
     return sendCsv(c, exposureCsv(await exposureOf(deps, t)), `exposure-zone-${id}`);
   });
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/risk-zones/{id}/exposure.csv',
+    summary: "A zone's exposure as a CSV download",
+    tags: read.tags,
+    security: read.security,
+    request: { params: IdParamsSchema },
+    responses: { 200: csvAnswer, ...errorResponses(401, 403, 404) },
+  });
 
-  app.post('/risk-zones/exposure', requireStaff(READERS), async (c) => {
-    const t = await target(deps, await readJson(c, ExposureBody));
-    return c.json(await exposureOf(deps, t));
+  app.openapi(areaExposure, async (c) => {
+    const t = await target(deps, c.req.valid('json'));
+    return c.json(await exposureOf(deps, t), 200);
   });
 
   app.post('/risk-zones/exposure.csv', requireStaff(READERS), async (c) => {
-    const t = await target(deps, await readJson(c, ExposureBody));
+    const t = await target(deps, await readJson(c, ExposureRequestSchema));
     return sendCsv(c, exposureCsv(await exposureOf(deps, t)), 'exposure-area');
   });
-
-  // Zones imported through the ordinary importer into a `risk` layer become risk zones here.
-  app.post('/risk-zones/from-layer/:layerId{[a-z][a-z0-9_]{1,62}}', requireStaff(['civil_protection']), async (c) => {
-    const layerId = c.req.param('layerId');
-    const synthetic = c.req.query('synthetic') === 'true';
-    const n = await deps.sql.begin(async (t) => {
-      const tx = t as unknown as AppDeps['sql'];
-      const count = await importZonesFromLayer(tx, layerId, synthetic);
-      await recordAudit(tx, c, { action: 'risk_zones.import', objectType: 'layer', objectId: layerId, after: { zones: count, synthetic } });
-      return count;
-    });
-    return c.json({ layerId, zones: n });
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/risk-zones/exposure.csv',
+    summary: 'Exposure of a zone, drawn area or circle as a CSV download',
+    tags: read.tags,
+    security: read.security,
+    request: { body: jsonRequest(ExposureRequestSchema) },
+    responses: { 200: csvAnswer, ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
   });
+
+  // Zones imported through the ordinary importer into a `risk` layer become risk zones here. A
+  // malformed layer id names no layer: 404, as when no route matched it.
+  app.openapi(
+    fromLayer,
+    async (c) => {
+      const { layerId } = c.req.valid('param');
+      const synthetic = c.req.valid('query').synthetic === 'true';
+      const n = await deps.sql.begin(async (t) => {
+        const tx = t as unknown as AppDeps['sql'];
+        const count = await importZonesFromLayer(tx, layerId, synthetic);
+        await recordAudit(tx, c, { action: 'risk_zones.import', objectType: 'layer', objectId: layerId, after: { zones: count, synthetic } });
+        return count;
+      });
+      return c.json({ layerId, zones: n }, 200);
+    },
+    (r) => {
+      if (!r.success) throw notFound('no such layer');
+    },
+  );
 
   return app;
 }

@@ -16,7 +16,7 @@ export interface RiskZoneRow {
   synthetic: boolean;
   valid_from: string | null;
   valid_to: string | null;
-  geometry: unknown;
+  geometry: AreaGeometry;
 }
 
 /** Zones with a display geometry simplified to about 5 m (the map does not need every vertex). */
