@@ -12,39 +12,14 @@ import { createRouter, defineRoute, errorResponses, jsonRequest, jsonResponse, s
 import { requireStaff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { containsContactDetails } from '../../../../lib/incidents.schema.ts';
-import {
-  BuildResponseSchema,
-  IdParamsSchema,
-  IncidentTraceResponseSchema,
-  NetworkParamsSchema,
-  NetworksResponseSchema,
-  OutageDetailSchema,
-  OutageResponseSchema,
-  OutagesQuerySchema,
-  OutagesResponseSchema,
-  PatchOutageSchema,
-  PlannedOutageResponseSchema,
-  PlannedOutageSchema,
-  SupplyQuerySchema,
-  SupplyResponseSchema,
-  TRACE_KINDS,
-  TraceIncidentSchema,
-  TraceQuerySchema,
-  TraceResultSchema,
-  ValidationResponseSchema,
-  ValveParamsSchema,
-  ValveResponseSchema,
-  ValveSchema,
-  PublicOutagesSchema,
-  type TraceFeatureCollection,
-} from '../../../../lib/networks.schema.ts';
+import * as contract from '../../../../lib/networks.schema.ts';
 import { writableIncident } from '../incidents/incidents.service.ts';
 import { buildNetwork, findValveNode, getNetwork, listBuildIssues, listNetworks, setValveOperable, traceGeojson, traceSupply } from './networks.sql.ts';
 import { findOutageCandidates, getOutage, listOutages, publicOutagesGeojson, updateOutage, type OutageCandidateRow, type OutageRow } from './outages.sql.ts';
 import { planInterruption, resolveEdge, runTrace, traceIncident, traceJson, type TraceKind } from './outages.service.ts';
 
 const WRITERS = ['dispatcher', 'technician'] as const;
-const TRACES: readonly TraceKind[] = TRACE_KINDS;
+const TRACES: readonly TraceKind[] = contract.TRACE_KINDS;
 
 function parseId(text: string | undefined, name = 'id'): number {
   if (text === undefined || !/^\d{1,15}$/.test(text) || Number(text) < 1) throw badRequest('invalid_id', `${name} must be a positive integer`);
@@ -93,57 +68,57 @@ const staff = (summary: string, writers = false) => ({
   middleware: [writers ? requireStaff(WRITERS) : requireStaff()],
 });
 const candidateJson = (r: OutageCandidateRow) => ({ id: r.id, number: r.number, status: r.status, categoryId: r.category_id, createdAt: r.created_at });
-const parsedGeojson = async (text: Promise<string>) => JSON.parse(await text) as TraceFeatureCollection;
+const parsedGeojson = async (text: Promise<string>) => JSON.parse(await text) as contract.TraceFeatureCollection;
 
 const listRoute = defineRoute({
   method: 'get',
   path: '/networks',
   ...staff('Networks with their topology build time, staleness and validation report (staff)'),
-  responses: { 200: jsonResponse(NetworksResponseSchema, 'every network'), ...errorResponses(401) },
+  responses: { 200: jsonResponse(contract.NetworksResponseSchema, 'every network'), ...errorResponses(401) },
 });
 const buildRoute = defineRoute({
   method: 'post',
   path: '/networks/{id}/build',
   ...staff('Rebuild the topology of a network from its layers (dispatcher, technician); audited', true),
-  request: { params: NetworkParamsSchema },
-  responses: { 200: jsonResponse(BuildResponseSchema, 'the validation report of the build'), ...errorResponses(400, 401, 403, 404) },
+  request: { params: contract.NetworkParamsSchema },
+  responses: { 200: jsonResponse(contract.BuildResponseSchema, 'the validation report of the build'), ...errorResponses(400, 401, 403, 404) },
 });
 const validationRoute = defineRoute({
   method: 'get',
   path: '/networks/{id}/validation',
   ...staff('Validation view: the build report (dangling ends, disconnected parts, unsnapped valves, sources) and the places behind it as GeoJSON'),
-  request: { params: NetworkParamsSchema },
-  responses: { 200: jsonResponse(ValidationResponseSchema, 'the report and its issues (at most 2000)'), ...errorResponses(400, 401, 404) },
+  request: { params: contract.NetworkParamsSchema },
+  responses: { 200: jsonResponse(contract.ValidationResponseSchema, 'the report and its issues (at most 2000)'), ...errorResponses(400, 401, 404) },
 });
 const traceRoute = defineRoute({
   method: 'get',
   path: '/networks/trace',
   ...staff('Trace from a pipe (staff, nothing kept): valve isolation, or upstream/downstream on a gravity network'),
-  request: { query: TraceQuerySchema },
-  responses: { 200: jsonResponse(TraceResultSchema, 'the trace'), ...errorResponses(400, 401, 422) },
+  request: { query: contract.TraceQuerySchema },
+  responses: { 200: jsonResponse(contract.TraceResultSchema, 'the trace'), ...errorResponses(400, 401, 422) },
 });
 const supplyRoute = defineRoute({
   method: 'get',
   path: '/networks/{id}/supply',
   ...staff('Connectivity from sources: pipes no source reaches, or with `failed` the pipes the failed sources fed'),
-  request: { params: NetworkParamsSchema, query: SupplyQuerySchema },
-  responses: { 200: jsonResponse(SupplyResponseSchema, 'the unsupplied pipes and buildings'), ...errorResponses(400, 401, 404) },
+  request: { params: contract.NetworkParamsSchema, query: contract.SupplyQuerySchema },
+  responses: { 200: jsonResponse(contract.SupplyResponseSchema, 'the unsupplied pipes and buildings'), ...errorResponses(400, 401, 404) },
 });
 const valveRoute = defineRoute({
   method: 'post',
   path: '/networks/valves/{nodeId}',
   ...staff('Mark a valve inoperable (or operable again); kept across rebuilds; audited', true),
-  request: { params: ValveParamsSchema, body: jsonRequest(ValveSchema) },
-  responses: { 200: jsonResponse(ValveResponseSchema, 'the valve as marked'), ...errorResponses(400, 401, 403, 404, 422) },
+  request: { params: contract.ValveParamsSchema, body: jsonRequest(contract.ValveSchema) },
+  responses: { 200: jsonResponse(contract.ValveResponseSchema, 'the valve as marked'), ...errorResponses(400, 401, 403, 404, 422) },
 });
 const incidentTraceRoute = defineRoute({
   method: 'post',
   path: '/networks/incidents/{id}/trace',
   ...staff("Trace from a report on its category's network and keep the result as an outage on the report and its work order (re-trace when it has an open outage); audited", true),
-  request: { params: IdParamsSchema, body: jsonRequest(TraceIncidentSchema) },
+  request: { params: contract.IdParamsSchema, body: jsonRequest(contract.TraceIncidentSchema) },
   responses: {
-    200: jsonResponse(IncidentTraceResponseSchema, 're-traced: the open outage of the report, traced again'),
-    201: jsonResponse(IncidentTraceResponseSchema, 'a new outage'),
+    200: jsonResponse(contract.IncidentTraceResponseSchema, 're-traced: the open outage of the report, traced again'),
+    201: jsonResponse(contract.IncidentTraceResponseSchema, 'a new outage'),
     ...errorResponses(400, 401, 403, 404, 409, 422),
   },
 });
@@ -151,29 +126,29 @@ const outagesRoute = defineRoute({
   method: 'get',
   path: '/networks/outages',
   ...staff('Outages (open only unless open=false), newest first, at most 200'),
-  request: { query: OutagesQuerySchema },
-  responses: { 200: jsonResponse(OutagesResponseSchema, 'the outages'), ...errorResponses(401) },
+  request: { query: contract.OutagesQuerySchema },
+  responses: { 200: jsonResponse(contract.OutagesResponseSchema, 'the outages'), ...errorResponses(401) },
 });
 const outageRoute = defineRoute({
   method: 'get',
   path: '/networks/outages/{id}',
   ...staff('An outage with its stored trace as GeoJSON and the reports inside it offered for grouping'),
-  request: { params: IdParamsSchema },
-  responses: { 200: jsonResponse(OutageDetailSchema, 'the outage'), ...errorResponses(400, 401, 404) },
+  request: { params: contract.IdParamsSchema },
+  responses: { 200: jsonResponse(contract.OutageDetailSchema, 'the outage'), ...errorResponses(400, 401, 404) },
 });
 const planRoute = defineRoute({
   method: 'post',
   path: '/networks/outages',
   ...staff('Planned interruption: the isolation of a pipe for a repair on a date, published as a notice; audited', true),
-  request: { body: jsonRequest(PlannedOutageSchema) },
-  responses: { 201: jsonResponse(PlannedOutageResponseSchema, 'the planned outage and its trace'), ...errorResponses(401, 403, 422) },
+  request: { body: jsonRequest(contract.PlannedOutageSchema) },
+  responses: { 201: jsonResponse(contract.PlannedOutageResponseSchema, 'the planned outage and its trace'), ...errorResponses(401, 403, 422) },
 });
 const patchRoute = defineRoute({
   method: 'patch',
   path: '/networks/outages/{id}',
   ...staff('Restoration time, public note (no contact details), restored or cancelled; audited', true),
-  request: { params: IdParamsSchema, body: jsonRequest(PatchOutageSchema) },
-  responses: { 200: jsonResponse(OutageResponseSchema, 'the outage as changed'), ...errorResponses(400, 401, 403, 404, 422) },
+  request: { params: contract.IdParamsSchema, body: jsonRequest(contract.PatchOutageSchema) },
+  responses: { 200: jsonResponse(contract.OutageResponseSchema, 'the outage as changed'), ...errorResponses(400, 401, 403, 404, 422) },
 });
 
 export function networksRoutes({ sql }: AppDeps) {
@@ -376,7 +351,7 @@ export function publicOutagesRoutes({ sql }: AppDeps) {
     path: '/public/outages',
     summary: 'Public outage map: open outages as GeoJSON (area, network, planned or not, start, expected restoration, note); no report, person or building',
     tags: ['public'],
-    responses: { 200: { description: 'FeatureCollection', content: { 'application/geo+json': { schema: PublicOutagesSchema } } } },
+    responses: { 200: { description: 'FeatureCollection', content: { 'application/geo+json': { schema: contract.PublicOutagesSchema } } } },
   });
   app.get('/public/outages', async (c) => {
     c.header('Cache-Control', 'public, max-age=30');

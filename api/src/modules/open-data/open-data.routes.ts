@@ -23,24 +23,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { parseBbox, type BBox } from '../../../../lib/geo.ts';
-import {
-  CollectionParamsSchema,
-  CollectionSchema,
-  CollectionsSchema,
-  ConformanceSchema,
-  DownloadParamsSchema,
-  DownloadQuerySchema,
-  FeatureParamsSchema,
-  FeatureQuerySchema,
-  FeatureSchema,
-  ItemsQuerySchema,
-  ItemsSchema,
-  LandingSchema,
-  PageQuerySchema,
-  QueryablesSchema,
-  type Collection,
-  type Link,
-} from '../../../../lib/open-data.schema.ts';
+import * as contract from '../../../../lib/open-data.schema.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import type { AppDeps } from '../../deps.ts';
 import { binary, mediaResponse } from '../../http/media.ts';
@@ -166,8 +149,8 @@ const landingRoute = defineRoute({
   operationId: 'getLandingPage',
   summary: 'OGC API - Features landing page',
   tags,
-  request: { query: PageQuerySchema },
-  responses: { 200: jsonOrHtml(LandingSchema, 'links to the API definition, conformance and collections'), ...errorResponses(400) },
+  request: { query: contract.PageQuerySchema },
+  responses: { 200: jsonOrHtml(contract.LandingSchema, 'links to the API definition, conformance and collections'), ...errorResponses(400) },
 });
 const conformanceRoute = defineRoute({
   method: 'get',
@@ -175,8 +158,8 @@ const conformanceRoute = defineRoute({
   operationId: 'getConformanceDeclaration',
   summary: 'Conformance classes (Core, GeoJSON, HTML, OpenAPI 3.0, CRS, queryables, CQL2 text)',
   tags,
-  request: { query: PageQuerySchema },
-  responses: { 200: jsonOrHtml(ConformanceSchema, 'conformsTo'), ...errorResponses(400) },
+  request: { query: contract.PageQuerySchema },
+  responses: { 200: jsonOrHtml(contract.ConformanceSchema, 'conformsTo'), ...errorResponses(400) },
 });
 const collectionsRoute = defineRoute({
   method: 'get',
@@ -184,8 +167,8 @@ const collectionsRoute = defineRoute({
   operationId: 'getCollections',
   summary: 'The public layers as collections',
   tags,
-  request: { query: PageQuerySchema },
-  responses: { 200: jsonOrHtml(CollectionsSchema, 'collections with extent, CRS and links'), ...errorResponses(400) },
+  request: { query: contract.PageQuerySchema },
+  responses: { 200: jsonOrHtml(contract.CollectionsSchema, 'collections with extent, CRS and links'), ...errorResponses(400) },
 });
 const collectionRoute = defineRoute({
   method: 'get',
@@ -193,8 +176,8 @@ const collectionRoute = defineRoute({
   operationId: 'describeCollection',
   summary: 'One collection',
   tags,
-  request: { params: CollectionParamsSchema, query: PageQuerySchema },
-  responses: { 200: jsonOrHtml(CollectionSchema, 'the collection'), ...errorResponses(400, 404) },
+  request: { params: contract.CollectionParamsSchema, query: contract.PageQuerySchema },
+  responses: { 200: jsonOrHtml(contract.CollectionSchema, 'the collection'), ...errorResponses(400, 404) },
 });
 const queryablesRoute = defineRoute({
   method: 'get',
@@ -202,8 +185,8 @@ const queryablesRoute = defineRoute({
   operationId: 'getQueryables',
   summary: 'The properties a collection can be filtered on (OGC API - Features Part 3), as JSON Schema; HTML with f=html',
   tags,
-  request: { params: CollectionParamsSchema, query: PageQuerySchema },
-  responses: { 200: { description: 'queryables', content: { 'application/schema+json': { schema: QueryablesSchema }, ...html.content } }, ...errorResponses(404) },
+  request: { params: contract.CollectionParamsSchema, query: contract.PageQuerySchema },
+  responses: { 200: { description: 'queryables', content: { 'application/schema+json': { schema: contract.QueryablesSchema }, ...html.content } }, ...errorResponses(404) },
 });
 const itemsRoute = defineRoute({
   method: 'get',
@@ -212,8 +195,8 @@ const itemsRoute = defineRoute({
   summary: 'Features of a collection',
   description: 'Keyset-paged (links rel=next/prev, also in the Link header); limit=unlimited streams the whole (bbox-filtered) layer. OGC-NumberMatched and OGC-NumberReturned headers for every format.',
   tags,
-  request: { params: CollectionParamsSchema, query: ItemsQuerySchema },
-  responses: { 200: features(ItemsSchema, 'FeatureCollection (numberMatched, numberReturned, links)'), 304: { description: 'not modified (limit=unlimited, ETag)' }, ...errorResponses(400, 404, 503) },
+  request: { params: contract.CollectionParamsSchema, query: contract.ItemsQuerySchema },
+  responses: { 200: features(contract.ItemsSchema, 'FeatureCollection (numberMatched, numberReturned, links)'), 304: { description: 'not modified (limit=unlimited, ETag)' }, ...errorResponses(400, 404, 503) },
 });
 const itemRoute = defineRoute({
   method: 'get',
@@ -221,8 +204,8 @@ const itemRoute = defineRoute({
   operationId: 'getFeature',
   summary: 'One feature',
   tags,
-  request: { params: FeatureParamsSchema, query: FeatureQuerySchema },
-  responses: { 200: features(FeatureSchema, 'Feature'), ...errorResponses(400, 404) },
+  request: { params: contract.FeatureParamsSchema, query: contract.FeatureQuerySchema },
+  responses: { 200: features(contract.FeatureSchema, 'Feature'), ...errorResponses(400, 404) },
 });
 
 export function openDataRoutes({ sql, config }: AppDeps) {
@@ -237,9 +220,9 @@ export function openDataRoutes({ sql, config }: AppDeps) {
     return row;
   }
 
-  function collectionJson(l: CollectionRow): Collection {
+  function collectionJson(l: CollectionRow): contract.Collection {
     const items = `${base}/collections/${l.id}/items`;
-    const links: Link[] = [
+    const links: contract.Link[] = [
       { href: `${base}/collections/${l.id}`, rel: 'self', type: 'application/json', title: 'this collection' },
       { href: items, rel: 'items', type: CONTENT_TYPES.json, title: 'items as GeoJSON' },
       { href: `${items}?f=fgb`, rel: 'items', type: CONTENT_TYPES.fgb, title: 'items as FlatGeobuf' },
@@ -446,7 +429,7 @@ export function openDataRoutes({ sql, config }: AppDeps) {
       return `${base}/collections/${l.id}/items?${p}`;
     };
     const cursor: Record<string, string> = afterId !== null ? { after: String(afterId) } : beforeId !== null ? { before: String(beforeId) } : {};
-    const links: Link[] = [
+    const links: contract.Link[] = [
       { href: query(cursor), rel: 'self', type: CONTENT_TYPES[format], title: 'this page' },
       ...(['json', 'fgb', 'csv'] as const)
         .filter((f) => f !== format)
@@ -536,9 +519,9 @@ export function openDataRoutes({ sql, config }: AppDeps) {
     path: '/collections/{id}/download.{format}',
     summary: 'The whole layer, streamed (memory flat in the number of features)',
     tags,
-    request: { params: DownloadParamsSchema, query: DownloadQuerySchema },
+    request: { params: contract.DownloadParamsSchema, query: contract.DownloadQuerySchema },
     responses: {
-      200: { description: 'FlatGeobuf (no spatial index), GeoJSON or CSV with a WKT column', content: { 'application/geo+json': { schema: ItemsSchema.omit({ timeStamp: true, numberMatched: true, numberReturned: true, links: true }) }, 'application/flatgeobuf': { schema: binary }, 'text/csv': { schema: z.string() } } },
+      200: { description: 'FlatGeobuf (no spatial index), GeoJSON or CSV with a WKT column', content: { 'application/geo+json': { schema: contract.ItemsSchema.omit({ timeStamp: true, numberMatched: true, numberReturned: true, links: true }) }, 'application/flatgeobuf': { schema: binary }, 'text/csv': { schema: z.string() } } },
       304: { description: 'not modified (ETag names the layer version)' },
       ...errorResponses(404, 503),
     },
