@@ -163,13 +163,7 @@ function alertSummary(a: AlertRow) {
   };
 }
 
-const templates = defineRoute({
-  method: 'get',
-  path: '/alerts/templates',
-  summary: 'Hazard templates that prefill a CAP alert (event, category, urgency, severity, bilingual texts)',
-  ...read,
-  responses: { 200: jsonResponse(TemplatesResponseSchema, '{ templates }'), ...errorResponses(401, 403) },
-});
+const templates = defineRoute({ method: 'get', path: '/alerts/templates', summary: 'Hazard templates that prefill a CAP alert (event, category, urgency, severity, bilingual texts)', ...read, responses: { 200: jsonResponse(TemplatesResponseSchema, '{ templates }'), ...errorResponses(401, 403) } });
 const list = defineRoute({
   method: 'get',
   path: '/alerts',

@@ -97,13 +97,7 @@ function sendCsv(c: Context, body: string, name: string) {
   return c.body(body);
 }
 
-const hazards = defineRoute({
-  method: 'get',
-  path: '/risk-zones/hazards',
-  summary: 'Hazard types with their CAP category',
-  ...read,
-  responses: { 200: jsonResponse(HazardsResponseSchema, '{ hazards }'), ...errorResponses(401, 403) },
-});
+const hazards = defineRoute({ method: 'get', path: '/risk-zones/hazards', summary: 'Hazard types with their CAP category', ...read, responses: { 200: jsonResponse(HazardsResponseSchema, '{ hazards }'), ...errorResponses(401, 403) } });
 
 const zones = defineRoute({
   method: 'get',
