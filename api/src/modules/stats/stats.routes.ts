@@ -144,23 +144,25 @@ const tags = ['stats'];
 const staff = { tags, security: staffSession, middleware: [requireStaff()] };
 const publicCache = { headers: z.object({ 'Cache-Control': z.string().meta({ description: 'public, max-age=300' }) }) };
 
-const staffSummary = defineRoute({
-  method: 'get',
-  path: '/stats/summary',
-  summary: 'Report counts and acknowledge / resolve medians by status, category, department and district, in the caller scope',
-  ...staff,
-  request: { query: StatsQuerySchema },
-  responses: { 200: jsonResponse(StatsSummarySchema, 'the figures of the range'), ...errorResponses(400, 401) },
-});
+/** A control-room chart's figures: staff, in the caller scope. */
+function staffFigures<Q extends typeof StatsQuerySchema, S extends z.ZodType>(path: string, summary: string, query: Q, schema: S, description: string) {
+  return defineRoute({ method: 'get', path, summary, ...staff, request: { query }, responses: { 200: jsonResponse(schema, description), ...errorResponses(400, 401) } });
+}
 
-const staffTrends = defineRoute({
-  method: 'get',
-  path: '/stats/trends',
-  summary: 'Created, resolved and SLA-breached reports per day, week or month, with medians, in the caller scope',
-  ...staff,
-  request: { query: StatsIntervalQuerySchema },
-  responses: { 200: jsonResponse(StatsTrendsSchema, 'one entry per bucket of the range'), ...errorResponses(400, 401) },
-});
+const staffSummary = staffFigures(
+  '/stats/summary',
+  'Report counts and acknowledge / resolve medians by status, category, department and district, in the caller scope',
+  StatsQuerySchema,
+  StatsSummarySchema,
+  'the figures of the range',
+);
+const staffTrends = staffFigures(
+  '/stats/trends',
+  'Created, resolved and SLA-breached reports per day, week or month, with medians, in the caller scope',
+  StatsIntervalQuerySchema,
+  StatsTrendsSchema,
+  'one entry per bucket of the range',
+);
 
 const publicStats = defineRoute({
   method: 'get',

@@ -5,6 +5,7 @@
  * changeIncident (incidents/changes.service.ts), the one place that writes, audits and emails.
  */
 import type { Context } from 'hono';
+import type { z } from 'zod';
 import {
   BulkResultSchema,
   BulkSchema,
@@ -32,32 +33,50 @@ import { getStaffIncident } from './triage.sql.ts';
 const writer = { tags: ['triage'], security: staffSession, middleware: [requireStaff(WRITERS)] };
 const refused = errorResponses(400, 401, 403, 404, 422);
 
-const patch = defineRoute({
-  method: 'patch',
-  path: '/triage/incidents/{id}',
-  summary: 'Change priority, department, assignee, category and/or move the status, in one transaction (dispatcher, technician, admin)',
-  ...writer,
-  request: { params: IncidentIdParamsSchema, body: jsonRequest(PatchIncidentSchema) },
-  responses: { 200: jsonResponse(ChangedSchema, 'the report after the change'), ...refused },
-});
+/** A change of one report (`{id}`) by a writer: its JSON body in, `answer` out with 200. */
+function oneReport<B extends z.ZodType, A extends z.ZodType>(method: 'patch' | 'post', path: string, summary: string, body: B, answer: A, description: string) {
+  return defineRoute({
+    method,
+    path,
+    summary,
+    ...writer,
+    request: { params: IncidentIdParamsSchema, body: jsonRequest(body) },
+    responses: { 200: jsonResponse(answer, description), ...refused },
+  });
+}
 
-const status = defineRoute({
-  method: 'post',
-  path: '/triage/incidents/{id}/status',
-  summary: 'Move the status with a public note; a rejection must carry the reason the citizen reads',
-  ...writer,
-  request: { params: IncidentIdParamsSchema, body: jsonRequest(StatusMoveSchema) },
-  responses: { 200: jsonResponse(ChangedSchema, 'the report after the move'), ...refused },
-});
-
-const moderation = defineRoute({
-  method: 'post',
-  path: '/triage/incidents/{id}/moderation',
-  summary: 'Publish or hide a report and/or edit its public description (the original stays in the audit log)',
-  ...writer,
-  request: { params: IncidentIdParamsSchema, body: jsonRequest(ModerationSchema) },
-  responses: { 200: jsonResponse(ModeratedSchema, 'the report after moderation'), ...refused },
-});
+const patch = oneReport(
+  'patch',
+  '/triage/incidents/{id}',
+  'Change priority, department, assignee, category and/or move the status, in one transaction (dispatcher, technician, admin)',
+  PatchIncidentSchema,
+  ChangedSchema,
+  'the report after the change',
+);
+const status = oneReport(
+  'post',
+  '/triage/incidents/{id}/status',
+  'Move the status with a public note; a rejection must carry the reason the citizen reads',
+  StatusMoveSchema,
+  ChangedSchema,
+  'the report after the move',
+);
+const moderation = oneReport(
+  'post',
+  '/triage/incidents/{id}/moderation',
+  'Publish or hide a report and/or edit its public description (the original stays in the audit log)',
+  ModerationSchema,
+  ModeratedSchema,
+  'the report after moderation',
+);
+const merge = oneReport(
+  'post',
+  '/triage/incidents/{id}/merge',
+  'Merge this report into a master report as its duplicate: supporters and subscribers carry over, the citizen is told',
+  MergeSchema,
+  MergedSchema,
+  'the duplicate and its master',
+);
 
 const notes = defineRoute({
   method: 'post',
@@ -75,15 +94,6 @@ const bulk = defineRoute({
   ...writer,
   request: { body: jsonRequest(BulkSchema) },
   responses: { 200: jsonResponse(BulkResultSchema, 'every report changed'), ...refused },
-});
-
-const merge = defineRoute({
-  method: 'post',
-  path: '/triage/incidents/{id}/merge',
-  summary: 'Merge this report into a master report as its duplicate: supporters and subscribers carry over, the citizen is told',
-  ...writer,
-  request: { params: IncidentIdParamsSchema, body: jsonRequest(MergeSchema) },
-  responses: { 200: jsonResponse(MergedSchema, 'the duplicate and its master'), ...refused },
 });
 
 export function triageChangeRoutes(deps: AppDeps) {
