@@ -54,9 +54,6 @@ const created = {
 };
 
 export const incidentsOpenApi: PathsObject = {
-  '/api/categories': { get: { summary: 'Report categories (el/en names, department, asset layers and radius, SLA, Open311 code, questions, sensitive)', tags: ['incidents'], responses: { 200: { description: '{ categories: Category[] }' } } } },
-  '/api/categories/{id}': { get: { summary: 'One category', tags: ['incidents'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'Category' }, 404: error } } },
-  '/api/departments': { get: { summary: 'Departments', tags: ['incidents'], responses: { 200: { description: '{ departments }' } } } },
   '/api/incidents': {
     post: {
       summary: 'Submit a report',
