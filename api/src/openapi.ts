@@ -22,7 +22,6 @@ import { networksOpenApi } from './modules/networks/networks.openapi.ts';
 import { riskZonesOpenApi } from './modules/risk-zones/risk-zones.openapi.ts';
 import { alertsOpenApi } from './modules/alerts/alerts.openapi.ts';
 import { subscriptionsOpenApi } from './modules/alerts/subscriptions.openapi.ts';
-import { reportSubscriptionsOpenApi } from './modules/incidents/subscriptions.openapi.ts';
 import { apiDocsOpenApi } from './modules/api-docs/api-docs.openapi.ts';
 import { adminOpenApi } from './modules/admin/admin.openapi.ts';
 import { webOpenApi } from './web.openapi.ts';
@@ -36,7 +35,6 @@ const fragments: PathsObject[] = [
   layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
   triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
   basemapOpenApi, jobsOpenApi, publicationOpenApi,
-  reportSubscriptionsOpenApi,
   triageColumnsOpenApi,
 ];
 
