@@ -5,6 +5,7 @@
  * the allowlist serializer in incidents.public.ts; the private link may show the reporter's own data.
  */
 import { readFile, unlink } from 'node:fs/promises';
+import type { RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { bodyLimit } from 'hono/body-limit';
@@ -100,6 +101,7 @@ async function incidentIdFromPath(c: Context, sql: AppDeps['sql']) {
 
 
 const tags = ['incidents'];
+type RequestParts = NonNullable<RouteConfig['request']>;
 const jpeg = (description: string) => ({ description, content: { 'image/jpeg': { schema: z.string().meta({ format: 'binary' }) } } });
 const publicReport = jsonResponse(PublicReportSchema, 'the public projection (a Feature) with its public timeline and ready photos');
 
@@ -121,41 +123,39 @@ const intakeRoute = (gate: MiddlewareHandler) =>
     },
   });
 
-const nearby = defineRoute({
-  method: 'get',
-  path: '/incidents/nearby',
-  summary: 'Open public reports of a category near a point (the form offers "me too" instead of a duplicate)',
-  tags,
-  request: { query: NearbyQuerySchema },
-  responses: { 200: jsonResponse(NearbyReportsSchema, 'the reports within the category’s duplicate radius and days, nearest first'), ...errorResponses(400, 422) },
-});
+/** A public read answering JSON: the shape of the citizen app's GETs. */
+const publicGet = <P extends string, Q extends RequestParts, S extends z.ZodType, C extends number>(path: P, summary: string, request: Q, ok: [S, string], ...codes: C[]) =>
+  defineRoute({ method: 'get', path, summary, tags, request, responses: { 200: jsonResponse(ok[0], ok[1]), ...errorResponses(...codes) } });
 
-const track = defineRoute({
-  method: 'get',
-  path: '/track/{token}',
-  summary: "Private tracking link: the report with the reporter's own contact data, timeline and photos (Cache-Control: no-store)",
-  tags,
-  request: { params: TrackParamsSchema },
-  responses: { 200: jsonResponse(TrackedReportSchema, 'the report'), ...errorResponses(404) },
-});
-
-const mapData = defineRoute({
-  method: 'get',
-  path: '/public/incidents',
-  summary: 'Public map data: GeoJSON from the public projection (no personal field; sensitive categories at a ~200 m grid point)',
-  tags,
-  request: { query: PublicIncidentsQuerySchema },
-  responses: { 200: jsonResponse(IncidentCollectionSchema, 'at most 5000 features, `truncated` when more match'), ...errorResponses(400) },
-});
-
-const clusters = defineRoute({
-  method: 'get',
-  path: '/public/incidents/clusters',
-  summary: 'Server-side grid aggregation (64 px cells at the zoom) for any number of incidents',
-  tags,
-  request: { query: ClustersQuerySchema },
-  responses: { 200: jsonResponse(ClusterCollectionSchema, 'one point per cell, with counts; single-report cells carry the number'), ...errorResponses(400) },
-});
+const nearby = publicGet(
+  '/incidents/nearby',
+  'Open public reports of a category near a point (the form offers "me too" instead of a duplicate)',
+  { query: NearbyQuerySchema },
+  [NearbyReportsSchema, 'the reports within the category’s duplicate radius and days, nearest first'],
+  400,
+  422,
+);
+const track = publicGet(
+  '/track/{token}',
+  "Private tracking link: the report with the reporter's own contact data, timeline and photos (Cache-Control: no-store)",
+  { params: TrackParamsSchema },
+  [TrackedReportSchema, 'the report'],
+  404,
+);
+const mapData = publicGet(
+  '/public/incidents',
+  'Public map data: GeoJSON from the public projection (no personal field; sensitive categories at a ~200 m grid point)',
+  { query: PublicIncidentsQuerySchema },
+  [IncidentCollectionSchema, 'at most 5000 features, `truncated` when more match'],
+  400,
+);
+const clusters = publicGet(
+  '/public/incidents/clusters',
+  'Server-side grid aggregation (64 px cells at the zoom) for any number of incidents',
+  { query: ClustersQuerySchema },
+  [ClusterCollectionSchema, 'one point per cell, with counts; single-report cells carry the number'],
+  400,
+);
 
 /** Roles that change reports; admin always may. Department scope is checked per report. */
 export const INCIDENT_WRITERS = ['dispatcher', 'technician'] as const;
