@@ -128,6 +128,8 @@ export const NearbyReportsSchema = z.object({
   incidents: z.array(IncidentFeatureSchema.extend({ properties: PublicIncidentSchema.extend({ distanceM: z.number() }) })),
 });
 export type NearbyReports = z.infer<typeof NearbyReportsSchema>;
+/** One open report near the pin, with its distance. */
+export type NearbyReport = NearbyReports['incidents'][number];
 
 export const SupportAnswerSchema = z.object({ number: z.string(), counted: z.boolean(), supportCount: z.number() });
 export type SupportAnswer = z.infer<typeof SupportAnswerSchema>;
