@@ -10,10 +10,8 @@ import { importsOpenApi } from './modules/imports/imports.openapi.ts';
 import { siteOpenApi } from './modules/site/site.openapi.ts';
 import { authOpenApi } from './modules/auth/auth.openapi.ts';
 import { registriesOpenApi } from './modules/registries/registries.openapi.ts';
-import { incidentsOpenApi } from './modules/incidents/incidents.openapi.ts';
 import { crewOpenApi } from './modules/crew/crew.openapi.ts';
 import { assignmentOpenApi } from './modules/registries/assignment.openapi.ts';
-import { reportSubscriptionsOpenApi } from './modules/incidents/subscriptions.openapi.ts';
 import { adminOpenApi } from './modules/admin/admin.openapi.ts';
 import { publicationOpenApi } from './modules/layers/publication.openapi.ts';
 
@@ -25,12 +23,10 @@ const fragments: PathsObject[] = [
   siteOpenApi,
   authOpenApi,
   registriesOpenApi,
-  incidentsOpenApi,
   crewOpenApi,
   assignmentOpenApi,
   adminOpenApi,
   publicationOpenApi,
-  reportSubscriptionsOpenApi,
 ];
 
 /** Hand-written operations, for the routes not yet declared with their schemas. */

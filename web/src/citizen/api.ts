@@ -1,116 +1,38 @@
 /**
- * Citizen reporting endpoints (api/src/modules/incidents/incidents.openapi.ts): categories,
- * intake, nearby duplicates, "me too", photo upload, tracking and the public map data.
+ * Citizen reporting endpoints: categories, intake, nearby duplicates, "me too", photo upload,
+ * tracking and the public map data, typed by the schemas the API declares them with (lib/).
  */
+import type { z } from 'zod';
+import type { Category } from '../../../lib/categories.schema.ts';
+import type { IncidentCreateSchema } from '../../../lib/incidents.schema.ts';
+import type {
+  ClusterCollection,
+  CreatedReport,
+  IncidentCollection,
+  NearbyReports,
+  Photo,
+  PhotoUploadAnswer,
+  PublicReport,
+  SupportAnswer,
+  TrackedReport,
+} from '../../../lib/public-incidents.schema.ts';
 import { ApiError, fetchJson } from '../api-client.ts';
-import type { Names } from '../i18n.ts';
 
-export interface CategoryQuestion {
-  code: string;
-  datatype: 'string' | 'number' | 'datetime' | 'text' | 'singlevaluelist' | 'multivaluelist';
-  required: boolean;
-  order: number;
-  description: Names;
-  values: { key: string; name: Names }[];
-}
+export type { Category, CategoryQuestion } from '../../../lib/categories.schema.ts';
+export type {
+  ClusterCollection,
+  CreatedReport,
+  IncidentFeature,
+  NearbyReport,
+  Photo,
+  PublicIncident,
+  PublicReport,
+  TimelineEntry,
+  TrackedReport,
+} from '../../../lib/public-incidents.schema.ts';
 
-export interface Category {
-  id: string;
-  serviceCode: string;
-  name: Names;
-  description: Names;
-  group: Names;
-  sensitive: boolean;
-  duplicateRadiusM: number;
-  questions: CategoryQuestion[];
-}
-
-/** The public projection's properties (incidents.public.ts PUBLIC_PROPERTY_KEYS). */
-export interface PublicIncident {
-  number: string;
-  category: string;
-  categoryName: Names;
-  status: string;
-  open: boolean;
-  description: string | null;
-  address: string | null;
-  asset: { id: number; layer: string; distanceM: number } | null;
-  supportCount: number;
-  sensitive: boolean;
-  createdAt: string;
-  updatedAt: string;
-  expectedAt: string | null;
-}
-
-export interface IncidentFeature {
-  type: 'Feature';
-  id: string;
-  geometry: { type: 'Point'; coordinates: [number, number] };
-  properties: PublicIncident;
-}
-
-export interface TimelineEntry {
-  kind: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-  note: string | null;
-  at: string;
-}
-
-export interface Photo {
-  url: string;
-  thumbnailUrl: string;
-  width: number;
-  height: number;
-}
-
-export interface PublicReport extends IncidentFeature {
-  timeline: TimelineEntry[];
-  photos: Photo[];
-  photosProcessing: number;
-}
-
-/** GET /api/track/{token}: the reporter's own view. */
-export interface TrackedReport {
-  number: string;
-  status: string;
-  category: string;
-  categoryName: Names | null;
-  description: string;
-  location: { type: 'Point'; coordinates: [number, number] };
-  address: string | null;
-  asset: { id: number; layer: string; distanceM: number } | null;
-  anonymous: boolean;
-  contact: { name: string | null; email: string | null; phone: string | null };
-  published: boolean;
-  supportCount: number;
-  createdAt: string;
-  updatedAt: string;
-  expectedAt: string | null;
-  timeline: TimelineEntry[];
-  photos: Photo[];
-  photosProcessing: number;
-}
-
-export interface CreatedReport {
-  number: string;
-  token: string;
-  status: string;
-  address: string | null;
-  possibleDuplicateOf: string | null;
-  awaitingModeration: boolean;
-}
-
-export interface ReportBody {
-  category: string;
-  description: string;
-  location: { type: 'Point'; coordinates: [number, number] };
-  contact?: { name?: string; email?: string; phone?: string };
-  anonymous: boolean;
-  notify: boolean;
-  locale: 'el' | 'en';
-  answers?: Record<string, string | number | boolean | string[]>;
-}
+/** What the report form sends: the input of the schema the API validates it with. */
+export type ReportBody = z.input<typeof IncidentCreateSchema>;
 
 export const getCategories = async () => (await fetchJson<{ categories: Category[] }>('/api/categories')).categories;
 
@@ -131,16 +53,16 @@ export function reportPath(number: string): string {
 export function uploadPhoto(number: string, token: string, file: File) {
   const form = new FormData();
   form.append('photo', file, file.name || 'photo.jpg');
-  return fetchJson<{ id: number; status: string }>(`${reportPath(number)}/photos`, { method: 'POST', headers: { 'X-Tracking-Token': token }, body: form });
+  return fetchJson<PhotoUploadAnswer>(`${reportPath(number)}/photos`, { method: 'POST', headers: { 'X-Tracking-Token': token }, body: form });
 }
 
 export function nearbyReports(lon: number, lat: number, category: string, signal?: AbortSignal) {
   const q = new URLSearchParams({ lon: lon.toFixed(6), lat: lat.toFixed(6), category });
-  return fetchJson<{ radiusM: number; incidents: (IncidentFeature & { properties: PublicIncident & { distanceM: number } })[] }>(`/api/incidents/nearby?${q}`, { signal });
+  return fetchJson<NearbyReports>(`/api/incidents/nearby?${q}`, { signal });
 }
 
 export function supportReport(number: string, deviceId: string) {
-  return fetchJson<{ number: string; counted: boolean; supportCount: number }>(`${reportPath(number)}/support`, { method: 'POST', headers: { 'X-Device-Id': deviceId } });
+  return fetchJson<SupportAnswer>(`${reportPath(number)}/support`, { method: 'POST', headers: { 'X-Device-Id': deviceId } });
 }
 
 /**
@@ -161,18 +83,6 @@ function samePhotos<T extends { photos: Photo[] }>(r: T): T {
 
 export const trackReport = async (token: string) => samePhotos(await fetchJson<TrackedReport>(`/api/track/${encodeURIComponent(token)}`));
 export const publicReport = async (number: string) => samePhotos(await fetchJson<PublicReport>(reportPath(number)));
-
-export interface IncidentCollection {
-  type: 'FeatureCollection';
-  features: IncidentFeature[];
-  truncated: boolean;
-}
-
-export interface ClusterCollection {
-  type: 'FeatureCollection';
-  truncated: boolean;
-  features: { type: 'Feature'; geometry: { type: 'Point'; coordinates: [number, number] }; properties: { count: number; openCount: number; number: string | null; category: string | null } }[];
-}
 
 export interface MapQuery {
   bbox: [number, number, number, number];

@@ -7,12 +7,12 @@
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { h, replaceChildren } from '../dom.ts';
-import { createReport, errorCode, nearbyReports, type Category, type CreatedReport, type ReportBody } from './api.ts';
+import { createReport, errorCode, nearbyReports, type Category, type CreatedReport, type NearbyReport, type ReportBody } from './api.ts';
 import { uiIcon } from './category-icons.ts';
 import { langToggle, T, tAttrs } from './labels.ts';
 import { DetailsForm } from './report/details-form.ts';
 import { doneView } from './report/done-view.ts';
-import { duplicatesView, type NearbyReport } from './report/duplicates.ts';
+import { duplicatesView } from './report/duplicates.ts';
 import { PhotoUploads } from './report/photo-uploads.ts';
 import { PlaceStep } from './report/place-step.ts';
 import { reasonText } from './reason.ts';

@@ -2,12 +2,13 @@
  * Report categories and departments (behaviour as data, migrations/0010): what the report form
  * offers, in Greek and English, with each category's extra questions.
  */
-import { Hono } from 'hono';
+import { CategoryListSchema, CategoryParamsSchema, CategorySchema, DepartmentListSchema, type Category } from '../../../../lib/categories.schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { notFound } from '../../errors.ts';
+import { createRouter, defineRoute, errorResponses, jsonResponse } from '../../http/router.ts';
 import { listCategories, type CategoryRow } from '../incidents/incidents.sql.ts';
 
-export function categoryJson(c: CategoryRow) {
+export function categoryJson(c: CategoryRow): Category {
   return {
     id: c.id,
     serviceCode: c.service_code,
@@ -33,21 +34,49 @@ export function categoryJson(c: CategoryRow) {
   };
 }
 
+const tags = ['incidents'];
+
+const list = defineRoute({
+  method: 'get',
+  path: '/categories',
+  summary: 'Report categories (el/en names, department, asset layers and radius, SLA, Open311 code, questions, sensitive)',
+  tags,
+  responses: { 200: jsonResponse(CategoryListSchema, 'the active categories, in the form’s order') },
+});
+
+const one = defineRoute({
+  method: 'get',
+  path: '/categories/{id}',
+  summary: 'One category',
+  tags,
+  request: { params: CategoryParamsSchema },
+  responses: { 200: jsonResponse(CategorySchema, 'the category'), ...errorResponses(404) },
+});
+
+const departments = defineRoute({
+  method: 'get',
+  path: '/departments',
+  summary: 'Departments',
+  tags,
+  responses: { 200: jsonResponse(DepartmentListSchema, 'every department') },
+});
+
 export function categoriesRoutes({ sql }: AppDeps) {
-  const app = new Hono();
-  app.get('/categories', async (c) => {
+  const app = createRouter();
+  app.openapi(list, async (c) => {
     const rows = await listCategories(sql, { activeOnly: true });
     c.header('Cache-Control', 'public, max-age=60');
-    return c.json({ categories: rows.map(categoryJson) });
+    return c.json({ categories: rows.map(categoryJson) }, 200);
   });
-  app.get('/categories/:id', async (c) => {
-    const row = (await listCategories(sql, { activeOnly: true })).find((r) => r.id === c.req.param('id'));
-    if (!row) throw notFound(`no category ${c.req.param('id')}`);
-    return c.json(categoryJson(row));
+  app.openapi(one, async (c) => {
+    const { id } = c.req.valid('param');
+    const row = (await listCategories(sql, { activeOnly: true })).find((r) => r.id === id);
+    if (!row) throw notFound(`no category ${id}`);
+    return c.json(categoryJson(row), 200);
   });
-  app.get('/departments', async (c) => {
+  app.openapi(departments, async (c) => {
     const rows = await sql<{ id: string; name_el: string; name_en: string }[]>`select id, name_el, name_en from departments order by id`;
-    return c.json({ departments: rows.map((d) => ({ id: d.id, name: { el: d.name_el, en: d.name_en } })) });
+    return c.json({ departments: rows.map((d) => ({ id: d.id, name: { el: d.name_el, en: d.name_en } })) }, 200);
   });
   return app;
 }

@@ -2,6 +2,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
 import { INSIDE, IN_NOTCH, makeStaff, makeTestApp, report, seedPlace, type TestApp } from './incidents.fixtures.ts';
 import { sha256 } from '../../hash.ts';
+import type { z } from 'zod';
+import { CategoryListSchema, CategorySchema, DepartmentListSchema } from '../../../../lib/categories.schema.ts';
+import {
+  ClusterCollectionSchema,
+  CreatedReportSchema,
+  IncidentCollectionSchema,
+  NearbyReportsSchema,
+  PublicReportSchema,
+  StatusChangeAnswerSchema,
+  SupportAnswerSchema,
+  TrackedReportSchema,
+} from '../../../../lib/public-incidents.schema.ts';
 
 let db: TestDb;
 let t: TestApp;
@@ -412,6 +424,36 @@ describe('live updates (SSE)', () => {
     await r2.cancel();
     expect(t2).toContain(missed);
     expect(t2).not.toContain('live one');
+  });
+});
+
+describe('the declared contract', () => {
+  /** Parsing strips keys a schema does not know, so an undeclared key makes the two differ. */
+  async function declared(schema: z.ZodType, res: Response | Promise<Response>, status = 200) {
+    const r = await res;
+    expect(r.status).toBe(status);
+    const json = await r.json();
+    expect(schema.parse(json)).toEqual(json);
+    return json;
+  }
+
+  it('answers exactly what the document declares: every key, and no other', async () => {
+    const { categories } = await declared(CategoryListSchema, t.req('/api/categories'));
+    await declared(CategorySchema, t.req(`/api/categories/${categories[0].id}`));
+    await declared(DepartmentListSchema, t.req('/api/departments'));
+    const created = await declared(CreatedReportSchema, t.post('/api/incidents', report({ contact: { email: 'contract@example.org' } })), 201);
+    const [lon, lat] = INSIDE;
+    const near = await declared(NearbyReportsSchema, t.req(`/api/incidents/nearby?lon=${lon}&lat=${lat}&category=street_lighting`));
+    expect(near.incidents.length).toBeGreaterThan(0);
+    await declared(PublicReportSchema, t.req(`/api/incidents/${created.number}`));
+    await declared(PublicReportSchema, t.req(`/api/incidents/${created.number.replace('/', '-')}`));
+    await declared(SupportAnswerSchema, t.req(`/api/incidents/${created.number}/support`, { method: 'POST', headers: { 'x-device-id': 'contract-device' } }, '10.7.7.7'), 201);
+    const tracked = await declared(TrackedReportSchema, t.req(`/api/track/${created.token}`));
+    expect(tracked.contact.email).toBe('contract@example.org');
+    await declared(IncidentCollectionSchema, t.req('/api/public/incidents?bbox=23.5,37.9,23.7,38'));
+    await declared(ClusterCollectionSchema, t.req('/api/public/incidents/clusters?bbox=23.5,37.9,23.7,38&zoom=12'));
+    const patched = t.req(`/api/incidents/${created.number}/status`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...staffHeaders }, body: JSON.stringify({ status: 'acknowledged', note: 'on our list' }) });
+    await declared(StatusChangeAnswerSchema, patched);
   });
 });
 

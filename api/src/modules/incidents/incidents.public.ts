@@ -34,7 +34,7 @@ export function publicFeature(r: PublicIncidentRow) {
   return {
     type: 'Feature' as const,
     id: r.number,
-    geometry: { type: 'Point' as const, coordinates: [r.lon, r.lat] },
+    geometry: { type: 'Point' as const, coordinates: [r.lon, r.lat] as [number, number] },
     properties: publicProperties(r),
   };
 }

@@ -5,14 +5,17 @@
  * the allowlist serializer in incidents.public.ts; the private link may show the reporter's own data.
  */
 import { readFile, unlink } from 'node:fs/promises';
-import { Hono, type Context } from 'hono';
+import type { RouteConfig } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { z } from 'zod';
 import { bodyLimit } from 'hono/body-limit';
 import { parseBbox } from '../../../../lib/geo.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, notFound, unprocessable } from '../../errors.ts';
-import { csrfGuard, optionalStaff, requireStaff } from '../../middleware/auth.ts';
+import { csrfGuard, optionalStaff, requireStaff, type Staff } from '../../middleware/auth.ts';
 import { clientIp } from '../../http/client-ip.ts';
 import { readJsonBody as readJson } from '../../http/request.ts';
+import { createRouter, defineRoute, errorResponses, jsonRequest, jsonResponse, staffSession } from '../../http/router.ts';
 import { deviceId, idempotencyKey, queryList, queryNumber, withRetryAfter } from './http.ts';
 import { photoList, publicFeature, publicProperties, publicTimeline } from './incidents.public.ts';
 import {
@@ -24,6 +27,29 @@ import {
   parseProtocolNumber,
   zodDetails,
 } from '../../../../lib/incidents.schema.ts';
+import {
+  ClusterCollectionSchema,
+  ClustersQuerySchema,
+  CreatedReportSchema,
+  DeviceHeaderSchema,
+  IncidentCollectionSchema,
+  IntakeHeadersSchema,
+  NearbyQuerySchema,
+  NearbyReportsSchema,
+  NumberParamsSchema,
+  NumberSegmentParamsSchema,
+  PhotoFileParamsSchema,
+  PhotoUploadAnswerSchema,
+  PhotoUploadSchema,
+  PublicIncidentsQuerySchema,
+  PublicReportSchema,
+  StatusChangeAnswerSchema,
+  SupportAnswerSchema,
+  TrackedReportSchema,
+  TrackingTokenHeaderSchema,
+  TrackParamsSchema,
+  TrackPhotoParamsSchema,
+} from '../../../../lib/public-incidents.schema.ts';
 import {
   assertPointPlausible,
   createIncident,
@@ -73,12 +99,71 @@ async function incidentIdFromPath(c: Context, sql: AppDeps['sql']) {
   return row;
 }
 
+
+const tags = ['incidents'];
+type RequestParts = NonNullable<RouteConfig['request']>;
+const jpeg = (description: string) => ({ description, content: { 'image/jpeg': { schema: z.string().meta({ format: 'binary' }) } } });
+const publicReport = jsonResponse(PublicReportSchema, 'the public projection (a Feature) with its public timeline and ready photos');
+
+/** Intake; `gate` checks the headers and a staff caller's origin before the body is read. */
+const intakeRoute = (gate: MiddlewareHandler) =>
+  defineRoute({
+    method: 'post',
+    path: '/incidents',
+    summary: 'Submit a report',
+    description:
+      'JSON only (415 otherwise), body ≤ 1 MB (413). The point must be inside the municipality (422 out_of_bounds). The protocol number and the tracking token are issued in the same transaction as the insert; the report is linked to the nearest asset of its category within the category radius and named after the nearest street. Photos are uploaded afterwards, one per request, to photoUploadUrl. Rate limited per IP and per X-Device-Id (429 with Retry-After). A staff session cookie makes it a staff entry (channel phone/email/counter).',
+    tags,
+    middleware: [gate],
+    request: { headers: IntakeHeadersSchema, body: jsonRequest(IncidentCreateSchema) },
+    responses: {
+      201: jsonResponse(CreatedReportSchema, 'created'),
+      200: jsonResponse(CreatedReportSchema, 'idempotent replay: the first answer'),
+      ...errorResponses(400, 401, 403, 413, 415, 422, 429, 503),
+    },
+  });
+
+/** A public read answering JSON: the shape of the citizen app's GETs. */
+const publicGet = <P extends string, Q extends RequestParts, S extends z.ZodType, C extends number>(path: P, summary: string, request: Q, ok: [S, string], ...codes: C[]) =>
+  defineRoute({ method: 'get', path, summary, tags, request, responses: { 200: jsonResponse(ok[0], ok[1]), ...errorResponses(...codes) } });
+
+const nearby = publicGet(
+  '/incidents/nearby',
+  'Open public reports of a category near a point (the form offers "me too" instead of a duplicate)',
+  { query: NearbyQuerySchema },
+  [NearbyReportsSchema, 'the reports within the category’s duplicate radius and days, nearest first'],
+  400,
+  422,
+);
+const track = publicGet(
+  '/track/{token}',
+  "Private tracking link: the report with the reporter's own contact data, timeline and photos (Cache-Control: no-store)",
+  { params: TrackParamsSchema },
+  [TrackedReportSchema, 'the report'],
+  404,
+);
+const mapData = publicGet(
+  '/public/incidents',
+  'Public map data: GeoJSON from the public projection (no personal field; sensitive categories at a ~200 m grid point)',
+  { query: PublicIncidentsQuerySchema },
+  [IncidentCollectionSchema, 'at most 5000 features, `truncated` when more match'],
+  400,
+);
+const clusters = publicGet(
+  '/public/incidents/clusters',
+  'Server-side grid aggregation (64 px cells at the zoom) for any number of incidents',
+  { query: ClustersQuerySchema },
+  [ClusterCollectionSchema, 'one point per cell, with counts; single-report cells carry the number'],
+  400,
+);
+
 /** Roles that change reports; admin always may. Department scope is checked per report. */
 export const INCIDENT_WRITERS = ['dispatcher', 'technician'] as const;
 
 export function incidentsRoutes(deps: AppDeps) {
   const { sql, config, boss, logger } = deps;
-  const app = new Hono();
+  const app = createRouter();
+  const doc = app.openAPIRegistry;
   const photosBase = `${config.publicUrl}/api/photos`;
   const csrf = csrfGuard(deps);
 
@@ -97,14 +182,20 @@ export function incidentsRoutes(deps: AppDeps) {
 
   // ---- intake -------------------------------------------------------------------------------
 
-  app.post('/incidents', async (c) =>
+  // The headers and a staff caller's origin are checked before the body, as they always were.
+  const intakeGate: MiddlewareHandler = async (c, next) => {
+    idempotencyKey(c);
+    deviceId(c);
+    await intakeStaff(c);
+    await next();
+  };
+  app.openapi(intakeRoute(intakeGate), async (c) =>
     withRetryAfter(c, async () => {
       const key = idempotencyKey(c);
       const device = deviceId(c);
-      const staff = await intakeStaff(c);
-      const parsed = IncidentCreateSchema.safeParse(await readJson(c));
-      if (!parsed.success) throw unprocessable('invalid_body', 'the report is not valid', zodDetails(parsed.error));
-      const b = parsed.data;
+      // Set by intakeGate's optionalStaff for a signed-in caller only.
+      const staff = (c.get('staff') as Staff | undefined) ?? null;
+      const b = c.req.valid('json');
       const [lon, lat] = b.location.coordinates;
       const ip = clientIp(c);
       const result = await createIncident(sql, {
@@ -148,7 +239,7 @@ export function incidentsRoutes(deps: AppDeps) {
   );
 
   /** The form's "already reported?": open public reports of the category around the pin. */
-  app.get('/incidents/nearby', async (c) => {
+  app.openapi(nearby, async (c) => {
     const lon = queryNumber(c, 'lon');
     const lat = queryNumber(c, 'lat');
     const categoryId = c.req.query('category') ?? '';
@@ -157,11 +248,14 @@ export function incidentsRoutes(deps: AppDeps) {
     const category = await getCategory(sql, categoryId);
     if (!category) throw unprocessable('unknown_category', `no category ${categoryId}`);
     const rows = await findNearbyOpen(sql, { lon, lat, category, limit: 20 });
-    return c.json({
-      radiusM: category.duplicate_radius_m,
-      days: category.duplicate_days,
-      incidents: rows.map((r) => ({ ...publicFeature(r), properties: { ...publicProperties(r), distanceM: r.distance_m } })),
-    });
+    return c.json(
+      {
+        radiusM: category.duplicate_radius_m,
+        days: category.duplicate_days,
+        incidents: rows.map((r) => ({ ...publicFeature(r), properties: { ...publicProperties(r), distanceM: r.distance_m } })),
+      },
+      200,
+    );
   });
 
   // ---- public report page by number --------------------------------------------------------
@@ -173,7 +267,9 @@ export function incidentsRoutes(deps: AppDeps) {
     const [events, photos] = await Promise.all([listPublicEvents(sql, row.id), row.sensitive ? Promise.resolve([]) : listPhotos(sql, row.id)]);
     return c.json({ ...publicFeature(row), timeline: publicTimeline(events), ...photoList(photos, photosBase) });
   };
+  doc.registerPath({ method: 'get', path: '/incidents/{year}/{seq}', summary: 'Public report page by protocol number: public projection, public timeline, ready photos (`/api/incidents/2026-001234` also works)', tags, request: { params: NumberParamsSchema }, responses: { 200: publicReport, ...errorResponses(404) } });
   app.get(NUMBER_PATH, (c) => publicByNumber(c, numberParam(c)));
+  doc.registerPath({ method: 'get', path: '/incidents/{number}', summary: 'Public report page by protocol number written as one segment (`2026-001234`): the same answer as /api/incidents/{year}/{seq}', tags, request: { params: NumberSegmentParamsSchema }, responses: { 200: publicReport, ...errorResponses(404) } });
   app.get('/incidents/:num{[0-9]{4}-[0-9]{1,6}}', (c) => {
     const parsed = parseProtocolNumber(c.req.param('num'));
     if (!parsed) throw notFound();
@@ -181,6 +277,14 @@ export function incidentsRoutes(deps: AppDeps) {
   });
 
   /** "Me too": one per device and per IP, kept only as HMACs; no personal data. */
+  doc.registerPath({
+    method: 'post',
+    path: '/incidents/{year}/{seq}/support',
+    summary: '"Me too": counted once per device and per IP (stored as HMACs only)',
+    tags,
+    request: { params: NumberParamsSchema, headers: DeviceHeaderSchema },
+    responses: { 201: jsonResponse(SupportAnswerSchema, 'counted'), 200: jsonResponse(SupportAnswerSchema, 'already supported from this device or IP'), ...errorResponses(400, 404, 409, 429) },
+  });
   app.post(`${NUMBER_PATH}/support`, async (c) =>
     withRetryAfter(c, async () => {
       const row = await findPublicIncidentByNumber(sql, numberParam(c));
@@ -204,6 +308,16 @@ export function incidentsRoutes(deps: AppDeps) {
    * `X-Tracking-Token` (a header, so the secret is not in any URL or access log). Answers 202: the
    * worker re-encodes it and the tracking page lists it when ready.
    */
+  doc.registerPath({
+    method: 'post',
+    path: '/incidents/{year}/{seq}/photos',
+    summary: 'Attach a photo (max 5 per report, 10 MB each; JPEG, PNG or WebP by content)',
+    description:
+      'multipart/form-data with one file in field `photo`. Answers 202 at once; the worker re-encodes (rotation applied, 2048 px, no metadata, thumbnail) and the tracking page lists it when ready. 415 for other types (HEIC: convert on the phone), 422 empty_photo / truncated_image / corrupt_image / too_many_pixels (> 40 MP) / too_many_photos, 413 over 10 MB, 429 per-IP daily quota.',
+    tags,
+    request: { params: NumberParamsSchema, headers: TrackingTokenHeaderSchema, body: { required: true, content: { 'multipart/form-data': { schema: PhotoUploadSchema } } } },
+    responses: { 202: jsonResponse(PhotoUploadAnswerSchema, 'accepted, pending'), 200: jsonResponse(PhotoUploadAnswerSchema, 'the same photo was already attached'), ...errorResponses(400, 404, 413, 415, 422, 429) },
+  });
   app.post(
     `${NUMBER_PATH}/photos`,
     bodyLimit({
@@ -263,6 +377,14 @@ export function incidentsRoutes(deps: AppDeps) {
   );
 
   /** Derivatives of photos of public, non-sensitive reports; never the uploaded bytes. */
+  doc.registerPath({
+    method: 'get',
+    path: '/photos/{file}',
+    summary: 'A re-encoded photo or thumbnail (`{sha256}.jpg`) of a public, non-sensitive report; never the uploaded bytes',
+    tags,
+    request: { params: PhotoFileParamsSchema },
+    responses: { 200: jpeg('the photo; cached for minutes, then revalidated by ETag'), 304: { description: 'not modified' }, ...errorResponses(404) },
+  });
   app.get('/photos/:file', async (c) => {
     const m = HASH_FILE.exec(c.req.param('file'));
     if (!m) throw notFound();
@@ -296,8 +418,8 @@ export function incidentsRoutes(deps: AppDeps) {
 
   // ---- private tracking link -------------------------------------------------------------------
 
-  app.get('/track/:token', async (c) => {
-    const token = c.req.param('token');
+  app.openapi(track, async (c) => {
+    const { token } = c.req.valid('param');
     const row = TOKEN_PATTERN.test(token) ? await findIncidentByTokenHash(sql, sha256(token)) : undefined;
     if (!row) throw notFound('no such report');
     const [events, photos, category] = await Promise.all([listPublicEvents(sql, row.id), listPhotos(sql, row.id), getCategory(sql, row.category_id)]);
@@ -324,9 +446,10 @@ export function incidentsRoutes(deps: AppDeps) {
       timeline: publicTimeline(events),
       ...photoList(photos, `${config.publicUrl}/api/track/${token}/photos`),
       photoUploadUrl: `${config.publicUrl}/api/incidents/${row.number}/photos`,
-    });
+    }, 200);
   });
 
+  doc.registerPath({ method: 'get', path: '/track/{token}/photos/{file}', summary: 'A photo derivative of the tracked report (also before publication)', tags, request: { params: TrackPhotoParamsSchema }, responses: { 200: jpeg('the photo, not cached'), ...errorResponses(404) } });
   app.get('/track/:token/photos/:file', async (c) => {
     const token = c.req.param('token');
     const m = HASH_FILE.exec(c.req.param('file'));
@@ -345,6 +468,16 @@ export function incidentsRoutes(deps: AppDeps) {
    * Status change by protocol number (the lifecycle API; the control room uses the triage desk's
    * routes by id): a `duplicate` names its original by number. The rest is changeIncident's.
    */
+  doc.registerPath({
+    method: 'patch',
+    path: '/incidents/{year}/{seq}/status',
+    summary: 'Staff: change status (submitted → acknowledged → in_progress → resolved → closed, plus rejected, duplicate); writes a public timeline entry and enqueues the status email in the same transaction',
+    description: "Dispatcher or technician of the report's department (admin, dispatcher: any).",
+    tags: [...tags, 'staff'],
+    security: staffSession,
+    request: { params: NumberParamsSchema, body: jsonRequest(StatusChangeSchema) },
+    responses: { 200: jsonResponse(StatusChangeAnswerSchema, 'changed'), ...errorResponses(401, 403, 404, 415, 422) },
+  });
   app.patch(`${NUMBER_PATH}/status`, requireStaff(INCIDENT_WRITERS), async (c) => {
     const staff = c.get('staff');
     const parsed = StatusChangeSchema.safeParse(await readJson(c));
@@ -391,7 +524,7 @@ export function incidentsRoutes(deps: AppDeps) {
   };
 
   /** GeoJSON of the public projection; at most MAX_PAGE_SIZE (5000) features, `truncated` when more. */
-  app.get('/public/incidents', async (c) => {
+  app.openapi(mapData, async (c) => {
     const bbox = bboxParam(c, '-180,-90,180,90');
     const limitText = c.req.query('limit');
     const requested = limitText === undefined ? config.maxPageSize : Number(limitText);
@@ -399,16 +532,19 @@ export function incidentsRoutes(deps: AppDeps) {
     const limit = Math.min(requested, config.maxPageSize, 5000);
     const rows = await findPublicIncidents(sql, { bbox, categories: queryList(c, 'category', CATEGORY_ID), ...statusFilter(c), limit });
     const truncated = rows.length > limit;
-    return c.json({
-      type: 'FeatureCollection',
-      features: rows.slice(0, limit).map(publicFeature),
-      numberReturned: Math.min(rows.length, limit),
-      truncated,
-    });
+    return c.json(
+      {
+        type: 'FeatureCollection' as const,
+        features: rows.slice(0, limit).map(publicFeature),
+        numberReturned: Math.min(rows.length, limit),
+        truncated,
+      },
+      200,
+    );
   });
 
   /** Grid aggregation for any zoom; cells of 64 px at that zoom. */
-  app.get('/public/incidents/clusters', async (c) => {
+  app.openapi(clusters, async (c) => {
     const bbox = bboxParam(c, '-180,-85,180,85');
     const zoomText = c.req.query('zoom') ?? '';
     const zoom = /^\d{1,2}$/.test(zoomText) ? Number(zoomText) : NaN;
@@ -417,19 +553,30 @@ export function incidentsRoutes(deps: AppDeps) {
     const clamped: [number, number, number, number] = [bbox[0], Math.max(bbox[1], -85), bbox[2], Math.min(bbox[3], 85)];
     const rows = await clusterPublicIncidents(sql, { bbox: clamped, zoom, categories: queryList(c, 'category', CATEGORY_ID), ...statusFilter(c) });
     const truncated = rows.length > 5000;
-    return c.json({
-      type: 'FeatureCollection',
-      zoom,
-      truncated,
-      features: rows.slice(0, 5000).map((r) => ({
-        type: 'Feature',
-        geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
-        properties: { count: r.count, openCount: r.open_count, number: r.number, category: r.category_id },
-      })),
-    });
+    return c.json(
+      {
+        type: 'FeatureCollection' as const,
+        zoom,
+        truncated,
+        features: rows.slice(0, 5000).map((r) => ({
+          type: 'Feature' as const,
+          geometry: { type: 'Point' as const, coordinates: [r.lon, r.lat] as [number, number] },
+          properties: { count: r.count, openCount: r.open_count, number: r.number, category: r.category_id },
+        })),
+      },
+      200,
+    );
   });
 
   /** Server-sent events: `incident` events (a public Feature), id = feed id; resumable by Last-Event-ID. */
+  doc.registerPath({
+    method: 'get',
+    path: '/public/incidents/stream',
+    summary: 'Live updates (server-sent events, PostgreSQL LISTEN/NOTIFY): `event: incident` with a public Feature, `id` = feed id; send Last-Event-ID (or ?lastEventId) to get what was missed; `event: reset` means reload',
+    tags,
+    request: { headers: z.object({ 'last-event-id': z.string().optional().meta({ description: 'the last feed id received' }) }) },
+    responses: { 200: { description: 'an endless event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses(400) },
+  });
   app.get('/public/incidents/stream', async (c) => {
     const last = lastEventId(c);
     return serveFeed(c, incidentStreamHub(sql, logger), { event: 'incident', last, select: (e) => e.feature, registry: streamRegistry(sql, logger) });

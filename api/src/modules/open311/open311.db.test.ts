@@ -4,6 +4,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import {
+  DiscoverySchema,
+  Open311ErrorsSchema,
+  Open311ServiceSchema,
+  RequestCreatedSchema,
+  ServiceDefinitionSchema,
+  ServiceRequestSchema,
+  TokenAnswerSchema,
+} from '../../../../lib/open311.schema.ts';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
 import { makeOpen311Key, makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../incidents/incidents.fixtures.ts';
 
@@ -207,5 +217,26 @@ describe('Open311 GeoReport v2', () => {
     const { number } = await (await t.post('/api/incidents', report({ description: 'mail me at x@y.gr' }))).json();
     expect((await t.req(`/open311/v2/requests/${number.replace('/', '-')}.json`)).status).toBe(404);
     expect((await t.req('/open311/v2/nothing.json')).status).toBe(404);
+  });
+
+  it('answers in JSON exactly what the document declares: every key, and no other', async () => {
+    /** Parsing strips keys a schema does not know, so an undeclared key makes the two differ. */
+    const declared = async (schema: z.ZodType, path: string, init?: RequestInit) => {
+      const json = await (await t.req(path, init)).json();
+      expect(schema.parse(json), path).toEqual(json);
+      return json;
+    };
+    await declared(DiscoverySchema, '/open311/v2/discovery.json');
+    await declared(Open311ServiceSchema.array(), '/open311/v2/services.json');
+    await declared(ServiceDefinitionSchema, '/open311/v2/services/PIR-001.json');
+    const [created] = await declared(RequestCreatedSchema, '/open311/v2/requests.json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: specPost({ description: 'contract check' }),
+    });
+    expect((await declared(ServiceRequestSchema.array(), '/open311/v2/requests.json')).length).toBeGreaterThan(0);
+    await declared(ServiceRequestSchema.array(), `/open311/v2/requests/${created.service_request_id}.json`);
+    await declared(TokenAnswerSchema, `/open311/v2/tokens/${created.token}.json`);
+    await declared(Open311ErrorsSchema, '/open311/v2/services/NOPE.json');
   });
 });

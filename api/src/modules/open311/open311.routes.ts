@@ -12,9 +12,30 @@
  * - media_url is not fetched (a server-side fetch of any URL is an SSRF risk); photos go through
  *   POST /api/incidents/{number}/photos.
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import {
+  DiscoverySchema,
+  FormatParamsSchema,
+  Open311ErrorsSchema,
+  Open311LocaleQuerySchema,
+  Open311ServiceSchema,
+  RequestCreatedSchema,
+  RequestFileParamsSchema,
+  RequestFormSchema,
+  RequestsQuerySchema,
+  ServiceDefinitionSchema,
+  ServiceFileParamsSchema,
+  ServiceRequestSchema,
+  TokenAnswerSchema,
+  TokenFileParamsSchema,
+  type Open311Service,
+  type ServiceDefinition,
+  type ServiceRequest,
+} from '../../../../lib/open311.schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, toHttpError } from '../../errors.ts';
+import { createRouter } from '../../http/router.ts';
 import { sha256 } from '../../hash.ts';
 import { isPayloadTooLarge } from '../../http/body-limit.ts';
 import { createIncident, RateLimited } from '../incidents/incidents.service.ts';
@@ -60,13 +81,13 @@ function errorResponse(c: Context, format: Format, err: unknown) {
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z') : null);
 const requestId = (number: string) => number.replace('/', '-');
 
-function serviceJson(c: CategoryRow, locale: 'el' | 'en') {
+function serviceJson(c: CategoryRow, locale: 'el' | 'en'): Open311Service {
   return {
     service_code: c.service_code,
     service_name: locale === 'en' ? c.name_en : c.name_el,
     description: (locale === 'en' ? c.description_en : c.description_el) || (locale === 'en' ? c.name_en : c.name_el),
     metadata: c.extra_questions.length > 0,
-    type: 'realtime',
+    type: 'realtime' as const,
     keywords: c.keywords.join(','),
     group: locale === 'en' ? c.group_en : c.group_el,
   };
@@ -74,13 +95,13 @@ function serviceJson(c: CategoryRow, locale: 'el' | 'en') {
 
 const DATATYPES: Record<string, string> = { string: 'string', number: 'number', datetime: 'datetime', text: 'text', singlevaluelist: 'singlevaluelist', multivaluelist: 'multivaluelist' };
 
-function definitionJson(c: CategoryRow, locale: 'el' | 'en') {
+function definitionJson(c: CategoryRow, locale: 'el' | 'en'): ServiceDefinition {
   return {
     service_code: c.service_code,
     attributes: [...c.extra_questions]
       .sort((a, b) => a.order - b.order)
       .map((q) => ({
-        variable: true,
+        variable: true as const,
         code: q.code,
         datatype: DATATYPES[q.datatype] ?? 'string',
         required: q.required,
@@ -93,10 +114,10 @@ function definitionJson(c: CategoryRow, locale: 'el' | 'en') {
 }
 
 /** The allowlist of a GeoReport request: public columns only, coarsened point for sensitive categories. */
-function requestJson(r: PublicIncidentRow, extra: { note: string | null; photo: string | null } | undefined, locale: 'el' | 'en', publicUrl: string, departments: Map<string, { el: string; en: string }>) {
+function requestJson(r: PublicIncidentRow, extra: { note: string | null; photo: string | null } | undefined, locale: 'el' | 'en', publicUrl: string, departments: Map<string, { el: string; en: string }>): ServiceRequest {
   return {
     service_request_id: requestId(r.number),
-    status: r.open ? 'open' : 'closed',
+    status: r.open ? ('open' as const) : ('closed' as const),
     status_notes: extra?.note ?? null,
     service_name: locale === 'en' ? r.category_name_en : r.category_name_el,
     service_code: r.service_code,
@@ -137,9 +158,21 @@ function formString(form: Record<string, unknown>, name: string, max: number): s
   return v.trim() || undefined;
 }
 
+
+const tags = ['open311'];
+/** An Open311 answer: JSON as `schema`, or XML under the spec's root element. */
+const answer = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema }, 'text/xml': { schema: z.string() } } });
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, answer('errors', Open311ErrorsSchema)]));
+const requests = answer('service_requests', z.array(ServiceRequestSchema));
+const keyInUrl = answer('api_key in the URL: refused and the key revoked', Open311ErrorsSchema);
+
 export function open311Routes(deps: AppDeps) {
   const { sql, config, logger } = deps;
-  const app = new Hono();
+  const app = createRouter();
+  const doc = app.openAPIRegistry;
+  /** The contract of a file route that reads (declared beside it: the routes are regex file names). */
+  const read = (path: string, summary: string, params: z.ZodObject, ok: ReturnType<typeof answer>, query: z.ZodObject = Open311LocaleQuerySchema, more = {}) =>
+    doc.registerPath({ method: 'get', path, summary, tags, request: { params, query }, responses: { 200: ok, 401: keyInUrl, ...more } });
 
   let departments: Map<string, { el: string; en: string }> | null = null;
   const departmentNames = async () => {
@@ -283,6 +316,16 @@ export function open311Routes(deps: AppDeps) {
     return respond(c, format, 201, body, 'service_requests', { request: body });
   };
 
+  read('/discovery.{format}', 'Open311 GeoReport v2 discovery', FormatParamsSchema, answer('discovery', DiscoverySchema), z.object({}));
+  read('/services.{format}', 'Open311 service list (one per category); ?locale=en for English', FormatParamsSchema, answer('services', z.array(Open311ServiceSchema)));
+  read(
+    '/requests.{format}',
+    'Open311 requests (public projection): service_request_id, service_code, status (open|closed), start_date, end_date (default: last 90 days), page, page_size (≤ 1000)',
+    FormatParamsSchema,
+    requests,
+    RequestsQuerySchema,
+    errors(400),
+  );
   app.get(
     '/:file{(discovery|services|requests)\\.(json|xml)}',
     wrap(async (c, format) => {
@@ -293,11 +336,26 @@ export function open311Routes(deps: AppDeps) {
     }),
   );
 
+  doc.registerPath({
+    method: 'post',
+    path: '/requests.{format}',
+    summary: 'Open311 create request: application/x-www-form-urlencoded with api_key (body only), service_code, lat, long, description, email, phone, first_name, last_name, attribute[code]',
+    description:
+      'service_request_id is the protocol number with a hyphen (2026-001234). media_url is ignored (photos: POST /api/incidents/{year}/{seq}/photos). An api_key in the query string gets 401 and the key is revoked.',
+    tags,
+    request: {
+      params: FormatParamsSchema,
+      query: Open311LocaleQuerySchema,
+      body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: RequestFormSchema }, 'multipart/form-data': { schema: RequestFormSchema } } },
+    },
+    responses: { 201: answer('created', RequestCreatedSchema), ...errors(400, 401, 403, 404, 413, 422, 429) },
+  });
   app.post(
     '/:file{requests\\.(json|xml)}',
     wrap((c, format) => postRequest(c, format)),
   );
 
+  read('/services/{service_code}.{format}', 'Open311 service definition: the category questions as attributes', ServiceFileParamsSchema, answer('service_definition', ServiceDefinitionSchema), undefined, errors(404));
   app.get(
     '/services/:file{[A-Za-z0-9_-]{1,32}\\.(json|xml)}',
     wrap(async (c, format) => {
@@ -312,6 +370,7 @@ export function open311Routes(deps: AppDeps) {
     }),
   );
 
+  read('/requests/{service_request_id}.{format}', 'One Open311 request', RequestFileParamsSchema, requests, undefined, errors(404));
   app.get(
     '/requests/:file{[0-9]{4}-[0-9]{1,6}\\.(json|xml)}',
     wrap(async (c, format) => {
@@ -324,6 +383,7 @@ export function open311Routes(deps: AppDeps) {
     }),
   );
 
+  read('/tokens/{token}.{format}', 'Open311 token → service_request_id', TokenFileParamsSchema, answer('service_requests', TokenAnswerSchema), z.object({}), errors(404));
   app.get(
     '/tokens/:file{[0-9a-fA-F-]{36}\\.(json|xml)}',
     wrap(async (c, format) => {

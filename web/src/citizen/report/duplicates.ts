@@ -4,14 +4,12 @@
  */
 import { h } from '../../dom.ts';
 import { getLang } from '../../i18n.ts';
-import { supportReport, type IncidentFeature, type PublicIncident } from '../api.ts';
+import { supportReport, type NearbyReport } from '../api.ts';
 import { categoryBadge, uiIcon } from '../category-icons.ts';
 import { statusBadge, T } from '../labels.ts';
 import { deviceId } from '../storage.ts';
 import { formatDate, tr } from '../strings.ts';
 import { reasonText } from '../reason.ts';
-
-export type NearbyReport = IncidentFeature & { properties: PublicIncident & { distanceM: number } };
 
 export function duplicatesView(list: NearbyReport[], on: { done(): void; view(number: string): void }): HTMLElement[] {
   const cards = list.slice(0, 5).map((f) => {

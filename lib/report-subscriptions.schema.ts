@@ -1,0 +1,19 @@
+/**
+ * The contract of /api/public/report-subscriptions: status e-mails about a public report, double
+ * opt-in, and the signed links of the confirmation and unsubscribe e-mails.
+ */
+import { z } from 'zod';
+
+export const ReportSubscriptionSchema = z.strictObject({
+  number: z.string().regex(/^\d{4}[/-]\d{6}$/).meta({ description: 'the protocol number, `2026/001234` or `2026-001234`' }),
+  email: z.email().max(254),
+  locale: z.enum(['el', 'en']).default('el').meta({ description: 'language of the e-mails' }),
+});
+
+export const ReportSubscriptionAnswerSchema = z.object({ status: z.literal('confirmation_sent') });
+
+/** The signed link of the confirmation and unsubscribe e-mails. */
+export const SubscriptionTokenSchema = z.object({
+  s: z.string().regex(/^\d{1,15}$/).meta({ description: 'request or subscriber id' }),
+  t: z.string().regex(/^[A-Za-z0-9_-]{40,60}$/).meta({ description: 'token' }),
+});
