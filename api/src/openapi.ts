@@ -11,13 +11,10 @@ import { openDataOpenApi } from './modules/open-data/open-data.openapi.ts';
 import { importsOpenApi } from './modules/imports/imports.openapi.ts';
 import { siteOpenApi } from './modules/site/site.openapi.ts';
 import { authOpenApi } from './modules/auth/auth.openapi.ts';
-import { registriesOpenApi } from './modules/registries/registries.openapi.ts';
 import { incidentsOpenApi } from './modules/incidents/incidents.openapi.ts';
-import { crewOpenApi } from './modules/crew/crew.openapi.ts';
 import { triageOpenApi } from './modules/triage/triage.openapi.ts';
 import { triageColumnsOpenApi } from './modules/triage/triage-columns.openapi.ts';
 import { statsOpenApi } from './modules/stats/stats.openapi.ts';
-import { assignmentOpenApi } from './modules/registries/assignment.openapi.ts';
 import { networksOpenApi } from './modules/networks/networks.openapi.ts';
 import { riskZonesOpenApi } from './modules/risk-zones/risk-zones.openapi.ts';
 import { alertsOpenApi } from './modules/alerts/alerts.openapi.ts';
@@ -33,8 +30,8 @@ import { publicationOpenApi } from './modules/layers/publication.openapi.ts';
 export type PathsObject = Record<string, Record<string, unknown>>;
 
 const fragments: PathsObject[] = [
-  layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
-  triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
+  layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, incidentsOpenApi,
+  triageOpenApi, statsOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
   basemapOpenApi, jobsOpenApi, publicationOpenApi,
   reportSubscriptionsOpenApi,
   triageColumnsOpenApi,

@@ -4,6 +4,7 @@
  * ledger that makes replays of queued changes harmless (migrations/0040).
  */
 import type { LocalisedTitle } from '../../../../lib/work-order-title.ts';
+import type { WorkOrderKind, WorkOrderStatus } from '../../../../lib/registries.schema.ts';
 
 import type { Db } from '../../db.ts';
 
@@ -12,11 +13,11 @@ import type { Db } from '../../db.ts';
 
 export interface CrewOrderRow {
   id: number;
-  kind: string;
+  kind: WorkOrderKind;
   title: string;
   title_i18n: LocalisedTitle | null;
   description: string;
-  status: string;
+  status: WorkOrderStatus;
   version: number;
   department_id: string;
   asset_id: number | null;
