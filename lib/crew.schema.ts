@@ -52,11 +52,11 @@ export const CrewReportSchema = z.object({
 });
 export type CrewReport = z.infer<typeof CrewReportSchema>;
 
-/** Any GeoJSON geometry, as PostGIS gives an asset's. */
-const GeometrySchema = z
-  .object({ type: z.enum(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']) })
-  .loose()
-  .meta({ description: 'a GeoJSON geometry' });
+/**
+ * An asset's geometry as PostGIS gives it: any GeoJSON geometry (a collection may nest), or null.
+ * Described by hand: zod has no schema for GeoJSON's recursive union that the generator inlines.
+ */
+const AssetGeometrySchema = z.custom<GeoJSON.Geometry | null>().meta({ type: ['object', 'null'], description: 'a GeoJSON geometry (RFC 7946), or null' });
 
 export const CrewOrderSchema = z.object({
   id: z.number(),
@@ -68,7 +68,7 @@ export const CrewOrderSchema = z.object({
   version: z.number(),
   priority: z.string(),
   address: z.string().nullable(),
-  asset: z.object({ id: z.number(), name: z.string().nullable(), layerId: z.string().nullable(), layerName: NamesSchema, geometry: GeometrySchema.nullable() }).nullable(),
+  asset: z.object({ id: z.number(), name: z.string().nullable(), layerId: z.string().nullable(), layerName: NamesSchema, geometry: AssetGeometrySchema }).nullable(),
   location: PointSchema,
   plannedStart: day.nullable(),
   plannedEnd: day.nullable(),
@@ -82,7 +82,7 @@ export const CrewOrderSchema = z.object({
 });
 export type CrewOrder = z.infer<typeof CrewOrderSchema>;
 
-export const CrewTransitionRuleSchema = z.object({ from: z.string(), to: z.string() });
+export const CrewTransitionRuleSchema = z.object({ from: z.enum(WORK_ORDER_STATUSES), to: z.enum(WORK_ORDER_STATUSES) });
 export type Transition = z.infer<typeof CrewTransitionRuleSchema>;
 export const TodaySchema = z.object({
   date: day.meta({ description: "today in the municipality's time zone" }),

@@ -200,12 +200,15 @@ export const WorkOrderSchema = z.object({
 });
 export type WorkOrder = z.infer<typeof WorkOrderSchema>;
 export type NewWorkOrder = z.input<typeof CreateWorkOrderSchema>;
+export type WorkOrderPatch = z.input<typeof PatchWorkOrderSchema>;
+export type WorkOrderTransition = z.input<typeof TransitionSchema>;
 
 export const WorkOrderAnswerSchema = z.object({ workOrder: WorkOrderSchema });
 export const WorkOrderListSchema = z.object({
   workOrders: z.array(WorkOrderSchema),
   next: z.number().nullable().meta({ description: 'give it as `before` for the next page; null on the last' }),
 });
+export type WorkOrderList = z.infer<typeof WorkOrderListSchema>;
 
 /** What a status move did to the citizens' reports linked to the work order. */
 export const FollowUpSchema = z.object({
@@ -213,12 +216,13 @@ export const FollowUpSchema = z.object({
   readyToClose: z.array(z.object({ id: z.number(), number: z.string() })).meta({ description: "reports now waiting for the desk's check" }),
 });
 export const TransitionAnswerSchema = z.object({ workOrder: WorkOrderSchema, reports: FollowUpSchema });
+export type TransitionAnswer = z.infer<typeof TransitionAnswerSchema>;
 
 const bilingualRow = { id: z.string(), name_el: z.string(), name_en: z.string() };
 export const RegistryMetaSchema = z.object({
   kinds: z.array(z.enum(WORK_ORDER_KINDS)),
   statuses: z.array(z.object({ ...bilingualRow, initial: z.boolean(), terminal: z.boolean(), public: z.boolean() })),
-  transitions: z.array(z.object({ from_status: z.string(), to_status: z.string(), roles: z.array(z.string()) })),
+  transitions: z.array(z.object({ from_status: z.enum(WORK_ORDER_STATUSES), to_status: z.enum(WORK_ORDER_STATUSES), roles: z.array(z.string()) })),
   inspectionKinds: z.array(z.object({ ...bilingualRow, interval_days: z.number() })),
 });
 export type RegistryMeta = z.infer<typeof RegistryMetaSchema>;
@@ -240,6 +244,7 @@ export const InspectionSchema = z.object({
 export type Inspection = z.infer<typeof InspectionSchema>;
 export const InspectionAnswerSchema = z.object({ inspection: InspectionSchema });
 export const InspectionListSchema = z.object({ inspections: z.array(InspectionSchema), next: z.number().nullable() });
+export type InspectionList = z.infer<typeof InspectionListSchema>;
 
 export const DueInspectionSchema = z.object({
   assetId: z.number(),
@@ -254,6 +259,7 @@ export const DueInspectionSchema = z.object({
 });
 export type DueInspection = z.infer<typeof DueInspectionSchema>;
 export const DueListSchema = z.object({ due: z.array(DueInspectionSchema) });
+export type DueList = z.infer<typeof DueListSchema>;
 
 export const AssetHistorySchema = z.object({
   asset: z.object({ id: z.number(), layerId: z.string(), name: z.string().nullable() }),

@@ -135,8 +135,8 @@ export async function getCrewOrder(sql: Db, id: number): Promise<CrewOrderRow | 
 }
 
 /** The moves a role may make (admin: all), so the phone can offer valid next states offline. */
-export async function transitionsFor(sql: Db, role: string): Promise<{ from: string; to: string }[]> {
-  return sql<{ from: string; to: string }[]>`
+export async function transitionsFor(sql: Db, role: string): Promise<{ from: WorkOrderStatus; to: WorkOrderStatus }[]> {
+  return sql<{ from: WorkOrderStatus; to: WorkOrderStatus }[]>`
     select from_status as from, to_status as to from work_order_transitions
     where ${role} = 'admin' or ${role} = any(roles)
     order by from_status, to_status
