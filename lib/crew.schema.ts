@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { NamesSchema } from './names.schema.ts';
-import { PointSchema, WORK_ORDER_KINDS, WORK_ORDER_STATUSES } from './registries.schema.ts';
+import { day, PointSchema, time, WORK_ORDER_STATUSES, WorkOrderHeadSchema } from './registries.schema.ts';
 
 /** A client-generated operation id (crypto.randomUUID() on the phone). */
 export const OpId = z.uuid().meta({ description: 'generated on the phone when the change is made; a resend with the same id is applied once' });
@@ -33,8 +33,6 @@ export const PhotoFileParamSchema = z.object({ file: z.string().meta({ descripti
 
 // ---- answers ------------------------------------------------------------------------------------
 
-const time = z.string().meta({ description: 'ISO 8601 date and time' });
-const day = z.string().meta({ description: 'YYYY-MM-DD' });
 const photoLinks = { url: z.string(), thumbUrl: z.string() };
 
 export const CrewNoteAnswerSchema = z.object({ id: z.number(), body: z.string(), author: z.string().nullable(), authorId: z.number().nullable(), addedAt: time });
@@ -58,13 +56,7 @@ export type CrewReport = z.infer<typeof CrewReportSchema>;
  */
 const AssetGeometrySchema = z.custom<GeoJSON.Geometry | null>().meta({ type: ['object', 'null'], description: 'a GeoJSON geometry (RFC 7946), or null' });
 
-export const CrewOrderSchema = z.object({
-  id: z.number(),
-  kind: z.enum(WORK_ORDER_KINDS),
-  title: z.string().meta({ description: "in the reader's language when the platform generated it" }),
-  titleI18n: NamesSchema.nullable().meta({ description: 'the generated title per locale; null when typed by hand' }),
-  description: z.string(),
-  status: z.enum(WORK_ORDER_STATUSES),
+export const CrewOrderSchema = WorkOrderHeadSchema.extend({
   version: z.number(),
   priority: z.string(),
   address: z.string().nullable(),

@@ -165,17 +165,21 @@ export const PublicWorkOrderQuerySchema = z.object({
 
 // ---- answers ------------------------------------------------------------------------------------
 
-const time = z.string().meta({ description: 'ISO 8601 date and time' });
-const day = z.string().meta({ description: 'YYYY-MM-DD' });
+export const time = z.string().meta({ description: 'ISO 8601 date and time' });
+export const day = z.string().meta({ description: 'YYYY-MM-DD' });
 export const PointSchema = z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]).meta({ description: '[lon, lat]' }) });
 
-export const WorkOrderSchema = z.object({
+/** What the staff and the crew shapes of a work order share. */
+export const WorkOrderHeadSchema = z.object({
   id: z.number(),
   kind: z.enum(WORK_ORDER_KINDS),
   title: z.string().meta({ description: "in the reader's language when the platform generated it" }),
   titleI18n: NamesSchema.nullable().meta({ description: 'the generated title per locale; null when typed by hand' }),
   description: z.string(),
   status: z.enum(WORK_ORDER_STATUSES),
+});
+
+export const WorkOrderSchema = WorkOrderHeadSchema.extend({
   asset: z.object({ id: z.number(), name: z.string().nullable(), layerId: z.string().nullable() }).nullable(),
   location: PointSchema,
   departmentId: z.string(),

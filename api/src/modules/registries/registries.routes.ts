@@ -153,6 +153,8 @@ const ownedBy = (w: WorkOrderRow) => ({ departmentId: w.department_id, assignees
 
 const tags = ['registries'];
 const staffOnly = { tags, security: staffSession };
+/** Any signed-in staff member; what they see is scoped per row by the handler. */
+const reader = { ...staffOnly, middleware: [requireStaff()] };
 const byId = { params: IdParamSchema };
 const answer = (description: string) => jsonResponse(WorkOrderAnswerSchema, description);
 
@@ -160,8 +162,7 @@ const meta = defineRoute({
   method: 'get',
   path: '/registries/meta',
   summary: 'Registry kinds, statuses, allowed transitions (with roles) and inspection kinds',
-  ...staffOnly,
-  middleware: [requireStaff()],
+  ...reader,
   responses: { 200: jsonResponse(RegistryMetaSchema, 'reference data'), ...errorResponses(401) },
 });
 
@@ -169,8 +170,7 @@ const listRoute = defineRoute({
   method: 'get',
   path: '/registries/work-orders',
   summary: 'Work orders the caller may see, newest first (technicians: their department; crew: their own)',
-  ...staffOnly,
-  middleware: [requireStaff()],
+  ...reader,
   request: { query: WorkOrderQuerySchema },
   responses: { 200: jsonResponse(WorkOrderListSchema, 'a page of work orders'), ...errorResponses(400, 401) },
 });
@@ -189,8 +189,7 @@ const getRoute = defineRoute({
   method: 'get',
   path: '/registries/work-orders/{id}',
   summary: 'One work order',
-  ...staffOnly,
-  middleware: [requireStaff()],
+  ...reader,
   request: byId,
   responses: { 200: answer('the work order'), ...errorResponses(400, 401, 404) },
 });
@@ -240,8 +239,7 @@ const inspectionsRoute = defineRoute({
   method: 'get',
   path: '/registries/inspections',
   summary: 'Inspection records (EN 1176-7), newest first',
-  ...staffOnly,
-  middleware: [requireStaff()],
+  ...reader,
   request: { query: InspectionQuerySchema },
   responses: { 200: jsonResponse(InspectionListSchema, 'a page of inspections'), ...errorResponses(400, 401) },
 });
@@ -250,8 +248,7 @@ const dueRoute = defineRoute({
   method: 'get',
   path: '/registries/inspections/due',
   summary: 'Latest inspection of each kind per asset and the next due date',
-  ...staffOnly,
-  middleware: [requireStaff()],
+  ...reader,
   request: { query: DueQuerySchema },
   responses: { 200: jsonResponse(DueListSchema, 'due inspections'), ...errorResponses(400, 401) },
 });
@@ -260,8 +257,7 @@ const historyRoute = defineRoute({
   method: 'get',
   path: '/registries/assets/{id}/history',
   summary: 'Work orders, inspections and due dates of one asset',
-  ...staffOnly,
-  middleware: [requireStaff()],
+  ...reader,
   request: byId,
   responses: { 200: jsonResponse(AssetHistorySchema, 'the asset and its history'), ...errorResponses(400, 401, 404) },
 });
