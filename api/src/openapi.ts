@@ -9,9 +9,6 @@ import { layersOpenApi } from './modules/layers/layers.openapi.ts';
 import { importsOpenApi } from './modules/imports/imports.openapi.ts';
 import { siteOpenApi } from './modules/site/site.openapi.ts';
 import { authOpenApi } from './modules/auth/auth.openapi.ts';
-import { registriesOpenApi } from './modules/registries/registries.openapi.ts';
-import { crewOpenApi } from './modules/crew/crew.openapi.ts';
-import { assignmentOpenApi } from './modules/registries/assignment.openapi.ts';
 import { adminOpenApi } from './modules/admin/admin.openapi.ts';
 import { publicationOpenApi } from './modules/layers/publication.openapi.ts';
 
@@ -22,9 +19,6 @@ const fragments: PathsObject[] = [
   importsOpenApi,
   siteOpenApi,
   authOpenApi,
-  registriesOpenApi,
-  crewOpenApi,
-  assignmentOpenApi,
   adminOpenApi,
   publicationOpenApi,
 ];

@@ -4,35 +4,17 @@
  * from reports belongs in, with the reason shown beside the select.
  */
 import { h, replaceChildren } from '../dom.ts';
-import { bilingual, type Names } from '../i18n.ts';
+import type { CrewList, DerivedKind } from '../../../lib/registries.schema.ts';
+import { bilingual } from '../i18n.ts';
 import { staffJson } from './staff-api.ts';
 import { errorText } from '../error-text.ts';
 import { tr, trOr } from './strings.ts';
 
-export interface CrewMember {
-  id: number;
-  name: string;
-  role: string;
-  departmentId: string | null;
-  openWorkOrders: number;
-  inProgress: number;
-}
-export interface CrewList {
-  members: CrewMember[];
-  departments: { departmentId: string; members: number; openWorkOrders: number; unassigned: number }[];
-}
-export type KindReason = { source: 'asset'; layerId: string; layerName: Names } | { source: 'category'; categoryId: string; categoryName: Names } | { source: 'none' };
-export interface Derived {
-  kind: string | null;
-  reason: KindReason;
-  departmentId: string | null;
-}
-
 export const getCrews = (department?: string) => staffJson<CrewList>(`/api/registries/crews${department ? `?department=${encodeURIComponent(department)}` : ''}`);
-export const deriveKind = (incidentIds: number[]) => staffJson<Derived>(`/api/registries/assignment/derive?incidentIds=${incidentIds.join(',')}`);
+export const deriveKind = (incidentIds: number[]) => staffJson<DerivedKind>(`/api/registries/assignment/derive?incidentIds=${incidentIds.join(',')}`);
 
 /** The sentence under the registry select: where the registry came from. */
-export function kindReasonText(d: Derived): string {
+export function kindReasonText(d: DerivedKind): string {
   if (d.reason.source === 'asset') return tr('kind_from_asset').replace('{layer}', bilingual(d.reason.layerName)[0]).replace('{kind}', trOr('k_', d.kind ?? ''));
   if (d.reason.source === 'category') return tr('kind_from_category').replace('{category}', bilingual(d.reason.categoryName)[0]).replace('{kind}', trOr('k_', d.kind ?? ''));
   return tr('kind_choose');

@@ -17,6 +17,17 @@ import type {
   TriageWorkOrderCreated,
   TriageWorkOrderInput,
 } from '../../../lib/triage.schema.ts';
+import type {
+  DueList,
+  InspectionList,
+  NewWorkOrder,
+  RegistryMeta,
+  TransitionAnswer,
+  WorkOrder,
+  WorkOrderList,
+  WorkOrderPatch,
+  WorkOrderTransition,
+} from '../../../lib/registries.schema.ts';
 import { ApiError, fetchJson } from '../api-client.ts';
 import { decodeStaffIncidentColumns, type StaffIncidentColumns } from '../../../lib/staff-incident-columns.ts';
 import type { Names } from '../i18n.ts';
@@ -155,86 +166,22 @@ export const staffStreamUrl = (afterFeedId: number) => `${STAFF_STREAM_URL}?last
 
 // ---- work orders -----------------------------------------------------------------------------------
 
-export interface WorkOrder {
-  id: number;
-  kind: string;
-  title: string;
-  description: string;
-  status: string;
-  asset: { id: number; name: string | null; layerId: string } | null;
-  location: { type: 'Point'; coordinates: [number, number] };
-  departmentId: string;
-  plannedStart: string | null;
-  plannedEnd: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  verifiedAt: string | null;
-  estimatedCost: string | number | null;
-  actualCost: string | number | null;
-  crew: { id: number; name: string }[];
-  incidentIds: number[];
-  photos: { phase: 'before' | 'after'; sha256: string; caption: string | null }[];
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
-
-export interface RegistryMeta {
-  kinds: string[];
-  statuses: { id: string; name_el: string; name_en: string; terminal: boolean }[];
-  transitions: { from_status: string; to_status: string; roles: string[] }[];
-  inspectionKinds: { id: string; name_el: string; name_en: string; interval_days: number }[];
-}
+export type { DueInspection, Inspection, NewWorkOrder, RegistryMeta, WorkOrder } from '../../../lib/registries.schema.ts';
 
 export const getRegistryMeta = () => staffJson<RegistryMeta>('/api/registries/meta');
-export const listWorkOrders = (q: { kind?: string; status?: string; asset?: number; limit?: number; before?: number }) =>
-  staffJson<{ workOrders: WorkOrder[]; next: number | null }>(`/api/registries/work-orders${qs(q)}`);
+export const listWorkOrders = (q: { kind?: string; status?: string; asset?: number; limit?: number; before?: number }) => staffJson<WorkOrderList>(`/api/registries/work-orders${qs(q)}`);
 export const getWorkOrder = async (id: number) => (await staffJson<{ workOrder: WorkOrder }>(`/api/registries/work-orders/${id}`)).workOrder;
-export const transitionWorkOrder = async (id: number, to: string, reason?: string, version?: number, publicNote?: string) =>
-  (await staffJson<{ workOrder: WorkOrder }>(`/api/registries/work-orders/${id}/transitions`, { method: 'POST', json: { to, ...(reason ? { reason } : {}), ...(version ? { version } : {}), ...(publicNote ? { publicNote } : {}) } })).workOrder;
-export const patchWorkOrder = async (id: number, body: Record<string, unknown>) =>
-  (await staffJson<{ workOrder: WorkOrder }>(`/api/registries/work-orders/${id}`, { method: 'PATCH', json: body })).workOrder;
-
-export interface NewWorkOrder {
-  kind?: string;
-  title: string;
-  description?: string;
-  assetId?: number;
-  departmentId?: string;
-  status?: 'planned' | 'scheduled';
-  plannedStart?: string;
-  plannedEnd?: string;
-  estimatedCost?: number;
-  incidentIds?: number[];
-  crew?: number[];
-}
+export const transitionWorkOrder = async (id: number, to: WorkOrderTransition['to'], reason?: string, version?: number, publicNote?: string) => {
+  const body: WorkOrderTransition = { to, ...(reason ? { reason } : {}), ...(version ? { version } : {}), ...(publicNote ? { publicNote } : {}) };
+  return (await staffJson<TransitionAnswer>(`/api/registries/work-orders/${id}/transitions`, { method: 'POST', json: body })).workOrder;
+};
+export const patchWorkOrder = async (id: number, body: WorkOrderPatch) => (await staffJson<{ workOrder: WorkOrder }>(`/api/registries/work-orders/${id}`, { method: 'PATCH', json: body })).workOrder;
 
 export const createWorkOrder = async (body: NewWorkOrder) => (await staffJson<{ workOrder: WorkOrder }>('/api/registries/work-orders', { method: 'POST', json: body })).workOrder;
 export const workOrdersCsvUrl = (kind?: string) => `/api/registries/work-orders.csv${qs({ kind })}`;
 
-export interface Inspection {
-  id: number;
-  assetId: number;
-  kind: string;
-  inspectedOn: string;
-  inspector: { id: number; name: string } | null;
-  result: string;
-  notes: string;
-  nextDue: string;
-  checklist: { item: string; ok: boolean; note?: string }[];
-}
-export interface DueInspection {
-  assetId: number;
-  assetName: string | null;
-  layerId: string;
-  kind: string;
-  lastInspectedOn: string;
-  lastResult: string;
-  nextDue: string;
-  overdue: boolean;
-}
-export const listInspections = (q: { asset?: number; limit?: number } = {}) => staffJson<{ inspections: Inspection[] }>(`/api/registries/inspections${qs(q)}`);
-export const listDueInspections = () => staffJson<{ due: DueInspection[] }>('/api/registries/inspections/due');
+export const listInspections = (q: { asset?: number; limit?: number } = {}) => staffJson<InspectionList>(`/api/registries/inspections${qs(q)}`);
+export const listDueInspections = () => staffJson<DueList>('/api/registries/inspections/due');
 
 /** A staff-visible URL for a photo derivative by its hash (the triage photo route). */
 export const photoUrl = (sha256: string) => `/api/triage/photos/${sha256}.jpg`;

@@ -2,12 +2,13 @@
 import { h, replaceChildren } from '../dom.ts';
 import { bilingual, t } from '../i18n.ts';
 import type { Dispatch } from './dispatch.ts';
-import { createWorkOrder, createWorkOrderFromIncidents, patchWorkOrder, type TriageWorkOrderInput } from './staff-api.ts';
+import type { WorkOrderKind } from '../../../lib/registries.schema.ts';
+import { createWorkOrder, createWorkOrderFromIncidents, patchWorkOrder } from './staff-api.ts';
 import { tr, trOr } from './strings.ts';
 import { crewPicker, deriveKind, kindReasonText } from './assignment.ts';
 import { errorText } from '../error-text.ts';
 
-export const KINDS = ['school', 'kindergarten', 'playground', 'sports_ground', 'network', 'building', 'road'];
+export const KINDS: WorkOrderKind[] = ['school', 'kindergarten', 'playground', 'sports_ground', 'network', 'building', 'road'];
 
 export type WorkOrderSource = { incidentIds: number[]; department?: string } | { asset: { id: number; name: string | null; layerId: string }; department?: string };
 
@@ -68,7 +69,8 @@ export function openWorkOrderDialog(d: Dispatch, source: WorkOrderSource, onCrea
     const common = {
       ...(title.value.trim() ? { title: title.value.trim() } : {}),
       description: description.value.trim(),
-      ...(kind.value ? { kind: kind.value as TriageWorkOrderInput['kind'] } : {}),
+      // The select offers KINDS only.
+      ...(kind.value ? { kind: kind.value as WorkOrderKind } : {}),
       ...(department.value ? { departmentId: department.value } : {}),
       status: status.value as 'planned' | 'scheduled',
       ...(start.value ? { plannedStart: start.value } : {}),

@@ -3,85 +3,22 @@
  * that sends a queued operation and classifies the answer for the outbox.
  */
 import { ApiError, fetchJson } from '../api-client.ts';
-import type { Names } from '../i18n.ts';
-import type { LocalisedTitle } from '../../../lib/work-order-title.ts';
+import type { CrewChange, Today } from '../../../lib/crew.schema.ts';
+import type { WorkOrderStatus } from '../../../lib/registries.schema.ts';
 
-export interface CrewNote {
-  id: number;
-  body: string;
-  author: string | null;
-  authorId: number | null;
-  addedAt: string;
-}
-
-export interface CrewPhoto {
-  id: number;
-  phase: 'before' | 'after';
-  url: string;
-  thumbUrl: string;
-  addedAt: string;
-}
-
-export interface CrewOrder {
-  id: number;
-  kind: string;
-  title: string;
-  /** The generated title per locale; null when typed by hand. */
-  titleI18n: LocalisedTitle | null;
-  description: string;
-  status: string;
-  version: number;
-  priority: string;
-  address: string | null;
-  asset: { id: number; name: string | null; layerId: string | null; layerName: Names; geometry: GeoJSON.Geometry | null } | null;
-  location: { type: 'Point'; coordinates: [number, number] };
-  plannedStart: string | null;
-  plannedEnd: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  updatedAt: string;
-  notes: CrewNote[];
-  photos: CrewPhoto[];
-  /** geo: URI of the site, opened by the phone's maps / navigation app. */
-  navigateUri: string;
-  /** The citizen reports the work answers: what was reported, and its processed photos. */
-  reports: CrewReport[];
-}
-
-export interface CrewReport {
-  id: number;
-  number: string;
-  status: string;
-  category: Names;
-  description: string | null;
-  createdAt: string;
-  photos: { url: string; thumbUrl: string }[];
-}
-
-export interface Transition {
-  from: string;
-  to: string;
-}
-
-export interface Today {
-  date: string;
-  user: { id: number; name: string; role: string };
-  transitions: Transition[];
-  workOrders: CrewOrder[];
-  fetchedAt: string;
-}
+export type { CrewNote, CrewOrder, CrewPhoto, CrewReport, Today, Transition } from '../../../lib/crew.schema.ts';
 
 export const getToday = () => fetchJson<Today>('/api/crew/today', { cache: 'no-store' });
 
 /** A change made on the phone, waiting in the outbox (IndexedDB) until the server has it. */
 export type Op =
-  | { seq?: number; opId: string; userId: number; workOrderId: number; createdAt: string; kind: 'transition'; from: string; to: string; version: number; publicNote?: string }
+  | { seq?: number; opId: string; userId: number; workOrderId: number; createdAt: string; kind: 'transition'; from: WorkOrderStatus; to: WorkOrderStatus; version: number; publicNote?: string }
   | { seq?: number; opId: string; userId: number; workOrderId: number; createdAt: string; kind: 'note'; body: string }
   | { seq?: number; opId: string; userId: number; workOrderId: number; createdAt: string; kind: 'photo'; phase: 'before' | 'after'; blob: Blob };
 
 /** What became of one send, as the outbox needs to know it. */
 export type SendOutcome =
-  | { type: 'applied'; workOrder: CrewOrder; replayed: boolean }
+  | { type: 'applied'; workOrder: CrewChange['workOrder']; replayed: boolean }
   /** 409: the order changed elsewhere. Drop the op, refetch, show the user. */
   | { type: 'conflict'; code: string; message: string; current: { status?: string; version?: number } }
   /** Another 4xx: the server will never take this op. Drop it and say so. */
@@ -124,7 +61,7 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
 export async function sendOp(op: Op): Promise<SendOutcome> {
   const base = `/api/crew/work-orders/${op.workOrderId}`;
   try {
-    let r: { workOrder: CrewOrder; replayed: boolean };
+    let r: CrewChange;
     if (op.kind === 'transition') {
       r = await request(`${base}/transitions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ opId: op.opId, from: op.from, to: op.to, version: op.version, ...(op.publicNote ? { publicNote: op.publicNote } : {}) }) });
     } else if (op.kind === 'note') {

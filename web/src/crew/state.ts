@@ -37,8 +37,9 @@ export const state: CrewState = {
   signInMessage: null,
 };
 
-/** What is typed into a note and the chosen photo phase survive re-renders (the outbox re-renders as it sends). */
+/** What is typed into a note or the note for the citizen, and the chosen photo phase, survive re-renders (the outbox re-renders as it sends). */
 export const drafts = new Map<number, string>();
+export const publicNoteDrafts = new Map<number, string>();
 export const phases = new Map<number, 'before' | 'after'>();
 /** Titles of every order seen, so a notice can name an order that has left today's list. */
 export const titles = new Map<number, string>();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CrewOrder, Op } from './api.ts';
+import type { CrewOrder, Op, Transition } from './api.ts';
 import { applyPending, boundsOf, defaultPhase, nextStatuses } from './view-model.ts';
 import { fitWithin } from './photo.ts';
 
-const order = (id: number, status: string): CrewOrder => ({
+const order = (id: number, status: CrewOrder['status']): CrewOrder => ({
   id,
   kind: 'playground',
   title: `Order ${id}`,
@@ -53,7 +53,7 @@ describe('applyPending', () => {
 });
 
 describe('nextStatuses', () => {
-  const crew = [
+  const crew: Transition[] = [
     { from: 'planned', to: 'in_progress' },
     { from: 'scheduled', to: 'in_progress' },
     { from: 'in_progress', to: 'done' },

@@ -3,6 +3,7 @@
  * Pure (no DOM, no storage) and unit-tested: the list after an offline reload must show exactly
  * what was done offline, no more, no less.
  */
+import type { WorkOrderStatus } from '../../../lib/registries.schema.ts';
 import type { CrewNote, CrewOrder, Op, Transition } from './api.ts';
 
 export interface PendingPhoto {
@@ -17,7 +18,7 @@ export interface OrderView extends CrewOrder {
   pendingNotes: (CrewNote & { opId: string })[];
   pendingPhotos: PendingPhoto[];
   /** The status the server has (the shown `status` may be a queued change). */
-  serverStatus: string;
+  serverStatus: WorkOrderStatus;
   /** Version the next queued status change is based on. */
   baseVersion: number;
 }
@@ -40,8 +41,8 @@ export function applyPending(orders: CrewOrder[], ops: Op[]): OrderView[] {
 }
 
 /** The statuses the user may move an order to from the status they see now. */
-export function nextStatuses(status: string, transitions: Transition[]): string[] {
-  const order = ['planned', 'scheduled', 'in_progress', 'done', 'verified', 'cancelled'];
+export function nextStatuses(status: WorkOrderStatus, transitions: Transition[]): WorkOrderStatus[] {
+  const order: WorkOrderStatus[] = ['planned', 'scheduled', 'in_progress', 'done', 'verified', 'cancelled'];
   return transitions
     .filter((t) => t.from === status)
     .map((t) => t.to)

@@ -12,14 +12,15 @@
  * `version_conflict` with the current status and version, and nothing changes: the phone
  * refetches and shows what happened. Notes and photos only add, so they never conflict.
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { access, readFile } from 'node:fs/promises';
 import type postgres from 'postgres';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.ts';
 import { parseId } from '../../http/request.ts';
-import { readJson, requireStaff } from '../../middleware/auth.ts';
+import { createRouter, defineRoute, errorResponses, jsonRequest, jsonResponse, staffSession } from '../../http/router.ts';
+import { requireStaff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { canRead, canWrite, denied } from '../auth/authz.ts';
 import { checkUpload, makeDerivatives, photoPaths, PHOTO_MAX_BYTES, writeFileDurably } from '../incidents/photos.ts';
@@ -27,7 +28,19 @@ import { addPhoto, setWorkOrderStatus, transitionRoles } from '../registries/reg
 import { followWorkOrder } from '../registries/report-follow-up.ts';
 import { titleIn } from '../../../../lib/work-order-title.ts';
 import { readerLocale } from '../../http/locale.ts';
-import { CrewNoteSchema, CrewTransitionSchema, OpId, PHOTO_PHASES } from './crew.schema.ts';
+import { z } from 'zod';
+import {
+  CrewChangeSchema,
+  CrewNoteSchema,
+  CrewOrderAnswerSchema,
+  CrewTransitionSchema,
+  OpId,
+  PHOTO_PHASES,
+  PhotoFileParamSchema,
+  PhotoQuerySchema,
+  TodaySchema,
+} from '../../../../lib/crew.schema.ts';
+import { IdParamSchema } from '../../../../lib/registries.schema.ts';
 import {
   claimOp,
   countPhotos,
@@ -93,8 +106,51 @@ const ownedBy = (w: { department_id: string; crew: number[] }) => ({ departmentI
 
 const opMismatch = () => unprocessable('op_id_reused', 'this operation id was already used for a different change');
 
+const crewOnly = { tags: ['crew'], security: staffSession, middleware: [requireStaff(CREW_ROLES)] };
+const changed = (description: string) => jsonResponse(CrewChangeSchema, description);
+const REPLAYED = 'replayed: this operation id was applied before, nothing changed now';
+
+const today = defineRoute({
+  method: 'get',
+  path: '/crew/today',
+  summary:
+    "The signed-in crew member's work for today (in the municipality's time zone): open work due today or earlier and work finished today, most urgent first, with asset geometry, address, priority, notes and photos; and the status moves their role may make",
+  ...crewOnly,
+  responses: { 200: jsonResponse(TodaySchema, "today's work"), ...errorResponses(401, 403) },
+});
+
+const getOrder = defineRoute({
+  method: 'get',
+  path: '/crew/work-orders/{id}',
+  summary: 'One work order in the crew shape (any staff member who may read it)',
+  tags: ['crew'],
+  security: staffSession,
+  middleware: [requireStaff()],
+  request: { params: IdParamSchema },
+  responses: { 200: jsonResponse(CrewOrderAnswerSchema, 'the work order'), ...errorResponses(400, 401, 404) },
+});
+
+const transition = defineRoute({
+  method: 'post',
+  path: '/crew/work-orders/{id}/transitions',
+  summary:
+    'Move a work order made offline: `from` is the status the crew member saw; if it is no longer that, 409 version_conflict with the current status and nothing changes',
+  ...crewOnly,
+  request: { params: IdParamSchema, body: jsonRequest(CrewTransitionSchema) },
+  responses: { 200: changed(`moved, or ${REPLAYED}`), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+});
+
+const note = defineRoute({
+  method: 'post',
+  path: '/crew/work-orders/{id}/notes',
+  summary: 'Add a note to a work order (idempotent per opId)',
+  ...crewOnly,
+  request: { params: IdParamSchema, body: jsonRequest(CrewNoteSchema) },
+  responses: { 200: changed(REPLAYED), 201: changed('added'), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+});
+
 export function crewRoutes({ sql, config, boss }: AppDeps) {
-  const app = new Hono();
+  const app = createRouter();
 
   /** The work order for a change by the caller: 404 outside their read scope, 403 outside write. */
   async function writable(db: postgres.ISql, c: Context, id: number): Promise<CrewOrderRow> {
@@ -107,12 +163,12 @@ export function crewRoutes({ sql, config, boss }: AppDeps) {
     return w;
   }
 
-  async function answer(c: Context, id: number, replayed: boolean, status: 200 | 201) {
+  async function answer<S extends 200 | 201>(c: Context, id: number, replayed: boolean, status: S) {
     const w = (await getCrewOrder(sql, id))!;
     return c.json({ workOrder: crewOrderJson(w, readerLocale(c)), replayed }, status);
   }
 
-  app.get('/crew/today', requireStaff(CREW_ROLES), async (c) => {
+  app.openapi(today, async (c) => {
     const staff = c.get('staff');
     const [{ today, rows }, transitions] = await Promise.all([listTodayFor(sql, staff.id), transitionsFor(sql, staff.role)]);
     return c.json({
@@ -121,22 +177,22 @@ export function crewRoutes({ sql, config, boss }: AppDeps) {
       transitions,
       workOrders: rows.map((w) => crewOrderJson(w, readerLocale(c))),
       fetchedAt: new Date().toISOString(),
-    });
+    }, 200);
   });
 
-  app.get('/crew/work-orders/:id', requireStaff(), async (c) => {
+  app.openapi(getOrder, async (c) => {
     const staff = c.get('staff');
-    const id = parseId(c.req.param('id'));
+    const id = Number(c.req.valid('param').id);
     const w = await getCrewOrder(sql, id);
     if (!w) throw notFound(`no work order ${id}`);
     if (!canRead(staff, ownedBy(w))) throw denied('work_order', id, false);
-    return c.json({ workOrder: crewOrderJson(w, readerLocale(c)) });
+    return c.json({ workOrder: crewOrderJson(w, readerLocale(c)) }, 200);
   });
 
-  app.post('/crew/work-orders/:id/transitions', requireStaff(CREW_ROLES), async (c) => {
+  app.openapi(transition, async (c) => {
     const staff = c.get('staff');
-    const id = parseId(c.req.param('id'));
-    const body = await readJson(c, CrewTransitionSchema);
+    const id = Number(c.req.valid('param').id);
+    const body = c.req.valid('json');
     if (body.from === body.to) throw unprocessable('no_change', 'from and to are the same status');
     const replayed = await sql.begin(async (tx) => {
       const w = await writable(tx, c, id);
@@ -171,10 +227,10 @@ export function crewRoutes({ sql, config, boss }: AppDeps) {
     return answer(c, id, replayed, 200);
   });
 
-  app.post('/crew/work-orders/:id/notes', requireStaff(CREW_ROLES), async (c) => {
+  app.openapi(note, async (c) => {
     const staff = c.get('staff');
-    const id = parseId(c.req.param('id'));
-    const body = await readJson(c, CrewNoteSchema);
+    const id = Number(c.req.valid('param').id);
+    const body = c.req.valid('json');
     const replayed = await sql.begin(async (tx) => {
       await writable(tx, c, id);
       let claim;
@@ -200,7 +256,18 @@ export function crewRoutes({ sql, config, boss }: AppDeps) {
    * then re-encoded here at once with the worker's own function: a crew member wants to see the
    * photo on the work order when the sync finishes, and crews send a few photos a day, not a flood.
    * Only the re-encoded derivative is stored and served (metadata such as GPS is dropped).
+   * A raw-body upload: a plain handler, its contract declared here.
    */
+  const image = { schema: z.string().meta({ format: 'binary' }) };
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/crew/work-orders/{id}/photos',
+    summary: 'Add a photo (raw JPEG, PNG or WebP body, at most 10 MB): checked and re-encoded like citizen photos, metadata dropped; idempotent per opId and per picture',
+    tags: ['crew'],
+    security: staffSession,
+    request: { params: IdParamSchema, query: PhotoQuerySchema, body: { required: true, content: { 'image/jpeg': image, 'image/png': image, 'image/webp': image } } },
+    responses: { 200: changed(REPLAYED), 201: changed('added'), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+  });
   app.post(
     '/crew/work-orders/:id/photos',
     bodyLimit({
@@ -276,6 +343,15 @@ export function crewRoutes({ sql, config, boss }: AppDeps) {
   );
 
   /** Re-encoded photo files of work orders the caller may read; never an uploaded original. */
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/crew/photos/{file}',
+    summary: 'A re-encoded work-order photo or its thumbnail (`<sha256>.jpg`), for staff who may read the work order',
+    tags: ['crew'],
+    security: staffSession,
+    request: { params: PhotoFileParamSchema },
+    responses: { 200: { description: 'the JPEG', content: { 'image/jpeg': image } }, ...errorResponses(401, 404) },
+  });
   app.get('/crew/photos/:file', requireStaff(), async (c) => {
     const staff = c.get('staff');
     const m = HASH_FILE.exec(c.req.param('file'));

@@ -4,6 +4,7 @@
  * ledger that makes replays of queued changes harmless (migrations/0040).
  */
 import type { LocalisedTitle } from '../../../../lib/work-order-title.ts';
+import type { WorkOrderKind, WorkOrderStatus } from '../../../../lib/registries.schema.ts';
 
 import type { Db } from '../../db.ts';
 
@@ -12,11 +13,11 @@ import type { Db } from '../../db.ts';
 
 export interface CrewOrderRow {
   id: number;
-  kind: string;
+  kind: WorkOrderKind;
   title: string;
   title_i18n: LocalisedTitle | null;
   description: string;
-  status: string;
+  status: WorkOrderStatus;
   version: number;
   department_id: string;
   asset_id: number | null;
@@ -134,8 +135,8 @@ export async function getCrewOrder(sql: Db, id: number): Promise<CrewOrderRow | 
 }
 
 /** The moves a role may make (admin: all), so the phone can offer valid next states offline. */
-export async function transitionsFor(sql: Db, role: string): Promise<{ from: string; to: string }[]> {
-  return sql<{ from: string; to: string }[]>`
+export async function transitionsFor(sql: Db, role: string): Promise<{ from: WorkOrderStatus; to: WorkOrderStatus }[]> {
+  return sql<{ from: WorkOrderStatus; to: WorkOrderStatus }[]>`
     select from_status as from, to_status as to from work_order_transitions
     where ${role} = 'admin' or ${role} = any(roles)
     order by from_status, to_status

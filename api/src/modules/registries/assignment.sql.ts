@@ -3,23 +3,19 @@
  * sent, with the open work each person and each department's crew already carries.
  */
 import type postgres from 'postgres';
-import { kindForLayer, type WorkOrderKind } from './registries.schema.ts';
+import { type DerivedKind, kindForLayer, type WorkOrderKind } from '../../../../lib/registries.schema.ts';
 
 type Db = postgres.ISql;
 
 /** Work not yet finished: what counts as a person's or a crew's load. */
 export const OPEN_WORK_STATUSES = ['planned', 'scheduled', 'in_progress'] as const;
 
-export type KindReason =
-  | { source: 'asset'; layerId: string; layerName: { el: string; en: string } }
-  | { source: 'category'; categoryId: string; categoryName: { el: string; en: string } }
-  | { source: 'none' };
 
 /**
  * The registry for a work order opened from these reports: the first linked asset's layer
  * (the thing being repaired), else the first report's category with a registry of its own.
  */
-export async function deriveKind(sql: Db, incidentIds: number[]): Promise<{ kind: WorkOrderKind | null; reason: KindReason; departmentId: string | null }> {
+export async function deriveKind(sql: Db, incidentIds: number[]): Promise<DerivedKind> {
   if (incidentIds.length === 0) return { kind: null, reason: { source: 'none' }, departmentId: null };
   const rows = await sql<{ id: number; department_id: string; category_id: string; cat_el: string; cat_en: string; work_order_kind: WorkOrderKind | null; layer_id: string | null; layer_group: string | null; layer_el: string | null; layer_en: string | null }[]>`
     select i.id, i.department_id, i.category_id, c.name_el as cat_el, c.name_en as cat_en, c.work_order_kind,

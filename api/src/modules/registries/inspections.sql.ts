@@ -1,16 +1,21 @@
 
 import type { Db } from '../../db.ts';
+import type { ChecklistItem, INSPECTION_KINDS, INSPECTION_RESULTS } from '../../../../lib/registries.schema.ts';
+import type { z } from 'zod';
+
+type InspectionKind = (typeof INSPECTION_KINDS)[number];
+type InspectionResult = (typeof INSPECTION_RESULTS)[number];
 
 export interface InspectionRow {
   id: number;
   asset_id: number;
-  kind: string;
+  kind: InspectionKind;
   inspected_on: string;
   inspector_id: number | null;
   inspector_name: string | null;
   department_id: string;
-  checklist: unknown[];
-  result: string;
+  checklist: z.infer<typeof ChecklistItem>[];
+  result: InspectionResult;
   notes: string;
   next_due: string;
   work_order_id: number | null;
@@ -66,10 +71,10 @@ export interface DueRow {
   asset_id: number;
   asset_name: string | null;
   layer_id: string;
-  kind: string;
+  kind: InspectionKind;
   last_inspection_id: number;
   last_inspected_on: string;
-  last_result: string;
+  last_result: InspectionResult;
   next_due: string;
   overdue: boolean;
 }

@@ -7,13 +7,15 @@
  * technician sees and changes only their department's work, crew only work they are on; a work
  * order outside the caller's read scope is a 404, inside read but outside write scope a 403.
  */
-import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { Context } from 'hono';
 import type postgres from 'postgres';
 import { parseBbox } from '../../../../lib/geo.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../../errors.ts';
 import { parseId } from '../../http/request.ts';
-import { readJson, requireStaff, type Staff } from '../../middleware/auth.ts';
+import { createRouter, defineRoute, errorResponses, jsonRequest, jsonResponse, staffSession } from '../../http/router.ts';
+import { requireStaff, type Staff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { canRead, canWrite, denied, rowScope } from '../auth/authz.ts';
 import { departmentExists } from '../auth/auth.sql.ts';
@@ -21,15 +23,32 @@ import { titleIn } from '../../../../lib/work-order-title.ts';
 import { readerLocale } from '../../http/locale.ts';
 import { toCsv } from './registries.csv.ts';
 import {
+  AssetHistorySchema,
   CreateInspectionSchema,
   CreateWorkOrderSchema,
+  DueListSchema,
+  DueQuerySchema,
+  IdParamSchema,
   INSPECTION_KINDS,
+  InspectionAnswerSchema,
+  InspectionListSchema,
+  InspectionQuerySchema,
   PatchWorkOrderSchema,
   PhotoSchema,
+  PUBLIC_STATUSES,
+  PublicWorkOrderQuerySchema,
+  PublicWorkOrdersSchema,
+  type RegistryMeta,
+  RegistryMetaSchema,
+  TransitionAnswerSchema,
   TransitionSchema,
   WORK_ORDER_KINDS,
   WORK_ORDER_STATUSES,
-} from './registries.schema.ts';
+  WorkOrderAnswerSchema,
+  WorkOrderCsvQuerySchema,
+  WorkOrderListSchema,
+  WorkOrderQuerySchema,
+} from '../../../../lib/registries.schema.ts';
 import {
   addPhoto,
   getAssetRef,
@@ -65,7 +84,7 @@ export function workOrderJson(w: WorkOrderRow, locale: string | null) {
     description: w.description,
     status: w.status,
     asset: w.asset_id === null ? null : { id: w.asset_id, name: w.asset_name, layerId: w.asset_layer_id },
-    location: { type: 'Point' as const, coordinates: [w.lon, w.lat] },
+    location: { type: 'Point' as const, coordinates: [w.lon, w.lat] as [number, number] },
     departmentId: w.department_id,
     plannedStart: w.planned_start,
     plannedEnd: w.planned_end,
@@ -132,8 +151,129 @@ function limitParam(value: string | undefined, dflt: number, max: number): numbe
 
 const ownedBy = (w: WorkOrderRow) => ({ departmentId: w.department_id, assignees: w.crew.map((m) => m.id) });
 
+const tags = ['registries'];
+const staffOnly = { tags, security: staffSession };
+/** Any signed-in staff member; what they see is scoped per row by the handler. */
+const reader = { ...staffOnly, middleware: [requireStaff()] };
+const byId = { params: IdParamSchema };
+const answer = (description: string) => jsonResponse(WorkOrderAnswerSchema, description);
+
+const meta = defineRoute({
+  method: 'get',
+  path: '/registries/meta',
+  summary: 'Registry kinds, statuses, allowed transitions (with roles) and inspection kinds',
+  ...reader,
+  responses: { 200: jsonResponse(RegistryMetaSchema, 'reference data'), ...errorResponses(401) },
+});
+
+const listRoute = defineRoute({
+  method: 'get',
+  path: '/registries/work-orders',
+  summary: 'Work orders the caller may see, newest first (technicians: their department; crew: their own)',
+  ...reader,
+  request: { query: WorkOrderQuerySchema },
+  responses: { 200: jsonResponse(WorkOrderListSchema, 'a page of work orders'), ...errorResponses(400, 401) },
+});
+
+const createRoute = defineRoute({
+  method: 'post',
+  path: '/registries/work-orders',
+  summary: 'Open a work order on an asset and/or from incidents (dispatcher, technician)',
+  ...staffOnly,
+  middleware: [requireStaff(WRITERS)],
+  request: { body: jsonRequest(CreateWorkOrderSchema) },
+  responses: { 201: answer('created'), ...errorResponses(400, 401, 403, 413, 415, 422) },
+});
+
+const getRoute = defineRoute({
+  method: 'get',
+  path: '/registries/work-orders/{id}',
+  summary: 'One work order',
+  ...reader,
+  request: byId,
+  responses: { 200: answer('the work order'), ...errorResponses(400, 401, 404) },
+});
+
+const patchRoute = defineRoute({
+  method: 'patch',
+  path: '/registries/work-orders/{id}',
+  summary: 'Change a work order (dispatcher, technician of its department). Status goes through /transitions',
+  ...staffOnly,
+  middleware: [requireStaff(WRITERS)],
+  request: { ...byId, body: jsonRequest(PatchWorkOrderSchema) },
+  responses: { 200: answer('the changed work order'), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+});
+
+const transitionRoute = defineRoute({
+  method: 'post',
+  path: '/registries/work-orders/{id}/transitions',
+  summary: 'Move a work order through its lifecycle (planned → scheduled → in_progress → done → verified; cancelled)',
+  description: 'The linked citizen reports follow the work (started, done, ready for the desk to close). 409 is `invalid_transition` or `version_conflict`.',
+  ...staffOnly,
+  middleware: [requireStaff(ACTORS)],
+  request: { ...byId, body: jsonRequest(TransitionSchema) },
+  responses: { 200: jsonResponse(TransitionAnswerSchema, 'the moved work order and what happened to its reports'), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+});
+
+const photoRoute = defineRoute({
+  method: 'post',
+  path: '/registries/work-orders/{id}/photos',
+  summary: 'Attach a before/after photo by the SHA-256 of the stored (re-encoded) file; idempotent',
+  ...staffOnly,
+  middleware: [requireStaff(['dispatcher', 'technician', 'crew'])],
+  request: { ...byId, body: jsonRequest(PhotoSchema) },
+  responses: { 200: answer('already attached'), 201: answer('attached'), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+});
+
+const createInspectionRoute = defineRoute({
+  method: 'post',
+  path: '/registries/inspections',
+  summary: 'Record an inspection; next due = date + 7 days (routine visual), 1 month (operational), 12 months (annual main); unsafe is due at once',
+  ...staffOnly,
+  middleware: [requireStaff(INSPECTORS)],
+  request: { body: jsonRequest(CreateInspectionSchema) },
+  responses: { 201: jsonResponse(InspectionAnswerSchema, 'recorded'), ...errorResponses(400, 401, 403, 413, 415, 422) },
+});
+
+const inspectionsRoute = defineRoute({
+  method: 'get',
+  path: '/registries/inspections',
+  summary: 'Inspection records (EN 1176-7), newest first',
+  ...reader,
+  request: { query: InspectionQuerySchema },
+  responses: { 200: jsonResponse(InspectionListSchema, 'a page of inspections'), ...errorResponses(400, 401) },
+});
+
+const dueRoute = defineRoute({
+  method: 'get',
+  path: '/registries/inspections/due',
+  summary: 'Latest inspection of each kind per asset and the next due date',
+  ...reader,
+  request: { query: DueQuerySchema },
+  responses: { 200: jsonResponse(DueListSchema, 'due inspections'), ...errorResponses(400, 401) },
+});
+
+const historyRoute = defineRoute({
+  method: 'get',
+  path: '/registries/assets/{id}/history',
+  summary: 'Work orders, inspections and due dates of one asset',
+  ...reader,
+  request: byId,
+  responses: { 200: jsonResponse(AssetHistorySchema, 'the asset and its history'), ...errorResponses(400, 401, 404) },
+});
+
+const publicRoute = defineRoute({
+  method: 'get',
+  path: '/registries/public',
+  summary:
+    'Public repair map: what is being repaired where (GeoJSON). No crew, costs, free text or photos; planned and cancelled work not shown; non-public-layer and sensitive locations coarsened to ~200 m',
+  tags: ['registries', 'public'],
+  request: { query: PublicWorkOrderQuerySchema },
+  responses: { 200: { description: 'the work in view', content: { 'application/geo+json': { schema: PublicWorkOrdersSchema } } }, ...errorResponses(400) },
+});
+
 export function registriesRoutes({ sql, boss }: AppDeps) {
-  const app = new Hono();
+  const app = createRouter();
 
   /** Loads a work order the caller may read (else 404, audited), optionally locked for update. */
   async function readable(db: postgres.ISql, c: Context, id: number, forUpdate = false): Promise<WorkOrderRow> {
@@ -159,18 +299,18 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
 
   // ---- reference data for forms ----
 
-  app.get('/registries/meta', requireStaff(), async (c) => {
-    const statuses = await sql`select id, name_el, name_en, initial, terminal, public from work_order_statuses order by sort_order`;
-    const transitions = await sql`select from_status, to_status, roles from work_order_transitions order by from_status, to_status`;
-    const inspectionKinds = await sql`select id, name_el, name_en, extract(epoch from interval)::int / 86400 as interval_days from inspection_kinds order by sort_order`;
-    return c.json({ kinds: WORK_ORDER_KINDS, statuses, transitions, inspectionKinds });
+  app.openapi(meta, async (c) => {
+    const statuses = await sql<RegistryMeta['statuses']>`select id, name_el, name_en, initial, terminal, public from work_order_statuses order by sort_order`;
+    const transitions = await sql<RegistryMeta['transitions']>`select from_status, to_status, roles from work_order_transitions order by from_status, to_status`;
+    const inspectionKinds = await sql<RegistryMeta['inspectionKinds']>`select id, name_el, name_en, extract(epoch from interval)::int / 86400 as interval_days from inspection_kinds order by sort_order`;
+    return c.json({ kinds: [...WORK_ORDER_KINDS], statuses, transitions, inspectionKinds }, 200);
   });
 
   // ---- work orders ----
 
-  app.get('/registries/work-orders', requireStaff(), async (c) => {
+  app.openapi(listRoute, async (c) => {
     const staff = c.get('staff');
-    const q = c.req.query();
+    const q = c.req.valid('query');
     const limit = limitParam(q.limit, 100, 500);
     const rows = await listWorkOrders(sql, rowScope(staff, 'read'), {
       kind: optionalEnum(q.kind, WORK_ORDER_KINDS, 'kind'),
@@ -180,9 +320,18 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
       before: q.before ? parseId(q.before, 'before') : undefined,
       limit,
     });
-    return c.json({ workOrders: rows.map((w) => workOrderJson(w, readerLocale(c))), next: rows.length === limit ? rows[rows.length - 1]!.id : null });
+    return c.json({ workOrders: rows.map((w) => workOrderJson(w, readerLocale(c))), next: rows.length === limit ? rows[rows.length - 1]!.id : null }, 200);
   });
 
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/registries/work-orders.csv',
+    summary: 'CSV export of the visible work orders (formula cells defused); no crew names or photos, only counts',
+    ...staffOnly,
+    request: { query: WorkOrderCsvQuerySchema },
+    responses: { 200: { description: 'one row per work order', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(400, 401) },
+  });
+  // A file-name route: a plain handler, its contract declared just above.
   app.get('/registries/work-orders.csv', requireStaff(), async (c) => {
     const staff = c.get('staff');
     const q = c.req.query();
@@ -208,22 +357,22 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
     return c.body(csv);
   });
 
-  app.post('/registries/work-orders', requireStaff(WRITERS), async (c) => {
-    const body = await readJson(c, CreateWorkOrderSchema);
+  app.openapi(createRoute, async (c) => {
+    const body = c.req.valid('json');
     const incidents = await readableIncidents(c, body.incidentIds);
     const created = await sql.begin((tx) => createWorkOrder(tx, { c, staff: c.get('staff'), boss }, body, incidents));
     return c.json({ workOrder: workOrderJson(created, readerLocale(c)) }, 201);
   });
 
-  app.get('/registries/work-orders/:id', requireStaff(), async (c) => {
-    const w = await readable(sql, c, parseId(c.req.param('id')));
-    return c.json({ workOrder: workOrderJson(w, readerLocale(c)) });
+  app.openapi(getRoute, async (c) => {
+    const w = await readable(sql, c, Number(c.req.valid('param').id));
+    return c.json({ workOrder: workOrderJson(w, readerLocale(c)) }, 200);
   });
 
-  app.patch('/registries/work-orders/:id', requireStaff(WRITERS), async (c) => {
+  app.openapi(patchRoute, async (c) => {
     const staff = c.get('staff');
-    const id = parseId(c.req.param('id'));
-    const body = await readJson(c, PatchWorkOrderSchema);
+    const id = Number(c.req.valid('param').id);
+    const body = c.req.valid('json');
     if (body.crew) await assertCrew(sql, body.crew);
     if (body.departmentId && !(await departmentExists(sql, body.departmentId))) throw unprocessable('unknown_department', `no department ${body.departmentId}`);
     const updated = await sql.begin(async (tx) => {
@@ -244,13 +393,13 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
       await recordAudit(tx, c, { action: 'work_order.update', objectType: 'work_order', objectId: id, before: diff.before, after: diff.after });
       return after;
     });
-    return c.json({ workOrder: workOrderJson(updated, readerLocale(c)) });
+    return c.json({ workOrder: workOrderJson(updated, readerLocale(c)) }, 200);
   });
 
-  app.post('/registries/work-orders/:id/transitions', requireStaff(ACTORS), async (c) => {
+  app.openapi(transitionRoute, async (c) => {
     const staff = c.get('staff');
-    const id = parseId(c.req.param('id'));
-    const body = await readJson(c, TransitionSchema);
+    const id = Number(c.req.valid('param').id);
+    const body = c.req.valid('json');
     const updated = await sql.begin(async (tx) => {
       const w = await readable(tx, c, id, true);
       if (body.version !== undefined && body.version !== w.version) throw conflict('version_conflict', `the work order changed (version ${w.version}); reload and retry`, { version: w.version });
@@ -270,13 +419,13 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
       });
       return { after, followUp };
     });
-    return c.json({ workOrder: workOrderJson(updated.after, readerLocale(c)), reports: updated.followUp });
+    return c.json({ workOrder: workOrderJson(updated.after, readerLocale(c)), reports: updated.followUp }, 200);
   });
 
-  app.post('/registries/work-orders/:id/photos', requireStaff(['dispatcher', 'technician', 'crew']), async (c) => {
+  app.openapi(photoRoute, async (c) => {
     const staff = c.get('staff');
-    const id = parseId(c.req.param('id'));
-    const body = await readJson(c, PhotoSchema);
+    const id = Number(c.req.valid('param').id);
+    const body = c.req.valid('json');
     const { w, added } = await sql.begin(async (tx) => {
       const w = await readable(tx, c, id, true);
       if (!canWrite(staff, ownedBy(w))) throw denied('work_order', id, true);
@@ -293,9 +442,9 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
 
   // ---- inspections ----
 
-  app.post('/registries/inspections', requireStaff(INSPECTORS), async (c) => {
+  app.openapi(createInspectionRoute, async (c) => {
     const staff = c.get('staff');
-    const body = await readJson(c, CreateInspectionSchema);
+    const body = c.req.valid('json');
     const asset = await getAssetRef(sql, body.assetId);
     if (!asset) throw unprocessable('unknown_asset', `no asset ${body.assetId}`);
     const departmentId = body.departmentId ?? staff.departmentId;
@@ -340,9 +489,9 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
     return 'all' in scope ? undefined : 'none' in scope ? null : staff.departmentId;
   };
 
-  app.get('/registries/inspections', requireStaff(), async (c) => {
+  app.openapi(inspectionsRoute, async (c) => {
     const staff = c.get('staff');
-    const q = c.req.query();
+    const q = c.req.valid('query');
     const limit = limitParam(q.limit, 100, 500);
     const rows = await listInspections(sql, {
       assetId: q.asset ? parseId(q.asset, 'asset') : undefined,
@@ -351,12 +500,12 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
       scopeDepartment: inspectionScope(staff),
       limit,
     });
-    return c.json({ inspections: rows.map(inspectionJson), next: rows.length === limit ? rows[rows.length - 1]!.id : null });
+    return c.json({ inspections: rows.map(inspectionJson), next: rows.length === limit ? rows[rows.length - 1]!.id : null }, 200);
   });
 
-  app.get('/registries/inspections/due', requireStaff(), async (c) => {
+  app.openapi(dueRoute, async (c) => {
     const staff = c.get('staff');
-    const q = c.req.query();
+    const q = c.req.valid('query');
     if (q.by !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(q.by)) throw badRequest('invalid_parameter', 'by must be YYYY-MM-DD');
     const rows = await listDue(sql, { assetId: q.asset ? parseId(q.asset, 'asset') : undefined, dueBy: q.by, scopeDepartment: inspectionScope(staff), limit: limitParam(q.limit, 500, 5000) });
     return c.json({
@@ -371,14 +520,14 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
         nextDue: r.next_due,
         overdue: r.overdue,
       })),
-    });
+    }, 200);
   });
 
   // ---- per-asset history ----
 
-  app.get('/registries/assets/:id/history', requireStaff(), async (c) => {
+  app.openapi(historyRoute, async (c) => {
     const staff = c.get('staff');
-    const id = parseId(c.req.param('id'));
+    const id = Number(c.req.valid('param').id);
     const asset = await getAssetRef(sql, id);
     if (!asset) throw notFound(`no asset ${id}`);
     const [workOrders, inspections, due] = await Promise.all([
@@ -391,7 +540,7 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
       workOrders: workOrders.map((w) => workOrderJson(w, readerLocale(c))),
       inspections: inspections.map(inspectionJson),
       due: due.map((r) => ({ kind: r.kind, nextDue: r.next_due, overdue: r.overdue, lastResult: r.last_result })),
-    });
+    }, 200);
   });
 
   // ---- public registry map ----
@@ -401,22 +550,22 @@ export function registriesRoutes({ sql, boss }: AppDeps) {
    * through an allowlist of properties (docs/reliability.md rule 1). No crew, user ids, costs, free
    * text or photos: see migrations/0025 for why each is left out.
    */
-  app.get('/registries/public', async (c) => {
-    const q = c.req.query();
+  app.openapi(publicRoute, async (c) => {
+    const q = c.req.valid('query');
     let bbox;
     if (q.bbox !== undefined) {
       const parsed = parseBbox(q.bbox);
       if ('error' in parsed) throw badRequest('invalid_bbox', parsed.error);
       bbox = parsed.bbox;
     }
-    const status = optionalEnum(q.status, ['scheduled', 'in_progress', 'done', 'verified'] as const, 'status');
+    const status = optionalEnum(q.status, PUBLIC_STATUSES, 'status');
     const rows = await listPublicWorkOrders(sql, { kind: optionalEnum(q.kind, WORK_ORDER_KINDS, 'kind'), status, bbox, limit: limitParam(q.limit, 5000, 5000) });
     c.header('Cache-Control', 'public, max-age=60');
     return c.json(
       {
-        type: 'FeatureCollection',
+        type: 'FeatureCollection' as const,
         features: rows.map((r) => ({
-          type: 'Feature',
+          type: 'Feature' as const,
           id: r.id,
           geometry: r.geometry,
           properties: {

@@ -1,5 +1,7 @@
 import type { BBox } from '../../../../lib/geo.ts';
 import type { LocalisedTitle } from '../../../../lib/work-order-title.ts';
+import type { MaterialLine, PUBLIC_STATUSES, WorkOrderKind, WorkOrderStatus } from '../../../../lib/registries.schema.ts';
+import type { z } from 'zod';
 import type { RowScope } from '../auth/authz.ts';
 
 /** A client or a transaction. */
@@ -8,12 +10,12 @@ import type { Db } from '../../db.ts';
 
 export interface WorkOrderRow {
   id: number;
-  kind: string;
+  kind: WorkOrderKind;
   title: string;
   /** The generated title per locale; null when typed by hand (migrations/0090). */
   title_i18n: LocalisedTitle | null;
   description: string;
-  status: string;
+  status: WorkOrderStatus;
   asset_id: number | null;
   asset_name: string | null;
   asset_layer_id: string | null;
@@ -30,7 +32,7 @@ export interface WorkOrderRow {
   cancel_reason: string | null;
   estimated_cost: number | null;
   actual_cost: number | null;
-  materials: unknown[];
+  materials: z.infer<typeof MaterialLine>[];
   created_by: number | null;
   created_at: Date;
   updated_at: Date;
@@ -275,8 +277,8 @@ export async function addPhoto(sql: Db, workOrderId: number, p: { phase: string;
 
 export interface PublicWorkOrderRow {
   id: number;
-  kind: string;
-  status: string;
+  kind: WorkOrderKind;
+  status: (typeof PUBLIC_STATUSES)[number];
   status_name_el: string;
   status_name_en: string;
   department_name_el: string;

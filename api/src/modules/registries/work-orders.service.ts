@@ -20,7 +20,7 @@ import { departmentExists } from '../auth/auth.sql.ts';
 import { changeIncident } from '../incidents/changes.service.ts';
 import { findIncidentOwner, insertEvent, type Db, type IncidentOwnerRow } from '../incidents/incidents.sql.ts';
 import { deriveKind } from './assignment.sql.ts';
-import { kindForLayer } from './registries.schema.ts';
+import { kindForLayer } from '../../../../lib/registries.schema.ts';
 import { getAssetRef, getWorkOrder, insertWorkOrder, invalidCrew, setCrew, setIncidents, type WorkOrderRow } from './registries.sql.ts';
 
 /** Public note on the reports a new work order starts. */

@@ -6,9 +6,10 @@ import { h, replaceChildren } from '../../dom.ts';
 import { bilingual } from '../../i18n.ts';
 import { addNotice, baseOp, queue } from '../actions.ts';
 import { preparePhoto, PhotoUnreadableError } from '../photo.ts';
-import { drafts, phases, selectedId, state } from '../state.ts';
+import { drafts, phases, publicNoteDrafts, selectedId, state } from '../state.ts';
 import { label, tr } from '../strings.ts';
 import { $, fmtDate, fmtTime, icon } from '../ui.ts';
+import type { WorkOrderStatus } from '../../../../lib/registries.schema.ts';
 import { defaultPhase, nextStatuses, type OrderView } from '../view-model.ts';
 import { priorityPill, statusPill } from './list.ts';
 
@@ -95,6 +96,13 @@ function statusSection(v: OrderView) {
   const next = nextStatuses(v.status, state.today?.transitions ?? []);
   // The crew's words for the citizen, sent with "done" as the public update on the reports.
   const publicNote = h('textarea', { id: 'public-note', rows: 2, maxlength: 2000, placeholder: tr('public_note_placeholder') });
+  publicNote.value = publicNoteDrafts.get(v.id) ?? '';
+  publicNote.addEventListener('input', () => publicNoteDrafts.set(v.id, publicNote.value));
+  const move = (to: WorkOrderStatus) => {
+    const note = to === 'done' ? publicNote.value.trim() : '';
+    if (note) publicNoteDrafts.delete(v.id);
+    queue({ ...baseOp(v), kind: 'transition', from: v.status, to, version: v.baseVersion, ...(note ? { publicNote: note } : {}) });
+  };
   return h(
     'section',
     { class: 'detail-section', 'aria-labelledby': 'status-h' },
@@ -111,7 +119,7 @@ function statusSection(v: OrderView) {
                 type: 'button',
                 class: `btn ${to === 'cancelled' ? 'btn-danger' : 'btn-primary'}`,
                 'data-to': to,
-                onclick: () => queue({ ...baseOp(v), kind: 'transition', from: v.status, to, version: v.baseVersion, ...(to === 'done' && publicNote.value.trim() ? { publicNote: publicNote.value.trim() } : {}) }),
+                onclick: () => move(to),
               },
               label('action', to),
             ),
