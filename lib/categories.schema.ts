@@ -18,6 +18,7 @@ export const CategoryQuestionSchema = z.object({
 export type CategoryQuestion = z.infer<typeof CategoryQuestionSchema>;
 
 export const DepartmentSchema = z.object({ id: z.string(), name: NamesSchema });
+export type Department = z.infer<typeof DepartmentSchema>;
 
 export const CategorySchema = z.object({
   id: z.string().meta({ description: 'the `category` of a report' }),
@@ -40,3 +41,5 @@ export type Category = z.infer<typeof CategorySchema>;
 export const CategoryListSchema = z.object({ categories: z.array(CategorySchema) });
 export const CategoryParamsSchema = z.object({ id: z.string().meta({ description: 'category id' }) });
 export const DepartmentListSchema = z.object({ departments: z.array(DepartmentSchema) });
+export type CategoryList = z.infer<typeof CategoryListSchema>;
+export type DepartmentList = z.infer<typeof DepartmentListSchema>;

@@ -4,6 +4,7 @@
  * statistics (api/src/modules/stats). Every call goes through `staffJson`, which turns a 401
  * (session expired or revoked) into a page-wide sign-out.
  */
+import type { Category, CategoryList, Department, DepartmentList } from '../../../lib/categories.schema.ts';
 import type { StaffIncidentFeature } from '../../../lib/staff-incident.ts';
 import type {
   BulkResult,
@@ -59,23 +60,14 @@ const qs = (params: Record<string, string | number | undefined | null | string[]
 
 // ---- reference data ---------------------------------------------------------------------------
 
-export interface Category {
-  id: string;
-  name: Names;
-  department: { id: string; name: Names };
-  slaHours: number;
-}
-export interface Department {
-  id: string;
-  name: Names;
-}
+export type { Category, Department };
 export interface District {
   code: string;
   name: Names;
 }
 
-export const getCategories = async () => (await fetchJson<{ categories: Category[] }>('/api/categories')).categories;
-export const getDepartments = async () => (await fetchJson<{ departments: Department[] }>('/api/departments')).departments;
+export const getCategories = async () => (await fetchJson<CategoryList>('/api/categories')).categories;
+export const getDepartments = async () => (await fetchJson<DepartmentList>('/api/departments')).departments;
 
 // ---- triage --------------------------------------------------------------------------------------
 
