@@ -9,7 +9,6 @@ import { layersOpenApi } from './modules/layers/layers.openapi.ts';
 import { tilesOpenApi } from './modules/tiles/tiles.openapi.ts';
 import { openDataOpenApi } from './modules/open-data/open-data.openapi.ts';
 import { importsOpenApi } from './modules/imports/imports.openapi.ts';
-import { siteOpenApi } from './modules/site/site.openapi.ts';
 import { authOpenApi } from './modules/auth/auth.openapi.ts';
 import { registriesOpenApi } from './modules/registries/registries.openapi.ts';
 import { incidentsOpenApi } from './modules/incidents/incidents.openapi.ts';
@@ -33,7 +32,7 @@ import { publicationOpenApi } from './modules/layers/publication.openapi.ts';
 export type PathsObject = Record<string, Record<string, unknown>>;
 
 const fragments: PathsObject[] = [
-  layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, siteOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
+  layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
   triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
   basemapOpenApi, jobsOpenApi, publicationOpenApi,
   reportSubscriptionsOpenApi,

@@ -2,6 +2,7 @@
  * Typed fetch wrappers for the platform API. Same origin only: the CSP allows connect-src 'self'
  * (plus the optional basemap origin), and the web app is served by the API process.
  */
+import type { SiteConfig } from '../../lib/site.schema.ts';
 import type { Names } from './i18n.ts';
 
 export type LayerGroup = 'network' | 'building' | 'space' | 'boundary' | 'risk' | 'reference';
@@ -27,11 +28,7 @@ export interface Layer {
   links: { tiles: string; tilejson: string; items: string };
 }
 
-export interface SiteConfig {
-  municipality: { code: string | null; name: Names; center: [number, number]; bbox: [number, number, number, number] };
-  basemapStyleUrl: string | null;
-  attributions: { text: string; layers: string[] }[];
-}
+export type { SiteConfig };
 
 export interface AssetFeature {
   type: 'Feature';
