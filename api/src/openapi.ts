@@ -5,7 +5,6 @@
  * by path as each module moves. api/src/openapi.test.ts lists which routes are still hand-written.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { layersOpenApi } from './modules/layers/layers.openapi.ts';
 import { tilesOpenApi } from './modules/tiles/tiles.openapi.ts';
 import { openDataOpenApi } from './modules/open-data/open-data.openapi.ts';
 import { importsOpenApi } from './modules/imports/imports.openapi.ts';
@@ -27,14 +26,13 @@ import { adminOpenApi } from './modules/admin/admin.openapi.ts';
 import { webOpenApi } from './web.openapi.ts';
 import { basemapOpenApi } from './modules/basemap/basemap.openapi.ts';
 import { jobsOpenApi } from './modules/jobs/jobs.openapi.ts';
-import { publicationOpenApi } from './modules/layers/publication.openapi.ts';
 
 export type PathsObject = Record<string, Record<string, unknown>>;
 
 const fragments: PathsObject[] = [
-  layersOpenApi, tilesOpenApi, openDataOpenApi, importsOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
+  tilesOpenApi, openDataOpenApi, importsOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
   triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
-  basemapOpenApi, jobsOpenApi, publicationOpenApi,
+  basemapOpenApi, jobsOpenApi,
   reportSubscriptionsOpenApi,
   triageColumnsOpenApi,
 ];

@@ -2,33 +2,10 @@
  * Typed fetch wrappers for the platform API. Same origin only: the CSP allows connect-src 'self'
  * (plus the optional basemap origin), and the web app is served by the API process.
  */
+import type { AssetPage as LayerAssetPage, GeometryType, Layer, LayerGroup } from '../../lib/layers.schema.ts';
 import type { SiteConfig } from '../../lib/site.schema.ts';
-import type { Names } from './i18n.ts';
 
-export type LayerGroup = 'network' | 'building' | 'space' | 'boundary' | 'risk' | 'reference';
-export type GeometryType = 'point' | 'line' | 'polygon';
-
-/** One catalogue entry, as GET /api/layers returns it (api/src/modules/layers/layers.routes.ts). */
-export interface Layer {
-  id: string;
-  name: Names;
-  group: LayerGroup;
-  geometryType: GeometryType;
-  style: Record<string, unknown>;
-  public: boolean;
-  synthetic: boolean;
-  source: string;
-  licence: string;
-  attribution: string;
-  /** Attribute key → its label per language and unit (layers.attribute_labels); absent on old servers. */
-  attributeLabels?: Record<string, { el: string; en: string; unit?: string }>;
-  featureCount: number;
-  version: number;
-  extent: [number, number, number, number] | null;
-  links: { tiles: string; tilejson: string; items: string };
-}
-
-export type { SiteConfig };
+export type { GeometryType, Layer, LayerGroup, SiteConfig };
 
 export interface AssetFeature {
   type: 'Feature';
@@ -37,13 +14,8 @@ export interface AssetFeature {
   properties: Record<string, unknown>;
 }
 
-export interface AssetPage {
-  type: 'FeatureCollection';
-  features: AssetFeature[];
-  numberReturned: number;
-  truncated: boolean;
-  next: number | null;
-}
+/** A page of GET /api/layers/{id}/assets, its features read as GeoJSON. */
+export type AssetPage = Omit<LayerAssetPage, 'features'> & { features: AssetFeature[] };
 
 export class ApiError extends Error {
   readonly status: number;
