@@ -1,4 +1,5 @@
 /** Calls of the Administration area (api/src/modules/admin, /api/auth/users, /api/audit). */
+import type { AuditEvent } from '../../../lib/audit.schema.ts';
 import { fetchJson } from '../api-client.ts';
 import type { Names } from '../i18n.ts';
 import { staffJson } from './staff-api.ts';
@@ -30,13 +31,6 @@ export interface StaffRow {
   departmentId: string | null;
   disabled: boolean;
 }
-export interface AuditRow {
-  seq: number;
-  at: string;
-  action: string;
-  object: { type: string; id: string | null };
-  actor: { id: number; role: string | null } | null;
-}
 
 export const adminApi = {
   invite: (b: { email: string; name: string; role: string; departmentId: string | null }) =>
@@ -54,7 +48,7 @@ export const adminApi = {
     const q = new URLSearchParams({ limit: '30' });
     if (filters.action) q.set('action', filters.action);
     if (filters.objectType) q.set('objectType', filters.objectType);
-    return (await staffJson<{ events: AuditRow[] }>(`/api/audit?${q}`)).events;
+    return (await staffJson<{ events: AuditEvent[] }>(`/api/audit?${q}`)).events;
   },
   /** Public: the invited person sets a password with the link's token. */
   accept: (token: string, password: string) =>

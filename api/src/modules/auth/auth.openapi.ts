@@ -66,21 +66,4 @@ export const authOpenApi: PathsObject = {
       responses: { 200: { description: '{ user }' }, 401: error, 403: error, 404: error, 409: { ...error, description: 'last enabled admin' }, 422: error },
     },
   },
-  '/api/audit': {
-    get: {
-      summary: 'The append-only audit log, newest first (admin)',
-      tags: ['audit'],
-      security: cookieAuth,
-      parameters: [
-        { name: 'objectType', in: 'query', schema: { type: 'string' } },
-        { name: 'objectId', in: 'query', schema: { type: 'string' } },
-        { name: 'action', in: 'query', schema: { type: 'string' } },
-        { name: 'actor', in: 'query', schema: { type: 'integer' } },
-        { name: 'before', in: 'query', schema: { type: 'integer' }, description: 'cursor: the `next` of the previous page' },
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
-      ],
-      responses: { 200: { description: '{ events, next }' }, 400: error, 401: error, 403: error },
-    },
-  },
-  '/api/audit/verify': { get: { summary: 'Check the audit hash chain (admin)', tags: ['audit'], security: cookieAuth, responses: { 200: { description: '{ ok, checked, firstBadSeq }' }, 401: error, 403: error } } },
 };
