@@ -16,6 +16,10 @@ export const LayerIdParamsSchema = z.object({
   id: z.string().meta({ description: `layer id, ${LAYER_ID_PATTERN}; anything else is no layer (404)` }),
 });
 
+export const AttributeLabelsSchema = z
+  .record(z.string(), z.object({ el: z.string(), en: z.string(), unit: z.string().optional() }))
+  .meta({ description: 'attribute key → its label per language and unit' });
+
 export const LayerSchema = z.object({
   id: z.string(),
   name: NamesSchema,
@@ -28,7 +32,7 @@ export const LayerSchema = z.object({
   licence: z.string(),
   attribution: z.string(),
   attributeSchema: z.record(z.string(), z.unknown()),
-  attributeLabels: z.record(z.string(), z.object({ el: z.string(), en: z.string(), unit: z.string().optional() })).meta({ description: 'attribute key → its label per language and unit' }),
+  attributeLabels: AttributeLabelsSchema,
   featureCount: z.number(),
   version: z.number(),
   extent: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),

@@ -22,7 +22,6 @@ import { alertsOpenApi } from './modules/alerts/alerts.openapi.ts';
 import { subscriptionsOpenApi } from './modules/alerts/subscriptions.openapi.ts';
 import { reportSubscriptionsOpenApi } from './modules/incidents/subscriptions.openapi.ts';
 import { apiDocsOpenApi } from './modules/api-docs/api-docs.openapi.ts';
-import { adminOpenApi } from './modules/admin/admin.openapi.ts';
 import { webOpenApi } from './web.openapi.ts';
 import { basemapOpenApi } from './modules/basemap/basemap.openapi.ts';
 import { jobsOpenApi } from './modules/jobs/jobs.openapi.ts';
@@ -31,7 +30,7 @@ export type PathsObject = Record<string, Record<string, unknown>>;
 
 const fragments: PathsObject[] = [
   tilesOpenApi, openDataOpenApi, importsOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
-  triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, adminOpenApi, apiDocsOpenApi, webOpenApi,
+  triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, apiDocsOpenApi, webOpenApi,
   basemapOpenApi, jobsOpenApi,
   reportSubscriptionsOpenApi,
   triageColumnsOpenApi,
