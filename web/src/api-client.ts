@@ -2,6 +2,7 @@
  * Typed fetch wrappers for the platform API. Same origin only: the CSP allows connect-src 'self'
  * (plus the optional basemap origin), and the web app is served by the API process.
  */
+import type { Import, ImportUpload } from '../../lib/imports.schema.ts';
 import type { AssetPage as LayerAssetPage, GeometryType, Layer, LayerGroup } from '../../lib/layers.schema.ts';
 import type { SiteConfig } from '../../lib/site.schema.ts';
 
@@ -109,27 +110,8 @@ export async function logout(): Promise<void> {
   await fetch('/api/auth/logout', { method: 'POST' });
 }
 
-/** One import as the imports module returns it (api/src/modules/imports/imports.routes.ts importJson). */
-export interface ImportStatus {
-  id: string;
-  layer: string;
-  fileName: string;
-  format: 'flatgeobuf' | 'geojson';
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  sourceSrid: number | null;
-  progress: { read: number; total: number | null };
-  loaded: number;
-  rejected: number;
-  repaired: number;
-  rejectionCounts: Record<string, number>;
-  rejections: { index: number; reason: string }[];
-  warningCounts: Record<string, number>;
-  error: string | null;
-  /** Why it failed, machine-readable (no_features, too_many_rejected…); absent on old servers. */
-  errorCode?: string | null;
-  /** Only on the upload answer: the same file was already imported into that layer. */
-  skipped?: boolean;
-}
+/** One import; the upload's answer adds `skipped` (the layer already held the file). */
+export type ImportStatus = Import & Partial<Pick<ImportUpload, 'skipped'>>;
 
 export interface ImportRequest {
   file: File;
@@ -148,7 +130,7 @@ export interface ImportRequest {
  * POST /api/imports as multipart. XMLHttpRequest rather than fetch: it reports upload progress,
  * which matters for a file of tens of megabytes.
  */
-export function uploadImport(req: ImportRequest, onProgress: (sent: number, total: number) => void): Promise<ImportStatus> {
+export function uploadImport(req: ImportRequest, onProgress: (sent: number, total: number) => void): Promise<ImportUpload> {
   const form = new FormData();
   form.append('layer', req.layer);
   if (req.nameEl) form.append('name_el', req.nameEl);
@@ -170,7 +152,7 @@ export function uploadImport(req: ImportRequest, onProgress: (sent: number, tota
       } catch {
         // reported below
       }
-      if (xhr.status >= 200 && xhr.status < 300 && body) return resolve(body as ImportStatus);
+      if (xhr.status >= 200 && xhr.status < 300 && body) return resolve(body as ImportUpload);
       const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
       reject(new ApiError(xhr.status, err?.code ?? 'http_error', err?.message ?? `${xhr.status} ${xhr.statusText}`));
     };
@@ -178,4 +160,4 @@ export function uploadImport(req: ImportRequest, onProgress: (sent: number, tota
   });
 }
 
-export const getImport = (id: string) => fetchJson<ImportStatus>(`/api/imports/${encodeURIComponent(id)}`);
+export const getImport = (id: string) => fetchJson<Import>(`/api/imports/${encodeURIComponent(id)}`);
