@@ -7,7 +7,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { tilesOpenApi } from './modules/tiles/tiles.openapi.ts';
 import { openDataOpenApi } from './modules/open-data/open-data.openapi.ts';
-import { authOpenApi } from './modules/auth/auth.openapi.ts';
 import { registriesOpenApi } from './modules/registries/registries.openapi.ts';
 import { incidentsOpenApi } from './modules/incidents/incidents.openapi.ts';
 import { crewOpenApi } from './modules/crew/crew.openapi.ts';
@@ -28,7 +27,7 @@ import { jobsOpenApi } from './modules/jobs/jobs.openapi.ts';
 export type PathsObject = Record<string, Record<string, unknown>>;
 
 const fragments: PathsObject[] = [
-  tilesOpenApi, openDataOpenApi, authOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
+  tilesOpenApi, openDataOpenApi, registriesOpenApi, incidentsOpenApi, crewOpenApi,
   triageOpenApi, statsOpenApi, assignmentOpenApi, networksOpenApi, riskZonesOpenApi, alertsOpenApi, subscriptionsOpenApi, apiDocsOpenApi, webOpenApi,
   basemapOpenApi, jobsOpenApi,
   reportSubscriptionsOpenApi,

@@ -2,6 +2,7 @@
  * Typed fetch wrappers for the platform API. Same origin only: the CSP allows connect-src 'self'
  * (plus the optional basemap origin), and the web app is served by the API process.
  */
+import type { StaffAccount, StaffMember } from '../../lib/auth.schema.ts';
 import type { Import, ImportUpload } from '../../lib/imports.schema.ts';
 import type { AssetPage as LayerAssetPage, GeometryType, Layer, LayerGroup } from '../../lib/layers.schema.ts';
 import type { SiteConfig } from '../../lib/site.schema.ts';
@@ -81,16 +82,12 @@ export function downloadLinks(layerId: string): { format: 'fgb' | 'geojson' | 'c
 }
 
 /** A signed-in staff member (GET /api/auth/me). */
-export interface StaffUser {
-  id: number;
-  name: string;
-  role: string;
-}
+export type StaffUser = StaffMember;
 
 /** The signed-in staff member, or null when the browser has no live session. */
 export async function getMe(): Promise<StaffUser | null> {
   try {
-    return (await fetchJson<{ user: StaffUser }>('/api/auth/me')).user;
+    return (await fetchJson<{ user: StaffMember }>('/api/auth/me')).user;
   } catch (err) {
     if (err instanceof ApiError && (err.status === 401 || err.status === 404)) return null;
     throw err;
@@ -98,7 +95,7 @@ export async function getMe(): Promise<StaffUser | null> {
 }
 
 export async function login(email: string, password: string): Promise<StaffUser> {
-  const body = await fetchJson<{ user: StaffUser }>('/api/auth/login', {
+  const body = await fetchJson<{ user: StaffAccount }>('/api/auth/login', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ email, password }),

@@ -1,23 +1,15 @@
 /** Calls of the Administration area (api/src/modules/admin, /api/auth/users, /api/audit). */
 import type { AdminCategory, ApiKey, InvitationResponse, NewApiKey, ResetResponse } from '../../../lib/admin.schema.ts';
 import type { AuditEvent } from '../../../lib/audit.schema.ts';
+import type { StaffAccount } from '../../../lib/auth.schema.ts';
 import { fetchJson } from '../api-client.ts';
 import { staffJson } from './staff-api.ts';
-
-export interface StaffRow {
-  id: number;
-  email: string;
-  name: string;
-  role: string;
-  departmentId: string | null;
-  disabled: boolean;
-}
 
 export const adminApi = {
   invite: (b: { email: string; name: string; role: string; departmentId: string | null }) =>
     staffJson<InvitationResponse>('/api/admin/invitations', { method: 'POST', json: b }),
   reset: (id: number) => staffJson<ResetResponse>(`/api/admin/users/${id}/reset`, { method: 'POST', json: {} }),
-  users: async () => (await staffJson<{ users: StaffRow[] }>('/api/auth/users')).users,
+  users: async () => (await staffJson<{ users: StaffAccount[] }>('/api/auth/users')).users,
   setDisabled: (id: number, disabled: boolean) => staffJson(`/api/auth/users/${id}`, { method: 'PATCH', json: { disabled } }),
   categories: async () => (await staffJson<{ categories: AdminCategory[] }>('/api/admin/categories')).categories,
   createCategory: (b: Record<string, unknown>) => staffJson<{ category: AdminCategory }>('/api/admin/categories', { method: 'POST', json: b }),
