@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { AttributeLabelsSchema } from './layers.schema.ts';
 import { NamesSchema } from './names.schema.ts';
+import { BBoxSchema } from './site.schema.ts';
 
 const time = z.string().meta({ description: 'ISO 8601 time' });
-const bbox = z.tuple([z.number(), z.number(), z.number(), z.number()]);
 
 export const SettingsResponseSchema = z.object({
   settings: z.object({
@@ -20,7 +20,7 @@ export const SettingsResponseSchema = z.object({
     contactPhone: z.string(),
     contactUrl: z.string(),
     mailSignature: z.record(z.string(), z.string()).meta({ description: 'closing line of emails per locale' }),
-    bbox: bbox.nullable().meta({ description: 'of the boundary, null before set-up' }),
+    bbox: BBoxSchema.nullable().meta({ description: 'of the boundary, null before set-up' }),
   }),
 });
 

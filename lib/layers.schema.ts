@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { NamesSchema } from './names.schema.ts';
-import { FeatureSchema } from './site.schema.ts';
+import { BBoxSchema, FeatureSchema } from './site.schema.ts';
 
 export const LayerGroupSchema = z.enum(['network', 'building', 'space', 'boundary', 'risk', 'reference']);
 export type LayerGroup = z.infer<typeof LayerGroupSchema>;
@@ -35,7 +35,7 @@ export const LayerSchema = z.object({
   attributeLabels: AttributeLabelsSchema,
   featureCount: z.number(),
   version: z.number(),
-  extent: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
+  extent: BBoxSchema.nullable(),
   updatedAt: z.string(),
   links: z.object({ tiles: z.string(), tilejson: z.string(), items: z.string() }),
 });
