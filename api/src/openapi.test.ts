@@ -1,7 +1,8 @@
 /**
  * Every route the app serves is in the OpenAPI document: the routes are enumerated from the real
  * app (createApp with a placeholder sql: nothing here runs a query) and each (method, path) must
- * have an operation. A route added without its fragment fails here with its name.
+ * have an operation. A route added without its declaration (defineRoute or registerPath) fails
+ * here with its name; a declaration without its schemas fails the last test.
  */
 import { describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';

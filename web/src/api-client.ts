@@ -2,36 +2,12 @@
  * Typed fetch wrappers for the platform API. Same origin only: the CSP allows connect-src 'self'
  * (plus the optional basemap origin), and the web app is served by the API process.
  */
-import type { Names } from './i18n.ts';
+import type { StaffAccount, StaffMember } from '../../lib/auth.schema.ts';
+import type { Import, ImportUpload } from '../../lib/imports.schema.ts';
+import type { AssetPage as LayerAssetPage, GeometryType, Layer, LayerGroup } from '../../lib/layers.schema.ts';
+import type { SiteConfig } from '../../lib/site.schema.ts';
 
-export type LayerGroup = 'network' | 'building' | 'space' | 'boundary' | 'risk' | 'reference';
-export type GeometryType = 'point' | 'line' | 'polygon';
-
-/** One catalogue entry, as GET /api/layers returns it (api/src/modules/layers/layers.routes.ts). */
-export interface Layer {
-  id: string;
-  name: Names;
-  group: LayerGroup;
-  geometryType: GeometryType;
-  style: Record<string, unknown>;
-  public: boolean;
-  synthetic: boolean;
-  source: string;
-  licence: string;
-  attribution: string;
-  /** Attribute key → its label per language and unit (layers.attribute_labels); absent on old servers. */
-  attributeLabels?: Record<string, { el: string; en: string; unit?: string }>;
-  featureCount: number;
-  version: number;
-  extent: [number, number, number, number] | null;
-  links: { tiles: string; tilejson: string; items: string };
-}
-
-export interface SiteConfig {
-  municipality: { code: string | null; name: Names; center: [number, number]; bbox: [number, number, number, number] };
-  basemapStyleUrl: string | null;
-  attributions: { text: string; layers: string[] }[];
-}
+export type { GeometryType, Layer, LayerGroup, SiteConfig };
 
 export interface AssetFeature {
   type: 'Feature';
@@ -40,13 +16,8 @@ export interface AssetFeature {
   properties: Record<string, unknown>;
 }
 
-export interface AssetPage {
-  type: 'FeatureCollection';
-  features: AssetFeature[];
-  numberReturned: number;
-  truncated: boolean;
-  next: number | null;
-}
+/** A page of GET /api/layers/{id}/assets, its features read as GeoJSON. */
+export type AssetPage = Omit<LayerAssetPage, 'features'> & { features: AssetFeature[] };
 
 export class ApiError extends Error {
   readonly status: number;
@@ -111,16 +82,12 @@ export function downloadLinks(layerId: string): { format: 'fgb' | 'geojson' | 'c
 }
 
 /** A signed-in staff member (GET /api/auth/me). */
-export interface StaffUser {
-  id: number;
-  name: string;
-  role: string;
-}
+export type StaffUser = StaffMember;
 
 /** The signed-in staff member, or null when the browser has no live session. */
 export async function getMe(): Promise<StaffUser | null> {
   try {
-    return (await fetchJson<{ user: StaffUser }>('/api/auth/me')).user;
+    return (await fetchJson<{ user: StaffMember }>('/api/auth/me')).user;
   } catch (err) {
     if (err instanceof ApiError && (err.status === 401 || err.status === 404)) return null;
     throw err;
@@ -128,7 +95,7 @@ export async function getMe(): Promise<StaffUser | null> {
 }
 
 export async function login(email: string, password: string): Promise<StaffUser> {
-  const body = await fetchJson<{ user: StaffUser }>('/api/auth/login', {
+  const body = await fetchJson<{ user: StaffAccount }>('/api/auth/login', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ email, password }),
@@ -140,27 +107,8 @@ export async function logout(): Promise<void> {
   await fetch('/api/auth/logout', { method: 'POST' });
 }
 
-/** One import as the imports module returns it (api/src/modules/imports/imports.routes.ts importJson). */
-export interface ImportStatus {
-  id: string;
-  layer: string;
-  fileName: string;
-  format: 'flatgeobuf' | 'geojson';
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  sourceSrid: number | null;
-  progress: { read: number; total: number | null };
-  loaded: number;
-  rejected: number;
-  repaired: number;
-  rejectionCounts: Record<string, number>;
-  rejections: { index: number; reason: string }[];
-  warningCounts: Record<string, number>;
-  error: string | null;
-  /** Why it failed, machine-readable (no_features, too_many_rejected…); absent on old servers. */
-  errorCode?: string | null;
-  /** Only on the upload answer: the same file was already imported into that layer. */
-  skipped?: boolean;
-}
+/** One import; the upload's answer adds `skipped` (the layer already held the file). */
+export type ImportStatus = Import & Partial<Pick<ImportUpload, 'skipped'>>;
 
 export interface ImportRequest {
   file: File;
@@ -179,7 +127,7 @@ export interface ImportRequest {
  * POST /api/imports as multipart. XMLHttpRequest rather than fetch: it reports upload progress,
  * which matters for a file of tens of megabytes.
  */
-export function uploadImport(req: ImportRequest, onProgress: (sent: number, total: number) => void): Promise<ImportStatus> {
+export function uploadImport(req: ImportRequest, onProgress: (sent: number, total: number) => void): Promise<ImportUpload> {
   const form = new FormData();
   form.append('layer', req.layer);
   if (req.nameEl) form.append('name_el', req.nameEl);
@@ -201,7 +149,7 @@ export function uploadImport(req: ImportRequest, onProgress: (sent: number, tota
       } catch {
         // reported below
       }
-      if (xhr.status >= 200 && xhr.status < 300 && body) return resolve(body as ImportStatus);
+      if (xhr.status >= 200 && xhr.status < 300 && body) return resolve(body as ImportUpload);
       const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
       reject(new ApiError(xhr.status, err?.code ?? 'http_error', err?.message ?? `${xhr.status} ${xhr.statusText}`));
     };
@@ -209,4 +157,4 @@ export function uploadImport(req: ImportRequest, onProgress: (sent: number, tota
   });
 }
 
-export const getImport = (id: string) => fetchJson<ImportStatus>(`/api/imports/${encodeURIComponent(id)}`);
+export const getImport = (id: string) => fetchJson<Import>(`/api/imports/${encodeURIComponent(id)}`);

@@ -98,7 +98,7 @@ function renderForm(body: HTMLElement, me: StaffUser, opts: ImportPanelOptions):
     status.textContent = t('import_uploading');
     form.dataset.state = 'uploading';
     try {
-      let job = await uploadImport(
+      let job: ImportStatus = await uploadImport(
         { file: f, layer: id, ...(named ? { nameEl: nameEl.value.trim(), nameEn: nameEn.value.trim(), group: group.value as LayerGroup } : {}), srid: srid.value.trim() || undefined, sourceLayer: sourceLayer.value.trim() || undefined },
         (sent, total) => {
           progress.max = total || 1;

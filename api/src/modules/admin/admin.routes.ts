@@ -10,10 +10,24 @@
  * its filters on /api/audit.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
+import type { RouteConfig } from '@hono/zod-openapi';
+import { z } from 'zod';
+import {
+  AdminLayerResponseSchema,
+  ApiKeyListSchema,
+  ApiKeyResponseSchema,
+  CategoryListSchema,
+  CategoryResponseSchema,
+  DepartmentResponseSchema,
+  InvitationResponseSchema,
+  NewApiKeySchema,
+  ResetResponseSchema,
+  SettingsResponseSchema,
+} from '../../../../lib/admin.schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../errors.ts';
-import { readJson, requireStaff, type Staff } from '../../middleware/auth.ts';
+import { createRouter, defineRoute, errorResponses, jsonRequest, jsonResponse, staffSession } from '../../http/router.ts';
+import { requireStaff, type Staff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { deleteUserSessions, departmentExists, getUser, insertUser } from '../auth/auth.sql.ts';
 import { hashPassword } from '../auth/password.ts';
@@ -73,16 +87,131 @@ function numericId(text: string): number {
   return Number(text);
 }
 
+const tags = ['administration'];
+/** A path id the handler checks itself: anything malformed is no such object (404), as before. */
+const textId = { params: z.object({ id: z.string().meta({ description: '^[a-z][a-z0-9_]{1,62}$; anything else is 404' }) }) };
+const numberId = { params: z.object({ id: z.string().meta({ description: 'a positive integer; anything else is 404' }) }) };
+/** What a JSON body can be refused with, besides the schema's 422. */
+const bodyErrors = errorResponses(400, 401, 403, 413, 415, 422);
+
+/** An admin-only operation: the staff check runs before the request is validated. */
+function adminRoute<const R extends Omit<RouteConfig, 'tags' | 'security' | 'middleware'>>(route: R) {
+  return defineRoute({ ...route, tags, security: staffSession, middleware: [requireStaff(['admin'])] });
+}
+
+const getSettingsRoute = adminRoute({
+  method: 'get',
+  path: '/admin/settings',
+  summary: "The municipality's settings",
+  responses: { 200: jsonResponse(SettingsResponseSchema, 'the settings'), ...errorResponses(401, 403) },
+});
+const patchSettings = adminRoute({
+  method: 'patch',
+  path: '/admin/settings',
+  summary: 'Change names, time zone, locales, contact, mail signature (audited)',
+  request: { body: jsonRequest(SettingsPatchSchema, 'only the fields named change') },
+  responses: { 200: jsonResponse(SettingsResponseSchema, 'the settings as saved'), ...bodyErrors },
+});
+const invite = adminRoute({
+  method: 'post',
+  path: '/admin/invitations',
+  summary: 'Invite a staff member: the account and a one-time link (shown once, valid 7 days)',
+  request: { body: jsonRequest(InviteSchema) },
+  responses: { 201: jsonResponse(InvitationResponseSchema, 'the account and its link'), ...bodyErrors, ...errorResponses(409) },
+});
+const reset = adminRoute({
+  method: 'post',
+  path: '/admin/users/{id}/reset',
+  summary: 'A password-reset link; ends the sessions of the account',
+  request: numberId,
+  responses: { 200: jsonResponse(ResetResponseSchema, 'the link'), ...errorResponses(401, 403, 404) },
+});
+const accept = defineRoute({
+  method: 'post',
+  path: '/invitations/accept',
+  summary: 'Set the password with a one-time link token (public)',
+  tags,
+  request: { body: jsonRequest(AcceptInviteSchema) },
+  responses: { 204: { description: 'done' }, ...errorResponses(400, 403, 410, 413, 415, 422) },
+});
+const createDepartment = adminRoute({
+  method: 'post',
+  path: '/admin/departments',
+  summary: 'Create a department',
+  request: { body: jsonRequest(DepartmentSchema) },
+  responses: { 201: jsonResponse(DepartmentResponseSchema, 'the department'), ...bodyErrors, ...errorResponses(409) },
+});
+const patchDepartment = adminRoute({
+  method: 'patch',
+  path: '/admin/departments/{id}',
+  summary: 'Rename a department or change its email',
+  request: { ...textId, body: jsonRequest(DepartmentPatchSchema) },
+  responses: { 200: jsonResponse(DepartmentResponseSchema, 'the department as saved'), ...bodyErrors, ...errorResponses(404) },
+});
+const listCategories = adminRoute({
+  method: 'get',
+  path: '/admin/categories',
+  summary: 'Every category, inactive ones included',
+  responses: { 200: jsonResponse(CategoryListSchema, 'the categories in their sort order'), ...errorResponses(401, 403) },
+});
+const createCategory = adminRoute({
+  method: 'post',
+  path: '/admin/categories',
+  summary: 'Create a category (names per locale, snap layers and radius, duplicate radius, SLA, Open311 code, questions, sensitive)',
+  request: { body: jsonRequest(CategorySchema) },
+  responses: { 201: jsonResponse(CategoryResponseSchema, 'the category'), ...bodyErrors, ...errorResponses(409) },
+});
+const patchCategory = adminRoute({
+  method: 'patch',
+  path: '/admin/categories/{id}',
+  summary: 'Change a category; what is not named stays',
+  request: { ...textId, body: jsonRequest(CategoryPatchSchema) },
+  responses: { 200: jsonResponse(CategoryResponseSchema, 'the category as saved'), ...bodyErrors, ...errorResponses(404, 409) },
+});
+const listKeys = adminRoute({
+  method: 'get',
+  path: '/admin/open311-keys',
+  summary: 'Open311 API keys (never the key itself): created, last used, revoked',
+  responses: { 200: jsonResponse(ApiKeyListSchema, 'the keys'), ...errorResponses(401, 403) },
+});
+const createKey = adminRoute({
+  method: 'post',
+  path: '/admin/open311-keys',
+  summary: 'Issue a key: returned once, only its SHA-256 is kept',
+  request: { body: jsonRequest(ApiKeySchema) },
+  responses: { 201: jsonResponse(NewApiKeySchema, 'the key, this once'), ...bodyErrors },
+});
+const revokeKey = adminRoute({
+  method: 'post',
+  path: '/admin/open311-keys/{id}/revoke',
+  summary: 'Revoke a key',
+  request: numberId,
+  responses: { 200: jsonResponse(ApiKeyResponseSchema, 'the revoked key'), ...errorResponses(401, 403, 404) },
+});
+const patchLayer = adminRoute({
+  method: 'patch',
+  path: '/admin/layers/{id}',
+  summary: 'Publish or unpublish a layer, rename, regroup, licence, attribution, attribute labels',
+  request: { ...textId, body: jsonRequest(LayerPatchSchema) },
+  responses: { 200: jsonResponse(AdminLayerResponseSchema, 'the layer as saved'), ...bodyErrors, ...errorResponses(404) },
+});
+const deleteLayer = adminRoute({
+  method: 'delete',
+  path: '/admin/layers/{id}',
+  summary: 'Delete a layer and its features (refused while a category snaps to it)',
+  request: textId,
+  responses: { 204: { description: 'deleted' }, ...errorResponses(401, 403, 404, 409) },
+});
+
 export function adminRoutes({ sql, config }: AppDeps) {
-  const app = new Hono();
-  const admin = requireStaff(['admin']);
+  const app = createRouter();
   const staffOf = (c: { get: (k: 'staff') => Staff | undefined }) => c.get('staff')!;
   const link = (token: string) => `${config.publicUrl}/control#invite=${token}`;
 
   // ---- municipality settings ----
-  app.get('/admin/settings', admin, async (c) => c.json({ settings: await getSettings(sql) }));
-  app.patch('/admin/settings', admin, async (c) => {
-    const body = await readJson(c, SettingsPatchSchema);
+  app.openapi(getSettingsRoute, async (c) => c.json({ settings: await getSettings(sql) }, 200));
+  app.openapi(patchSettings, async (c) => {
+    const body = c.req.valid('json');
     if (body.timezone && !(await isKnownTimezone(sql, body.timezone))) throw unprocessable('unknown_timezone', `unknown time zone ${body.timezone}`);
     const settings = await sql.begin(async (tx) => {
       const before = await getSettings(tx);
@@ -91,12 +220,12 @@ export function adminRoutes({ sql, config }: AppDeps) {
       await recordAudit(tx, c, { action: 'settings.update', objectType: 'municipality', objectId: 'settings', before: { ...before, bbox: undefined }, after: { ...after, bbox: undefined } });
       return after;
     });
-    return c.json({ settings });
+    return c.json({ settings }, 200);
   });
 
   // ---- staff: invitation and reset by one-time link ----
-  app.post('/admin/invitations', admin, async (c) => {
-    const body = await readJson(c, InviteSchema);
+  app.openapi(invite, async (c) => {
+    const body = c.req.valid('json');
     if (body.departmentId && !(await departmentExists(sql, body.departmentId))) throw unprocessable('unknown_department', `no department ${body.departmentId}`);
     const token = randomBytes(32).toString('base64url');
     // The account exists at once (roles, departments can be set); no one knows its password until the link sets one.
@@ -112,8 +241,8 @@ export function adminRoutes({ sql, config }: AppDeps) {
     return c.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role, departmentId: user.department_id }, link: link(token), expiresInDays: 7 }, 201);
   });
 
-  app.post('/admin/users/:id/reset', admin, async (c) => {
-    const id = numericId(c.req.param('id'));
+  app.openapi(reset, async (c) => {
+    const id = numericId(c.req.valid('param').id);
     const user = await getUser(sql, id);
     if (!user) throw notFound(`no user ${id}`);
     const token = randomBytes(32).toString('base64url');
@@ -123,12 +252,12 @@ export function adminRoutes({ sql, config }: AppDeps) {
       await deleteUserSessions(tx, id);
       await recordAudit(tx, c, { action: 'user.reset', objectType: 'user', objectId: id });
     });
-    return c.json({ link: link(token), expiresInDays: 7 });
+    return c.json({ link: link(token), expiresInDays: 7 }, 200);
   });
 
   /** Public: the invited person sets a password with the link's token (once, within a week). */
-  app.post('/invitations/accept', async (c) => {
-    const body = await readJson(c, AcceptInviteSchema);
+  app.openapi(accept, async (c) => {
+    const body = c.req.valid('json');
     const passwordHash = await hashPassword(body.password);
     const done = await sql.begin(async (tx) => {
       const inv = await consumeInvitation(tx, sha256(body.token));
@@ -142,8 +271,8 @@ export function adminRoutes({ sql, config }: AppDeps) {
   });
 
   // ---- departments ----
-  app.post('/admin/departments', admin, async (c) => {
-    const b = await readJson(c, DepartmentSchema);
+  app.openapi(createDepartment, async (c) => {
+    const b = c.req.valid('json');
     const row = await sql.begin(async (tx) => {
       const [r] = await tx`insert into departments (id, name_el, name_en, email) values (${b.id}, ${b.name.el}, ${b.name.en}, ${b.email}) on conflict (id) do nothing returning id`;
       if (!r) throw conflict('department_exists', `department ${b.id} exists`);
@@ -152,9 +281,9 @@ export function adminRoutes({ sql, config }: AppDeps) {
     });
     return c.json({ department: { id: row.id, name: b.name, email: b.email } }, 201);
   });
-  app.patch('/admin/departments/:id', admin, async (c) => {
-    const id = pathId(c.req.param('id'));
-    const b = await readJson(c, DepartmentPatchSchema);
+  app.openapi(patchDepartment, async (c) => {
+    const id = pathId(c.req.valid('param').id);
+    const b = c.req.valid('json');
     const out = await sql.begin(async (tx) => {
       const [before] = await tx<{ name_el: string; name_en: string; email: string | null }[]>`select name_el, name_en, email from departments where id = ${id} for update`;
       if (!before) throw notFound(`no department ${id}`);
@@ -164,11 +293,11 @@ export function adminRoutes({ sql, config }: AppDeps) {
       await recordAudit(tx, c, { action: 'department.update', objectType: 'department', objectId: id, before: { name_el: before.name_el, name_en: before.name_en }, after: { name_el: after!.name_el, name_en: after!.name_en } });
       return after!;
     });
-    return c.json({ department: { id, name: { el: out.name_el, en: out.name_en }, email: out.email } });
+    return c.json({ department: { id, name: { el: out.name_el, en: out.name_en }, email: out.email } }, 200);
   });
 
   // ---- categories ----
-  app.get('/admin/categories', admin, async (c) => c.json({ categories: (await listAllCategories(sql)).map(categoryJson) }));
+  app.openapi(listCategories, async (c) => c.json({ categories: (await listAllCategories(sql)).map(categoryJson) }, 200));
 
   async function checkCategoryRefs(v: Pick<CategoryValues, 'departmentId' | 'snapLayers'>) {
     if (!(await departmentExists(sql, v.departmentId))) throw unprocessable('unknown_department', `no department ${v.departmentId}`);
@@ -177,8 +306,8 @@ export function adminRoutes({ sql, config }: AppDeps) {
     if (missing.length) throw unprocessable('unknown_layer', `no layer ${missing.join(', ')}`);
   }
 
-  app.post('/admin/categories', admin, async (c) => {
-    const b = await readJson(c, CategorySchema);
+  app.openapi(createCategory, async (c) => {
+    const b = c.req.valid('json');
     const v: CategoryValues = {
       serviceCode: b.serviceCode, nameEl: b.name.el, nameEn: b.name.en, groupEl: b.group?.el ?? '', groupEn: b.group?.en ?? '', departmentId: b.departmentId,
       snapLayers: b.snapLayers, snapRadiusM: b.snapRadiusM, duplicateRadiusM: b.duplicateRadiusM, slaHours: b.slaHours, questions: b.questions, sensitive: b.sensitive, active: b.active,
@@ -194,9 +323,9 @@ export function adminRoutes({ sql, config }: AppDeps) {
     return c.json({ category: categoryJson(row) }, 201);
   });
 
-  app.patch('/admin/categories/:id', admin, async (c) => {
-    const id = pathId(c.req.param('id'));
-    const b = await readJson(c, CategoryPatchSchema);
+  app.openapi(patchCategory, async (c) => {
+    const id = pathId(c.req.valid('param').id);
+    const b = c.req.valid('json');
     const row = await sql.begin(async (tx) => {
       const before = await getCategoryForUpdate(tx, id);
       if (!before) throw notFound(`no category ${id}`);
@@ -211,16 +340,16 @@ export function adminRoutes({ sql, config }: AppDeps) {
       await recordAudit(tx, c, { action: 'category.update', objectType: 'category', objectId: id, before: categoryJson(before), after: categoryJson(r) });
       return r;
     });
-    return c.json({ category: categoryJson(row) });
+    return c.json({ category: categoryJson(row) }, 200);
   });
 
   // ---- Open311 API keys ----
   const keyJson = (k: { id: number; name: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }) => ({
     id: k.id, name: k.name, createdAt: k.created_at, lastUsedAt: k.last_used_at, revokedAt: k.revoked_at,
   });
-  app.get('/admin/open311-keys', admin, async (c) => c.json({ keys: (await listOpen311Keys(sql)).map(keyJson) }));
-  app.post('/admin/open311-keys', admin, async (c) => {
-    const b = await readJson(c, ApiKeySchema);
+  app.openapi(listKeys, async (c) => c.json({ keys: (await listOpen311Keys(sql)).map(keyJson) }, 200));
+  app.openapi(createKey, async (c) => {
+    const b = c.req.valid('json');
     const key = randomBytes(32).toString('base64url');
     const id = await sql.begin(async (tx) => {
       const [r] = await tx<{ id: number }[]>`insert into open311_api_keys (name, key_sha256) values (${b.name}, ${sha256(key)}) returning id`;
@@ -230,21 +359,21 @@ export function adminRoutes({ sql, config }: AppDeps) {
     // The only time the key is shown: only its SHA-256 is stored.
     return c.json({ id, name: b.name, key }, 201);
   });
-  app.post('/admin/open311-keys/:id/revoke', admin, async (c) => {
-    const id = numericId(c.req.param('id'));
+  app.openapi(revokeKey, async (c) => {
+    const id = numericId(c.req.valid('param').id);
     const row = await sql.begin(async (tx) => {
       const r = await revokeOpen311Key(tx, id, 'revoked by an administrator');
       if (!r) throw notFound(`no key ${id}`);
       await recordAudit(tx, c, { action: 'open311_key.revoke', objectType: 'open311_key', objectId: id });
       return r;
     });
-    return c.json({ key: keyJson(row) });
+    return c.json({ key: keyJson(row) }, 200);
   });
 
   // ---- layers ----
-  app.patch('/admin/layers/:id', admin, async (c) => {
-    const id = pathId(c.req.param('id'));
-    const b = await readJson(c, LayerPatchSchema);
+  app.openapi(patchLayer, async (c) => {
+    const id = pathId(c.req.valid('param').id);
+    const b = c.req.valid('json');
     const before = await getLayer(sql, id);
     if (!before) throw notFound(`no layer ${id}`);
     await sql.begin(async (tx) => {
@@ -262,10 +391,10 @@ export function adminRoutes({ sql, config }: AppDeps) {
       });
     });
     const after = (await getLayer(sql, id))!;
-    return c.json({ layer: { id, isPublic: after.is_public, name: { el: after.name_el, en: after.name_en }, group: after.layer_group, licence: after.licence, attribution: after.attribution, attributeLabels: after.attribute_labels } });
+    return c.json({ layer: { id, isPublic: after.is_public, name: { el: after.name_el, en: after.name_en }, group: after.layer_group, licence: after.licence, attribution: after.attribution, attributeLabels: after.attribute_labels } }, 200);
   });
-  app.delete('/admin/layers/:id', admin, async (c) => {
-    const id = pathId(c.req.param('id'));
+  app.openapi(deleteLayer, async (c) => {
+    const id = pathId(c.req.valid('param').id);
     await sql.begin(async (tx) => {
       const [l] = await tx<{ feature_count: number }[]>`select feature_count from layers where id = ${id} for update`;
       if (!l) throw notFound(`no layer ${id}`);

@@ -1,15 +1,37 @@
 /** Reading the audit log (admin) and checking its hash chain. There is no write or delete route. */
-import { Hono } from 'hono';
+import { AuditPageSchema, AuditQuerySchema, AuditVerifySchema } from '../../../../lib/audit.schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { badRequest } from '../../errors.ts';
+import { createRouter, defineRoute, errorResponses, jsonResponse, staffSession } from '../../http/router.ts';
 import { requireStaff } from '../../middleware/auth.ts';
 import { listAuditEvents, verifyAuditChain } from './audit.sql.ts';
 
-export function auditRoutes({ sql }: AppDeps) {
-  const app = new Hono();
+const list = defineRoute({
+  method: 'get',
+  path: '/audit',
+  summary: 'The append-only audit log, newest first (admin)',
+  tags: ['audit'],
+  security: staffSession,
+  middleware: [requireStaff(['admin'])],
+  request: { query: AuditQuerySchema },
+  responses: { 200: jsonResponse(AuditPageSchema, 'a page of events'), ...errorResponses(400, 401, 403) },
+});
 
-  app.get('/audit', requireStaff(['admin']), async (c) => {
-    const q = c.req.query();
+const verify = defineRoute({
+  method: 'get',
+  path: '/audit/verify',
+  summary: 'Check the audit hash chain (admin)',
+  tags: ['audit'],
+  security: staffSession,
+  middleware: [requireStaff(['admin'])],
+  responses: { 200: jsonResponse(AuditVerifySchema, 'the result of the check'), ...errorResponses(401, 403) },
+});
+
+export function auditRoutes({ sql }: AppDeps) {
+  const app = createRouter();
+
+  app.openapi(list, async (c) => {
+    const q: Record<string, string | undefined> = c.req.valid('query');
     const limit = q.limit === undefined ? 100 : Number(q.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badRequest('invalid_limit', 'limit must be 1..1000');
     const num = (name: string) => {
@@ -32,7 +54,8 @@ export function auditRoutes({ sql }: AppDeps) {
       beforeSeq: num('before'),
       limit,
     });
-    return c.json({
+    return c.json(
+      {
       events: rows.map((r) => ({
         seq: r.seq,
         at: r.at.toISOString(),
@@ -47,12 +70,14 @@ export function auditRoutes({ sql }: AppDeps) {
         hash: r.hash,
       })),
       next: rows.length === limit ? rows[rows.length - 1]!.seq : null,
-    });
+      },
+      200,
+    );
   });
 
-  app.get('/audit/verify', requireStaff(['admin']), async (c) => {
+  app.openapi(verify, async (c) => {
     const r = await verifyAuditChain(sql);
-    return c.json({ ok: r.first_bad_seq === null, checked: r.checked, firstBadSeq: r.first_bad_seq });
+    return c.json({ ok: r.first_bad_seq === null, checked: r.checked, firstBadSeq: r.first_bad_seq }, 200);
   });
 
   return app;

@@ -6,8 +6,10 @@
  * verified against a dummy argon2id hash. Failures are throttled per username and per IP over a
  * sliding window (rule 9, A2); rows age out, so nobody is locked out for good.
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { AccountListSchema, AccountResponseSchema, MeSchema, UserIdParamsSchema } from '../../../../lib/auth.schema.ts';
+import { createRouter, defineRoute, errorResponses, jsonRequest, jsonResponse, staffSession } from '../../http/router.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../errors.ts';
 import { csrfGuard, requireStaff, type Staff } from '../../middleware/auth.ts';
@@ -33,7 +35,6 @@ import {
 import { ChangePasswordSchema, CreateUserSchema, LoginSchema, normaliseEmail, PatchUserSchema } from './auth.schema.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 import { clientIp } from '../../http/client-ip.ts';
-import { parseId, readJson } from '../../http/request.ts';
 import { sha256 } from '../../hash.ts';
 import {
   clearSessionCookie,
@@ -71,10 +72,76 @@ function auditUser(u: UserRow) {
   return { role: u.role, departmentId: u.department_id, disabled: u.disabled_at !== null };
 }
 
+const tags = ['auth'];
+const admin = { security: staffSession, middleware: [requireStaff(['admin'])] };
+
+const me = defineRoute({
+  method: 'get',
+  path: '/auth/me',
+  summary: 'The signed-in staff member',
+  tags,
+  security: staffSession,
+  middleware: [requireStaff()],
+  responses: { 200: jsonResponse(MeSchema, 'the staff member'), ...errorResponses(401) },
+});
+
+const changePassword = defineRoute({
+  method: 'post',
+  path: '/auth/password',
+  summary: 'Change own password (ends every session of the user)',
+  tags,
+  security: staffSession,
+  middleware: [requireStaff()],
+  request: { body: jsonRequest(ChangePasswordSchema) },
+  responses: { 204: { description: 'changed; sign in again' }, ...errorResponses(400, 401, 403, 413, 415, 422) },
+});
+
+const listAccounts = defineRoute({
+  method: 'get',
+  path: '/auth/users',
+  summary: 'Staff accounts (admin)',
+  tags,
+  ...admin,
+  responses: { 200: jsonResponse(AccountListSchema, 'every account'), ...errorResponses(401, 403) },
+});
+
+const createAccount = defineRoute({
+  method: 'post',
+  path: '/auth/users',
+  summary: 'Create a staff account (admin)',
+  tags,
+  ...admin,
+  request: { body: jsonRequest(CreateUserSchema) },
+  responses: { 201: jsonResponse(AccountResponseSchema, 'the account'), ...errorResponses(400, 401, 403, 409, 413, 415, 422) },
+});
+
+const patchAccount = defineRoute({
+  method: 'patch',
+  path: '/auth/users/{id}',
+  summary: 'Change role, department, name, password or disable (admin); role, department, password and disable changes end all the user’s sessions',
+  tags,
+  ...admin,
+  request: { params: UserIdParamsSchema, body: jsonRequest(PatchUserSchema) },
+  responses: {
+    200: jsonResponse(AccountResponseSchema, 'the account as saved'),
+    ...errorResponses(400, 401, 403, 404, 413, 415, 422),
+    409: { ...errorResponses(409)[409], description: 'last enabled admin' },
+  },
+});
+
+const oneAccount = defineRoute({
+  method: 'get',
+  path: '/auth/users/{id}',
+  summary: 'One staff account (admin)',
+  tags,
+  ...admin,
+  request: { params: UserIdParamsSchema },
+  responses: { 200: jsonResponse(AccountResponseSchema, 'the account'), ...errorResponses(400, 401, 403, 404) },
+});
 
 export function authRoutes(deps: AppDeps) {
   const { sql, config, logger } = deps;
-  const app = new Hono();
+  const app = createRouter();
   const spec = sessionCookieSpec(config);
   const csrf = csrfGuard(deps);
   const loginBodyLimit = bodyLimit({
@@ -90,8 +157,34 @@ export function authRoutes(deps: AppDeps) {
 
   const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'the email or the password is wrong');
 
-  app.post('/auth/login', noStore, csrf, loginBodyLimit, async (c) => {
-    const body = await readJson(c, LoginSchema);
+  // Staff sessions use the `__Host-session` cookie (Secure, HttpOnly, SameSite=Lax, Path=/);
+  // unsafe requests must come from the platform's own origin (403 otherwise).
+  const login = defineRoute({
+    method: 'post',
+    path: '/auth/login',
+    summary: 'Staff sign-in: sets the session cookie (a new token on every sign-in)',
+    tags,
+    middleware: [noStore, csrf, loginBodyLimit],
+    request: { body: jsonRequest(LoginSchema) },
+    responses: {
+      200: jsonResponse(AccountResponseSchema, 'signed in; Set-Cookie: __Host-session'),
+      ...errorResponses(400, 413, 415, 422),
+      401: { ...errorResponses(401)[401], description: 'invalid_credentials (the same answer for unknown email, wrong password and disabled account)' },
+      403: { ...errorResponses(403)[403], description: 'cross-origin request' },
+      429: { ...errorResponses(429)[429], description: 'too many failed sign-ins for this username or IP; see Retry-After' },
+    },
+  });
+  const logout = defineRoute({
+    method: 'post',
+    path: '/auth/logout',
+    summary: 'End this session',
+    tags,
+    middleware: [noStore, csrf],
+    responses: { 204: { description: 'signed out; cookie cleared' }, ...errorResponses(403) },
+  });
+
+  app.openapi(login, async (c) => {
+    const body = c.req.valid('json');
     const email = normaliseEmail(body.email);
     const usernameKey = sha256(email);
     const ip = clientIp(c);
@@ -149,10 +242,10 @@ export function authRoutes(deps: AppDeps) {
     // Housekeeping off the response path; a failure here changes nothing for the caller.
     void Promise.all([deleteExpiredSessions(sql), pruneLoginFailures(sql, 24 * 3600)]).catch(() => {});
     c.header('Set-Cookie', sessionCookie(spec, token));
-    return c.json({ user: userJson(user) });
+    return c.json({ user: userJson(user) }, 200);
   });
 
-  app.post('/auth/logout', noStore, csrf, async (c) => {
+  app.openapi(logout, async (c) => {
     const presented = tokenHash(readSessionToken(c.req.header('cookie'), spec));
     if (presented) {
       const userId = await deleteSessionByToken(sql, presented);
@@ -162,14 +255,14 @@ export function authRoutes(deps: AppDeps) {
     return c.body(null, 204);
   });
 
-  app.get('/auth/me', requireStaff(), async (c) => {
+  app.openapi(me, async (c) => {
     const staff = c.get('staff');
-    return c.json({ user: staffJson(staff) });
+    return c.json({ user: staffJson(staff) }, 200);
   });
 
-  app.post('/auth/password', requireStaff(), async (c) => {
+  app.openapi(changePassword, async (c) => {
     const staff = c.get('staff');
-    const body = await readJson(c, ChangePasswordSchema);
+    const body = c.req.valid('json');
     const user = await findUserForLogin(sql, staff.email);
     if (!user || !(await verifyPassword(body.currentPassword, user.password_hash))) {
       await recordAudit(sql, c, { action: 'auth.password_change_failed', objectType: 'user', objectId: staff.id });
@@ -187,12 +280,12 @@ export function authRoutes(deps: AppDeps) {
 
   // ---- account administration (admin only) ----
 
-  app.get('/auth/users', requireStaff(['admin']), async (c) => {
-    return c.json({ users: (await listUsers(sql)).map(userJson) });
+  app.openapi(listAccounts, async (c) => {
+    return c.json({ users: (await listUsers(sql)).map(userJson) }, 200);
   });
 
-  app.post('/auth/users', requireStaff(['admin']), async (c) => {
-    const body = await readJson(c, CreateUserSchema);
+  app.openapi(createAccount, async (c) => {
+    const body = c.req.valid('json');
     if (body.departmentId && !(await departmentExists(sql, body.departmentId))) throw unprocessable('unknown_department', `no department ${body.departmentId}`);
     const passwordHash = await hashPassword(body.password);
     const user = await sql.begin(async (tx) => {
@@ -203,9 +296,9 @@ export function authRoutes(deps: AppDeps) {
     return c.json({ user: userJson(user) }, 201);
   });
 
-  app.patch('/auth/users/:id', requireStaff(['admin']), async (c) => {
-    const id = parseId(c.req.param('id'));
-    const body = await readJson(c, PatchUserSchema);
+  app.openapi(patchAccount, async (c) => {
+    const id = Number(c.req.valid('param').id);
+    const body = c.req.valid('json');
     if (body.departmentId && !(await departmentExists(sql, body.departmentId))) throw unprocessable('unknown_department', `no department ${body.departmentId}`);
     const passwordHash = body.password ? await hashPassword(body.password) : undefined;
     const user = await sql.begin(async (tx) => {
@@ -226,13 +319,13 @@ export function authRoutes(deps: AppDeps) {
       });
       return updated;
     });
-    return c.json({ user: userJson(user) });
+    return c.json({ user: userJson(user) }, 200);
   });
 
-  app.get('/auth/users/:id', requireStaff(['admin']), async (c) => {
-    const user = await getUser(sql, parseId(c.req.param('id')));
+  app.openapi(oneAccount, async (c) => {
+    const user = await getUser(sql, Number(c.req.valid('param').id));
     if (!user) throw notFound();
-    return c.json({ user: userJson(user) });
+    return c.json({ user: userJson(user) }, 200);
   });
 
   return app;

@@ -9,7 +9,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { ImportFormSchema, ImportListQuerySchema, ImportListSchema, ImportSchema, ImportUploadSchema } from '../../../../lib/imports.schema.ts';
+import { createRouter, defineRoute, errorResponses, jsonResponse, staffSession } from '../../http/router.ts';
 import { multipartBoundary, readMultipart } from '../../http/multipart.ts';
 import { enqueueInTx } from '../../jobs.ts';
 import { requireStaff } from '../../middleware/auth.ts';
@@ -142,10 +145,50 @@ async function receiveUpload(body: ReadableStream<Uint8Array>, boundary: string,
   }
 }
 
+const tags = ['imports'];
+
+const list = defineRoute({
+  method: 'get',
+  path: '/imports',
+  summary: 'Recent imports (staff)',
+  tags,
+  security: staffSession,
+  middleware: [requireStaff()],
+  request: { query: ImportListQuerySchema },
+  responses: { 200: jsonResponse(ImportListSchema, 'the imports'), ...errorResponses(400, 401) },
+});
+
+const one = defineRoute({
+  method: 'get',
+  path: '/imports/{id}',
+  summary: 'One import: status, progress and the rejection report (staff)',
+  tags,
+  security: staffSession,
+  middleware: [requireStaff()],
+  request: { params: z.object({ id: z.string().meta({ description: 'uuid; anything else is 404' }) }) },
+  responses: { 200: jsonResponse(ImportSchema, 'the import'), ...errorResponses(401, 404) },
+});
+
 export function importsRoutes({ sql, boss, config }: AppDeps) {
-  const app = new Hono();
+  const app = createRouter();
   const dir = join(config.dataDir, 'imports');
 
+  // A multipart stream read as it arrives: a plain handler, its contract declared beside it.
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/imports',
+    summary: 'Upload a vector file (FlatGeobuf, GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, GML, DXF, CSV) into a layer (admin); imported by a background job',
+    description:
+      'Any CRS PostGIS knows (FlatGeobuf header CRS, GeoJSON `crs` member, or `srid`) is reprojected to EPSG:4326. The layer is replaced in one transaction when the job succeeds; a failed import changes nothing. Idempotent by file SHA-256 per layer.',
+    tags,
+    security: staffSession,
+    request: { body: { required: true, content: { 'multipart/form-data': { schema: ImportFormSchema } } } },
+    responses: {
+      202: jsonResponse(ImportUploadSchema, 'queued'),
+      200: jsonResponse(ImportUploadSchema, 'the layer already holds this file (skipped: true)'),
+      ...errorResponses(400, 401, 403, 413, 415, 422, 503),
+    },
+  });
   app.post(
     '/imports',
     requireStaff(['admin']),
@@ -240,21 +283,21 @@ export function importsRoutes({ sql, boss, config }: AppDeps) {
     return c.json(body, result.skipped ? 200 : 202);
   }
 
-  app.get('/imports', requireStaff(), async (c) => {
-    const layer = c.req.query('layer');
+  app.openapi(list, async (c) => {
+    const { layer } = c.req.valid('query');
     if (layer !== undefined && !LAYER_ID.test(layer)) throw badRequest('invalid_layer', 'layer must match ^[a-z][a-z0-9_]{1,62}$');
-    const limitText = c.req.query('limit') ?? '50';
+    const limitText = c.req.valid('query').limit ?? '50';
     const limit = /^\d{1,4}$/.test(limitText) ? Math.min(Number(limitText), 200) : NaN;
     if (!(limit >= 1)) throw badRequest('invalid_limit', 'limit must be an integer from 1 to 200');
     const rows = await listImports(sql, { layerId: layer, limit });
-    return c.json({ imports: rows.map(importJson) });
+    return c.json({ imports: rows.map(importJson) }, 200);
   });
 
-  app.get('/imports/:id', requireStaff(), async (c) => {
-    const id = c.req.param('id');
+  app.openapi(one, async (c) => {
+    const { id } = c.req.valid('param');
     const row = UUID.test(id) ? await getImport(sql, id) : undefined;
     if (!row) throw notFound(`no import ${id.slice(0, 60)}`);
-    return c.json(importJson(row));
+    return c.json(importJson(row), 200);
   });
 
   return app;

@@ -4,20 +4,36 @@
  * show no attribute until an admin chooses; the candidates offered are the keys the data has,
  * minus personal-looking ones (layer_attribute_candidates in 0043).
  */
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { LayerIdParamsSchema, PublicationResponseSchema, PublicationSchema } from '../../../../lib/layers.schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { notFound } from '../../errors.ts';
-import { readJson } from '../../http/request.ts';
+import { createRouter, defineRoute, errorResponses, jsonRequest, jsonResponse, staffSession } from '../../http/router.ts';
 import { requireStaff } from '../../middleware/auth.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { setLayerPublication } from './layers.sql.ts';
 
 const ID_PATTERN = /^[a-z][a-z0-9_]{1,62}$/;
 
-export const PublicationSchema = z.strictObject({
-  public: z.boolean().optional(),
-  publicAttributes: z.array(z.string().min(1).max(64).regex(/^[^\u0000-\u001f]+$/)).max(200).optional(),
+const read = defineRoute({
+  method: 'get',
+  path: '/layers/{id}/publication',
+  summary: "A layer's publication: whether the public sees it, its public attribute keys and the candidates the data offers",
+  tags: ['layers'],
+  security: staffSession,
+  middleware: [requireStaff(['admin'])],
+  request: { params: LayerIdParamsSchema },
+  responses: { 200: jsonResponse(PublicationResponseSchema, "the layer's publication"), ...errorResponses(401, 403, 404) },
+});
+
+const update = defineRoute({
+  method: 'patch',
+  path: '/layers/{id}/publication',
+  summary: 'Publish or withdraw a layer and choose the attribute keys the public sees (audited)',
+  tags: ['layers'],
+  security: staffSession,
+  middleware: [requireStaff(['admin'])],
+  request: { params: LayerIdParamsSchema, body: jsonRequest(PublicationSchema, 'omitted fields keep their value') },
+  responses: { 200: jsonResponse(PublicationResponseSchema, "the layer's publication as saved"), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
 });
 
 interface PublicationRow {
@@ -27,7 +43,7 @@ interface PublicationRow {
 }
 
 export function layerPublicationRoutes({ sql }: AppDeps) {
-  const app = new Hono();
+  const app = createRouter();
 
   const publication = async (id: string) => {
     if (!ID_PATTERN.test(id)) return undefined;
@@ -37,15 +53,15 @@ export function layerPublicationRoutes({ sql }: AppDeps) {
   };
   const json = (r: PublicationRow) => ({ public: r.is_public, publicAttributes: r.public_attributes ?? [], candidates: r.candidates });
 
-  app.get('/layers/:id/publication', requireStaff(['admin']), async (c) => {
-    const row = await publication(c.req.param('id'));
+  app.openapi(read, async (c) => {
+    const row = await publication(c.req.valid('param').id);
     if (!row) throw notFound('no such layer');
-    return c.json(json(row));
+    return c.json(json(row), 200);
   });
 
-  app.patch('/layers/:id/publication', requireStaff(['admin']), async (c) => {
-    const id = c.req.param('id');
-    const body = await readJson(c, PublicationSchema);
+  app.openapi(update, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
     const before = await publication(id);
     if (!before) throw notFound('no such layer');
     await sql.begin(async (tx) => {
@@ -58,7 +74,7 @@ export function layerPublicationRoutes({ sql }: AppDeps) {
         after: { public: body.public ?? before.is_public, publicAttributes: body.publicAttributes ?? before.public_attributes },
       });
     });
-    return c.json(json((await publication(id))!));
+    return c.json(json((await publication(id))!), 200);
   });
 
   return app;

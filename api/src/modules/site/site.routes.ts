@@ -3,28 +3,16 @@
  * online basemap and the attributions the public layers require. The web app reads it once on
  * load, so a new municipality needs data, not a rebuild.
  */
-import { Hono } from 'hono';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../config.ts';
+import { BoundarySchema, type SiteConfig, SiteConfigSchema } from '../../../../lib/site.schema.ts';
 import type { AppDeps } from '../../deps.ts';
+import { createRouter, defineRoute, jsonResponse } from '../../http/router.ts';
 import { districtsGeoJson, findMunicipality, listPublicAttributions, publicLayersExtent } from './site.sql.ts';
 import { getSettings, nameIn } from '../municipality/settings.sql.ts';
 
 type BBox = [number, number, number, number];
-
-export interface SiteConfig {
-  municipality: {
-    code: string | null;
-    name: { el: string; en: string };
-    center: [number, number];
-    bbox: BBox;
-  };
-  /** Online basemap style URL, or null for the offline style built from our own layers. */
-  basemapStyleUrl: string | null;
-  attributions: { text: string; layers: string[] }[];
-  links: { layers: string; ogc: string; boundary: string };
-}
 
 interface ManifestMunicipality {
   code?: string | number;
@@ -57,10 +45,26 @@ const isBBox = (b: unknown): b is BBox => Array.isArray(b) && b.length === 4 && 
 /** The whole world: the frame of last resort when nothing is loaded yet. */
 const FALLBACK_BBOX: BBox = [-180, -85, 180, 85];
 
-export function siteRoutes({ sql, config }: AppDeps) {
-  const app = new Hono();
+const siteConfig = defineRoute({
+  method: 'get',
+  path: '/config',
+  summary: 'Site configuration for the web app: municipality name, centre and bbox, optional online basemap style URL, attributions of the public layers',
+  tags: ['site'],
+  responses: { 200: jsonResponse(SiteConfigSchema, 'the site configuration') },
+});
 
-  app.get('/config', async (c) => {
+const boundary = defineRoute({
+  method: 'get',
+  path: '/boundary',
+  summary: 'The municipality boundary and its districts as a GeoJSON FeatureCollection (simplified to about a metre)',
+  tags: ['site'],
+  responses: { 200: jsonResponse(BoundarySchema, 'GeoJSON FeatureCollection, municipality first') },
+});
+
+export function siteRoutes({ sql, config }: AppDeps) {
+  const app = createRouter();
+
+  app.openapi(siteConfig, async (c) => {
     const [row, attributions, settings] = await Promise.all([findMunicipality(sql), listPublicAttributions(sql), getSettings(sql)]);
     const manifest = manifestMunicipality();
     let municipality: SiteConfig['municipality'];
@@ -87,13 +91,13 @@ export function siteRoutes({ sql, config }: AppDeps) {
       links: { layers: '/api/layers', ogc: '/ogc', boundary: '/api/boundary' },
     };
     c.header('Cache-Control', 'no-cache');
-    return c.json(body);
+    return c.json(body, 200);
   });
 
-  app.get('/boundary', async (c) => {
+  app.openapi(boundary, async (c) => {
     const features = await districtsGeoJson(sql);
     c.header('Cache-Control', 'public, max-age=300');
-    return c.json({ type: 'FeatureCollection', features });
+    return c.json({ type: 'FeatureCollection' as const, features }, 200);
   });
 
   return app;

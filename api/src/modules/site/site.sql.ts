@@ -48,12 +48,19 @@ export async function listPublicAttributions(sql: Db): Promise<AttributionRow[]>
      order by min(sort_order), attribution`;
 }
 
+export interface DistrictFeature {
+  type: 'Feature';
+  id: number;
+  geometry: unknown;
+  properties: Record<string, unknown>;
+}
+
 /**
  * The municipality boundary and its districts as GeoJSON, simplified to about a metre: the
  * citizen map draws it as an outline and a mask without fetching tiles first.
  */
-export async function districtsGeoJson(sql: Db): Promise<unknown[]> {
-  return sql<{ type: 'Feature'; id: number; geometry: unknown; properties: Record<string, unknown> }[]>`
+export async function districtsGeoJson(sql: Db): Promise<DistrictFeature[]> {
+  return sql<DistrictFeature[]>`
     select 'Feature' as type, id,
            st_asgeojson(st_simplifypreservetopology(geom, 0.00001), 6)::json as geometry,
            json_build_object('code', code, 'level', level, 'name_el', name_el, 'name_en', name_en, 'population', population, 'synthetic', synthetic) as properties
