@@ -8,6 +8,7 @@
  *   node bench/run.ts --list          the ids
  *   node bench/run.ts --fresh         drop and rebuild the bench database first
  *   node bench/run.ts --zooms 14,16   T1/T2/T4 at these zooms only
+ *   node bench/run.ts --soak-seconds 300   L8's soak length (600 full, 120 smoke)
  *
  * Provisions `bench_<profile>` on the local cluster (or DATABASE_URL's server), migrates it,
  * generates the data once (kept for later runs), starts the app as a child process on a loopback
@@ -31,7 +32,7 @@ const RESULTS_DIR = resolve(import.meta.dirname, 'results');
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`${message}\n`);
-  process.stderr.write('usage: node bench/run.ts [--smoke | --scale <fraction>] [--only T1,T3,...] [--zooms 14,16] [--fresh] [--list]\n');
+  process.stderr.write('usage: node bench/run.ts [--smoke | --scale <fraction>] [--only T1,T3,...] [--zooms 14,16] [--soak-seconds 600] [--fresh] [--list]\n');
   process.exit(2);
 }
 
@@ -46,6 +47,7 @@ function parse(): { profile: RunProfile; only: Set<string> | null; list: boolean
         list: { type: 'boolean', default: false },
         fresh: { type: 'boolean', default: false },
         zooms: { type: 'string' },
+        'soak-seconds': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -62,6 +64,11 @@ function parse(): { profile: RunProfile; only: Set<string> | null; list: boolean
     const zooms = values.zooms.split(',').map((z) => Number(z.trim()));
     if (zooms.length === 0 || zooms.some((z) => !Number.isInteger(z) || z < 0 || z > 22)) usage('--zooms takes zoom levels such as 10,14,16');
     profile = { ...profile, zooms };
+  }
+  if (values['soak-seconds'] !== undefined) {
+    const s = Number(values['soak-seconds']);
+    if (!(Number.isInteger(s) && s >= 30)) usage('--soak-seconds takes a whole number of seconds, at least 30');
+    profile = { ...profile, soakSeconds: s };
   }
   let only: Set<string> | null = null;
   if (values.only) {

@@ -17,5 +17,6 @@ import { j1 } from './alerts/j1-exposure.ts';
 import { f1 } from './alerts/f1-fan-out.ts';
 import { w1 } from './web/w1-first-render.ts';
 import { l7 } from './auth/l7-login-storm.ts';
+import { l8 } from './soak/l8-soak.ts';
 
-export const SUITE: Benchmark[] = [t1, t2, t3, t4, x1, x2, x3, c1, l1, i1, l2, i2, n1, j1, f1, w1, l7];
+export const SUITE: Benchmark[] = [t1, t2, t3, t4, x1, x2, x3, c1, l1, i1, l2, i2, n1, j1, f1, w1, l7, l8];

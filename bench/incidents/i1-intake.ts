@@ -31,7 +31,7 @@ const DB = 'bench_intake';
 const I1_CLIENTS = 10;
 const L2_CLIENTS = 20;
 
-interface Intake {
+export interface Intake {
   url: string;
   sql: Pool;
 }
@@ -40,7 +40,7 @@ interface Intake {
  * The intake database, built once per run and shared by I1 and L2 (each starts its own app
  * process on it and stops it again); the set-up pool ends with the process.
  */
-async function intake(ctx: BenchContext): Promise<Intake> {
+export async function intake(ctx: BenchContext): Promise<Intake> {
   const cached = ctx.memo.get('intake') as Intake | undefined;
   if (cached) return cached;
   const admin = postgres(withDatabase(ctx.databaseUrl, 'postgres'), { max: 1, onnotice: () => {} });
@@ -83,7 +83,7 @@ async function withApp<T>(ctx: BenchContext, fn: (i: Intake, server: BenchServer
 }
 
 /** Report POSTs at points spread over the municipality (so the KNN and duplicate search vary). */
-function reportRequests(n: number): LoadRequest[] {
+export function reportRequests(n: number): LoadRequest[] {
   const out: LoadRequest[] = [];
   for (let i = 0; i < n; i++) {
     const lon = 23.601 + ((i * 7919) % 5800) / 100_000;
@@ -117,9 +117,9 @@ commit;
  * flight (at most one per connection per run) still commit, so rows may exceed the 2xx by that
  * many and never fall short. Duplicates and gaps are checked on the numbers themselves (counts).
  */
-const rowsMatch = (rows: number, twoxx: number, inFlight: number) => rows >= twoxx && rows - twoxx <= inFlight;
+export const rowsMatch = (rows: number, twoxx: number, inFlight: number) => rows >= twoxx && rows - twoxx <= inFlight;
 
-async function counts(sql: Pool): Promise<{ rows: number; gaps: number; dupes: number }> {
+export async function counts(sql: Pool): Promise<{ rows: number; gaps: number; dupes: number }> {
   const [r] = await sql<{ rows: number; gaps: number; dupes: number }[]>`
     select count(*)::int as rows,
            (max(protocol_seq) - min(protocol_seq) + 1 - count(*))::int as gaps,
@@ -198,15 +198,20 @@ export const l2: Benchmark = {
     }),
 };
 
+/** A generated 12 MP JPEG (4000x3000, EXIF orientation 6, so the pipeline must rotate it); I2 and L8. */
+export async function benchPhoto(): Promise<Buffer> {
+  const w = 4000;
+  const h = 3000;
+  const raw = Buffer.alloc(w * h * 3);
+  for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
+  return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).blur(2).jpeg({ quality: 88 }).withMetadata({ orientation: 6 }).toBuffer();
+}
+
 export const i2: Benchmark = {
   id: 'I2',
   title: 'photo pipeline per 12 MP JPEG vs sharp resize alone',
   async run(ctx) {
-    const w = 4000;
-    const h = 3000;
-    const raw = Buffer.alloc(w * h * 3);
-    for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
-    const photo = await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).blur(2).jpeg({ quality: 88 }).withMetadata({ orientation: 6 }).toBuffer();
+    const photo = await benchPhoto();
     const pipeline: number[] = [];
     const resize: number[] = [];
     await makeDerivatives(photo);

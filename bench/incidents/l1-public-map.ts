@@ -28,7 +28,7 @@ interface Viewport {
 }
 
 /** Viewports of a 1280x800 screen at z13-z16, spread over the municipality's bbox. */
-function viewports(city: [number, number, number, number]): Viewport[] {
+export function viewports(city: [number, number, number, number]): Viewport[] {
   const out: Viewport[] = [];
   for (const zoom of [13, 14, 15, 16]) {
     const w = (1280 * 360) / (256 * 2 ** zoom);

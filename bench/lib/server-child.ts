@@ -2,13 +2,15 @@
  * The app under test, in its own process so that its RSS can be read alone and the load generator
  * does not share its event loop. Same app factory, pool size and request logging as the platform
  * (logs go to /dev/null through the parent's stdio); no pg-boss and no workers, whose background
- * polling would only add noise to the figures.
+ * polling would only add noise to the figures (BENCH_JOBS=on gives the app a send-only pg-boss, so
+ * that L8's photo uploads enqueue their jobs for the worker processes it starts).
  *
  * T1 measures the *uncached* tile path, so with BENCH_TILE_CACHE=off the in-process tile cache
  * (api/src/modules/tiles/tiles.cache.ts) is switched off here, in this process only: every request
  * then runs the tile SQL, as a cache miss does. Revalidation (304) does not use that cache.
  */
 import { serve } from '@hono/node-server';
+import { PgBoss } from 'pg-boss';
 import { TileCache } from '../../api/src/modules/tiles/tiles.cache.ts';
 import { createApp } from '../../api/src/app.ts';
 import { loadConfig } from '../../api/src/config.ts';
@@ -32,13 +34,23 @@ if (process.env.BENCH_TILE_CACHE === 'off') {
 
 const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' });
 const sql = createSql(databaseUrl, { max: 10 });
-const app = createApp({ sql, config, logger: createLogger(config.logLevel), boss: null });
+const logger = createLogger(config.logLevel);
+// L8 needs the photo upload to enqueue its job as the platform does; sending only (no polling,
+// no schedules): the workers run in their own processes.
+let boss: PgBoss | null = null;
+if (process.env.BENCH_JOBS === 'on') {
+  boss = new PgBoss({ connectionString: databaseUrl, max: 2, application_name: 'bench-app-jobs', supervise: false, schedule: false });
+  boss.on('error', (err) => logger.error('pg-boss', { error: String(err?.message ?? err) }));
+  await boss.start();
+}
+const app = createApp({ sql, config, logger, boss });
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.send!({ port: info.port });
 });
 
 async function stop() {
   server.close();
+  await boss?.stop({ graceful: true, timeout: 5000 });
   await sql.end({ timeout: 2 });
   process.exit(0);
 }

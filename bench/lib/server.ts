@@ -10,10 +10,10 @@ export interface BenchServer {
 
 const CHILD = resolve(import.meta.dirname, 'server-child.ts');
 
-export function startServer(databaseUrl: string, options: { tileCache: boolean } = { tileCache: false }): Promise<BenchServer> {
+export function startServer(databaseUrl: string, options: { tileCache?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<BenchServer> {
   return new Promise((resolvePromise, reject) => {
     const child = fork(CHILD, [], {
-      env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', BENCH_TILE_CACHE: options.tileCache ? 'on' : 'off' },
+      env: { ...process.env, ...options.env, BENCH_DATABASE_URL: databaseUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', BENCH_TILE_CACHE: options.tileCache ? 'on' : 'off' },
       // Request logs go to /dev/null: written (as in production) but not shown.
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

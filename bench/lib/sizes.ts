@@ -24,6 +24,8 @@ export interface RunProfile {
   importFeatures: number;
   /** Repeats for the short export/import timings (the median is kept). */
   repeats: number;
+  /** Length of L8's soak (docs/reliability.md: 10 min); `--soak-seconds` overrides it. */
+  soakSeconds: number;
 }
 
 export const FULL: RunProfile = {
@@ -36,6 +38,7 @@ export const FULL: RunProfile = {
   zooms: [10, 11, 12, 13, 14, 15, 16],
   importFeatures: 1_000_000,
   repeats: 1,
+  soakSeconds: 600,
 };
 
 export const SMOKE: RunProfile = {
@@ -49,6 +52,7 @@ export const SMOKE: RunProfile = {
   zooms: [10, 12, 14, 16],
   importFeatures: 20_000,
   repeats: 3,
+  soakSeconds: 120,
 };
 
 /** A profile scaled from the full one (e.g. --scale 0.1 for a quicker but still loaded run). */
