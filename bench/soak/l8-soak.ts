@@ -261,6 +261,7 @@ export const l8: Benchmark = {
       ctx.report.ratio('L8', 'L8 API RSS growth per 10 min vs 10 %', Math.max(0, api.growthPct) / GROWTH_LIMIT_PCT, { kind: 'max', value: 1.0 });
       ctx.report.ratio('L8', 'L8 worker RSS growth per 10 min vs 10 %', Math.max(0, worstWorker.growthPct) / GROWTH_LIMIT_PCT, { kind: 'max', value: 1.0 });
       ctx.report.ratio('L8', 'L8 errors (count, must be 0)', errors, { kind: 'max', value: 0 }, notes.join('; ') || undefined);
+      ctx.report.context('L8', `errors ${errors}: L1 ${failures(h1)}, L2 ${failures(h2)}, L3 requests ${p3.errors}, photos rejected ${photos!.rejected}, photos left pending ${pending}`);
       ctx.report.context('L8', `API RSS ${growthLine(api)}; worker${workers.length > 1 ? 's' : ''} ${workerFits.map(growthLine).join(' | ')}; fit after a ${warmup} s warm-up, sampled every ${load.sampleMs / 1000} s`);
       ctx.report.context('L8', `L1 ${fmt.n(h1.rps, 1)} req/s of ${load.l1.rate} paced (p99 ${fmt.ms(h1.p99Ms)}), ${load.l1.connections} connections, ${load.incidents} incidents`);
       ctx.report.context('L8', `L2 ${fmt.n(h2.rps, 1)} req/s of ${load.l2.rate} paced (p99 ${fmt.ms(h2.p99Ms)}), ${load.l2.connections} connections; ${rows} new rows for ${h2.status['2xx']} + ${p3.reports} (L3) 2xx; numbers gapless and unique: ${!after.gaps && !after.dupes}`);
