@@ -129,6 +129,9 @@ function quantile(sorted: number[], q: number): number {
   return sorted[i]!;
 }
 
+/** The longest a staff-tile load window may grow to (see the z loop). */
+const MAX_TILE_WINDOW_SECONDS = 40;
+
 export const c1: Benchmark = {
   id: 'C1',
   title: 'control room with 100,000 incidents: GeoJSON and staff tiles under 50 clients vs pgbench -c 50, report-to-screen latency',
@@ -165,11 +168,18 @@ export const c1: Benchmark = {
       const first = await fetch(`${server.baseUrl}${requests[0]!.path}`, { headers: { cookie } });
       await first.arrayBuffer();
       if (first.status !== 200) throw new Error(`GET ${requests[0]!.path} answered ${first.status}`);
-      const th = await httpLoad({ baseUrl: server.baseUrl, requests, connections: CLIENTS, seconds });
-      if (th.status['2xx'] === 0) throw new Error(`the z${z} tile load got no 2xx answers (${JSON.stringify(th.status)})`);
-      const tf = await pgbench({ url: ctx.databaseUrl, workDir: ctx.workDir, scripts: [{ name: `c1-tile-z${z}.sql`, body: tileScript(tiles, 'select staff_incidents_mvt(:z, :x, :y, null)') }], clients: CLIENTS, seconds });
+      // With 50 clients on two cores one dense tile can take longer than the base window, which
+      // then counts no completion at all: the window grows until every client finished one.
+      let window = seconds;
+      let th = await httpLoad({ baseUrl: server.baseUrl, requests, connections: CLIENTS, seconds: window });
+      while (th.status['2xx'] < CLIENTS && window < MAX_TILE_WINDOW_SECONDS) {
+        window *= 2;
+        th = await httpLoad({ baseUrl: server.baseUrl, requests, connections: CLIENTS, seconds: window });
+      }
+      if (th.status['2xx'] === 0) throw new Error(`the z${z} tile load got no 2xx answers in ${window} s (${JSON.stringify(th.status)})`);
+      const tf = await pgbench({ url: ctx.databaseUrl, workDir: ctx.workDir, scripts: [{ name: `c1-tile-z${z}.sql`, body: tileScript(tiles, 'select staff_incidents_mvt(:z, :x, :y, null)') }], clients: CLIENTS, seconds: window });
       report.ratio('C1', `C1 staff tile z${z} req/s vs pgbench floor`, th.rps / tf.tps, { kind: 'min', value: 0.9 });
-      report.context('C1', `C1 staff tile z${z} p99 ms: ${th.p99Ms.toFixed(1)} (p50 ${th.p50Ms.toFixed(1)} ms), HTTP ${th.rps.toFixed(1)} req/s; pgbench ${tf.tps.toFixed(1)} tps, mean ${tf.latencyMs.toFixed(1)} ms; ${tiles.length} tiles`);
+      report.context('C1', `C1 staff tile z${z} p99 ms: ${th.p99Ms.toFixed(1)} (p50 ${th.p50Ms.toFixed(1)} ms), HTTP ${th.rps.toFixed(1)} req/s; pgbench ${tf.tps.toFixed(1)} tps, mean ${tf.latencyMs.toFixed(1)} ms; ${tiles.length} tiles, ${window} s`);
     }
 
     // ---- report-to-screen latency --------------------------------------------------------------
