@@ -27,8 +27,3 @@ export type Subscribed = z.infer<typeof SubscribedSchema>;
 
 export const VapidKeySchema = z.object({ publicKey: z.string().meta({ description: 'applicationServerKey for PushManager.subscribe' }) });
 
-/** The signed link of the confirmation and unsubscribe e-mails. */
-export const SubscriberTokenSchema = z.object({
-  s: z.string().regex(/^\d{1,15}$/).meta({ description: 'subscriber id' }),
-  t: z.string().regex(/^[A-Za-z0-9_-]{40,60}$/).meta({ description: 'HMAC of the subscriber id' }),
-});

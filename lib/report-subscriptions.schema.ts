@@ -12,8 +12,3 @@ export const ReportSubscriptionSchema = z.strictObject({
 
 export const ReportSubscriptionAnswerSchema = z.object({ status: z.literal('confirmation_sent') });
 
-/** The signed link of the confirmation and unsubscribe e-mails. */
-export const SubscriptionTokenSchema = z.object({
-  s: z.string().regex(/^\d{1,15}$/).meta({ description: 'request or subscriber id' }),
-  t: z.string().regex(/^[A-Za-z0-9_-]{40,60}$/).meta({ description: 'token' }),
-});

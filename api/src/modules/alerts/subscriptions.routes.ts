@@ -4,24 +4,17 @@
  * address was already subscribed and never echo personal data; confirm and unsubscribe links
  * carry an HMAC of the subscriber id (0052), nothing else.
  */
-import type { Context } from 'hono';
-import { z } from 'zod';
-import { SubscribedSchema, SubscribeSchema, SubscriberTokenSchema, VapidKeySchema } from '../../../../lib/alert-subscriptions.schema.ts';
+import { SubscribedSchema, SubscribeSchema, VapidKeySchema } from '../../../../lib/alert-subscriptions.schema.ts';
+import { SignedLinkSchema } from '../../../../lib/signed-link.schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { notFound, unprocessable } from '../../errors.ts';
+import { badLinkHook, badLinkPage, htmlResponse, linkPage } from '../../http/link-page.ts';
 import { createRouter, defineRoute, errorResponses, jsonRequest, jsonResponse } from '../../http/router.ts';
 import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import { checkedArea } from '../risk-zones/risk-zones.routes.ts';
 
-const page = (title: string, body: string) =>
-  `<!doctype html><html lang="el"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title><body style="font-family:system-ui;max-width:36rem;margin:2rem auto;padding:0 1rem">${body}<p><a href="/">Χάρτης / Map</a></p></body></html>`;
-
-const badLinkPage = page('Σφάλμα', '<p>Ο σύνδεσμος δεν είναι έγκυρος. / The link is not valid.</p>');
-const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
 const tags = ['alert-subscriptions'];
-/** A malformed link gets the same page as always (400), not a JSON error: a person clicked it. */
-const badLink = (r: { success: boolean }, c: Context) => (r.success ? undefined : c.html(badLinkPage, 400));
-const malformed = html('the link is malformed');
+const malformed = htmlResponse('the link is malformed');
 
 const subscribe = defineRoute({
   method: 'post',
@@ -43,13 +36,13 @@ const confirm = defineRoute({
   path: '/public/alert-subscriptions/confirm',
   summary: 'Confirm an e-mail subscription (the link in the confirmation e-mail)',
   tags,
-  request: { query: SubscriberTokenSchema },
-  responses: { 200: html('confirmed'), 400: malformed, 404: html('no such subscription or wrong token') },
+  request: { query: SignedLinkSchema },
+  responses: { 200: htmlResponse('confirmed'), 400: malformed, 404: htmlResponse('no such subscription or wrong token') },
 });
 // RFC 8058: mail clients POST "List-Unsubscribe=One-Click"; a GET only shows the button, so
 // link scanners that prefetch URLs cannot unsubscribe anyone.
 const unsubscribeRoute = (method: 'get' | 'post', summary: string, done: string) =>
-  defineRoute({ method, path: '/public/alert-subscriptions/unsubscribe', summary, tags, request: { query: SubscriberTokenSchema }, responses: { 200: html(done), 400: malformed } });
+  defineRoute({ method, path: '/public/alert-subscriptions/unsubscribe', summary, tags, request: { query: SignedLinkSchema }, responses: { 200: htmlResponse(done), 400: malformed } });
 const unsubscribeForm = unsubscribeRoute('get', 'A page with the unsubscribe button: a GET changes nothing, so link scanners cannot unsubscribe anyone', 'the unsubscribe form');
 const unsubscribe = unsubscribeRoute('post', 'Unsubscribe (RFC 8058 one-click); the same answer whether or not anything changed', 'unsubscribed');
 
@@ -103,15 +96,15 @@ export function subscriptionsRoutes(deps: AppDeps) {
         update alert_subscribers set email_confirmed_at = coalesce(email_confirmed_at, now())
         where id = ${q.s} and unsubscribed_at is null and alert_subscriber_token(id, 'confirm') = ${q.t}`;
       if (r.count === 0) return c.html(badLinkPage, 404);
-      return c.html(page('Επιβεβαιώθηκε', '<h1>Επιβεβαιώθηκε / Confirmed</h1><p>Θα λαμβάνετε τις προειδοποιήσεις για την περιοχή σας. / You will receive warnings for your area.</p>'), 200);
+      return c.html(linkPage('Επιβεβαιώθηκε', '<h1>Επιβεβαιώθηκε / Confirmed</h1><p>Θα λαμβάνετε τις προειδοποιήσεις για την περιοχή σας. / You will receive warnings for your area.</p>'), 200);
     },
-    badLink,
+    badLinkHook,
   );
 
   app.openapi(
     unsubscribeForm,
-    (c) => c.html(page('Διαγραφή', `<form method="post"><p>Διαγραφή από τις προειδοποιήσεις; / Stop receiving warnings?</p><button type="submit">Διαγραφή / Unsubscribe</button></form>`), 200),
-    badLink,
+    (c) => c.html(linkPage('Διαγραφή', `<form method="post"><p>Διαγραφή από τις προειδοποιήσεις; / Stop receiving warnings?</p><button type="submit">Διαγραφή / Unsubscribe</button></form>`), 200),
+    badLinkHook,
   );
 
   app.openapi(
@@ -122,9 +115,9 @@ export function subscriptionsRoutes(deps: AppDeps) {
         update alert_subscribers set unsubscribed_at = coalesce(unsubscribed_at, now())
         where id = ${q.s} and alert_subscriber_token(id, 'unsubscribe') = ${q.t}`;
       // The same answer whether or not anything changed.
-      return c.html(page('Διαγράφηκε', '<h1>Διαγραφήκατε / Unsubscribed</h1><p>Δεν θα λαμβάνετε άλλες προειδοποιήσεις. / You will receive no more warnings.</p>'), 200);
+      return c.html(linkPage('Διαγράφηκε', '<h1>Διαγραφήκατε / Unsubscribed</h1><p>Δεν θα λαμβάνετε άλλες προειδοποιήσεις. / You will receive no more warnings.</p>'), 200);
     },
-    badLink,
+    badLinkHook,
   );
 
   return app;

@@ -4,24 +4,19 @@
  * only confirmed addresses get status emails. Every status email carries a one-click unsubscribe
  * link (RFC 8058) that works without signing in. Answers never say whether an address was known.
  */
-import type { Context } from 'hono';
-import { z } from 'zod';
-import { ReportSubscriptionAnswerSchema, ReportSubscriptionSchema, SubscriptionTokenSchema } from '../../../../lib/report-subscriptions.schema.ts';
+import { ReportSubscriptionAnswerSchema, ReportSubscriptionSchema } from '../../../../lib/report-subscriptions.schema.ts';
+import { SignedLinkSchema } from '../../../../lib/signed-link.schema.ts';
 import type { AppDeps } from '../../deps.ts';
+import { badLinkHook, badLinkPage, htmlResponse, linkPage } from '../../http/link-page.ts';
 import { createRouter, defineRoute, errorResponses, jsonRequest, jsonResponse } from '../../http/router.ts';
 import { enqueueInTx, stableUuid } from '../../jobs.ts';
 import { clientIp } from '../../http/client-ip.ts';
 import { enforceRateLimits } from './incidents.service.ts';
 
-const page = (title: string, body: string) =>
-  `<!doctype html><html lang="el"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title><body style="font-family:system-ui;max-width:36rem;margin:2rem auto;padding:0 1rem">${body}<p><a href="/">Χάρτης / Map</a></p></body></html>`;
-const invalid = page('Σφάλμα', '<p>Ο σύνδεσμος δεν είναι έγκυρος. / The link is not valid.</p>');
-
 const tags = ['report-subscriptions'];
-const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
-const badLink = { 400: html('the link is malformed') };
-const linkRoute = <M extends 'get' | 'post', P extends string>(method: M, path: P, summary: string, ok: string, more: Record<number, ReturnType<typeof html>> = {}) =>
-  defineRoute({ method, path, summary, tags, request: { query: SubscriptionTokenSchema }, responses: { 200: html(ok), ...badLink, ...more } });
+const malformed = { 400: htmlResponse('the link is malformed') };
+const linkRoute = <M extends 'get' | 'post', P extends string>(method: M, path: P, summary: string, ok: string, more: Record<number, ReturnType<typeof htmlResponse>> = {}) =>
+  defineRoute({ method, path, summary, tags, request: { query: SignedLinkSchema }, responses: { 200: htmlResponse(ok), ...malformed, ...more } });
 
 const subscribe = defineRoute({
   method: 'post',
@@ -31,15 +26,13 @@ const subscribe = defineRoute({
   request: { body: jsonRequest(ReportSubscriptionSchema) },
   responses: { 202: jsonResponse(ReportSubscriptionAnswerSchema, 'a confirmation e-mail is sent if the report is public'), ...errorResponses(400, 415, 422, 429) },
 });
-const confirm = linkRoute('get', '/public/report-subscriptions/confirm', 'Confirm status e-mails about a report (the link in the confirmation e-mail)', 'confirmed', { 404: html('no such request or wrong token') });
+const confirm = linkRoute('get', '/public/report-subscriptions/confirm', 'Confirm status e-mails about a report (the link in the confirmation e-mail)', 'confirmed', { 404: htmlResponse('no such request or wrong token') });
 const unsubscribeForm = linkRoute('get', '/public/report-subscriptions/unsubscribe', 'A page with the unsubscribe button: a GET changes nothing, so link scanners cannot unsubscribe anyone', 'the unsubscribe form');
 const unsubscribe = linkRoute('post', '/public/report-subscriptions/unsubscribe', 'Stop status e-mails about a report (RFC 8058 one-click, no sign-in); the same answer whether or not anything changed', 'unsubscribed');
 
 export function reportSubscriptionsRoutes(deps: AppDeps) {
   const { sql, boss } = deps;
   const app = createRouter();
-  // A malformed link is answered with the page a person can read, not the JSON error.
-  const badLinkPage = (r: { success: boolean }, c: Context) => (r.success ? undefined : c.html(invalid, 400));
 
   // Follow any public report: a confirmation email goes out; the same 202 whatever happened.
   app.openapi(subscribe, async (c) => {
@@ -74,18 +67,18 @@ export function reportSubscriptionsRoutes(deps: AppDeps) {
           on conflict (incident_id, email) do update set unsubscribed_at = null`;
         return 1;
       });
-      if (rows === 0) return c.html(invalid, 404);
-      return c.html(page('Επιβεβαιώθηκε', '<h1>Επιβεβαιώθηκε / Confirmed</h1><p>Θα λαμβάνετε email όταν αλλάζει η κατάσταση της αναφοράς. / You will get an email when the report\'s status changes.</p>'));
+      if (rows === 0) return c.html(badLinkPage, 404);
+      return c.html(linkPage('Επιβεβαιώθηκε', '<h1>Επιβεβαιώθηκε / Confirmed</h1><p>Θα λαμβάνετε email όταν αλλάζει η κατάσταση της αναφοράς. / You will get an email when the report\'s status changes.</p>'));
     },
-    badLinkPage,
+    badLinkHook,
   );
 
   // RFC 8058: mail clients POST "List-Unsubscribe=One-Click"; a GET only shows the button, so
   // link scanners that prefetch URLs cannot unsubscribe anyone.
   app.openapi(
     unsubscribeForm,
-    (c) => c.html(page('Διαγραφή', '<form method="post"><p>Να μη λαμβάνετε άλλα email για αυτή την αναφορά; / Stop emails about this report?</p><button type="submit">Διαγραφή / Unsubscribe</button></form>')),
-    badLinkPage,
+    (c) => c.html(linkPage('Διαγραφή', '<form method="post"><p>Να μη λαμβάνετε άλλα email για αυτή την αναφορά; / Stop emails about this report?</p><button type="submit">Διαγραφή / Unsubscribe</button></form>')),
+    badLinkHook,
   );
 
   app.openapi(
@@ -96,9 +89,9 @@ export function reportSubscriptionsRoutes(deps: AppDeps) {
         update incident_subscribers set unsubscribed_at = coalesce(unsubscribed_at, now())
         where id = ${link.s} and alert_subscriber_token(id, 'report-unsubscribe') = ${link.t}`;
       // The same answer whether or not anything changed.
-      return c.html(page('Διαγράφηκε', '<h1>Διαγραφήκατε / Unsubscribed</h1><p>Δεν θα λαμβάνετε άλλα email για αυτή την αναφορά. / You will get no more emails about this report.</p>'));
+      return c.html(linkPage('Διαγράφηκε', '<h1>Διαγραφήκατε / Unsubscribed</h1><p>Δεν θα λαμβάνετε άλλα email για αυτή την αναφορά. / You will get no more emails about this report.</p>'));
     },
-    badLinkPage,
+    badLinkHook,
   );
 
   return app;
