@@ -32,7 +32,7 @@ export async function tileKeysLiteral(sql: Db, layer: string): Promise<string | 
  * endpoint serves.
  */
 export function endpointSql(layer: string, keys: string | null): string {
-  return `select l.version, coalesce(mvt_tile(l.id, :z, :x, :y${keys ? `, ${keys}` : ''}), ''::bytea) as tile
+  return `select l.version, encode(coalesce(mvt_tile(l.id, :z, :x, :y${keys ? `, ${keys}` : ''}), ''::bytea), 'base64') as tile
             from layers l where l.id = ${literal(layer)} and l.is_public`;
 }
 
