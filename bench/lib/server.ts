@@ -12,7 +12,11 @@ const CHILD = resolve(import.meta.dirname, 'server-child.ts');
 
 export function startServer(databaseUrl: string, options: { tileCache?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<BenchServer> {
   return new Promise((resolvePromise, reject) => {
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the app process there when it stops
+    // (open it in Chrome DevTools): where a benchmark's request time goes.
+    const profileDir = process.env.BENCH_CPU_PROF;
     const child = fork(CHILD, [], {
+      execArgv: [...process.execArgv, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [])],
       env: { ...process.env, ...options.env, BENCH_DATABASE_URL: databaseUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', BENCH_TILE_CACHE: options.tileCache ? 'on' : 'off' },
       // Request logs go to /dev/null: written (as in production) but not shown.
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
