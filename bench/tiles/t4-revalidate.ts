@@ -4,9 +4,11 @@
  * with the T1 floor (pgbench tps of the tile SQL): against the fastest zoom's floor (the hardest
  * comparison) and the slowest's. Target >= 10x.
  */
+import { availableParallelism } from 'node:os';
 import type { Benchmark } from '../lib/context.ts';
 import { get, httpLoad, type LoadRequest } from '../lib/http-load.ts';
 import { fmt } from '../lib/report.ts';
+import { cpuMeter, cpuPerOp, postmasterPid } from '../lib/cpu.ts';
 import { floors, measureFloor, probeTiles } from './t1-uncached.ts';
 import { measureSeconds, tilePaths, tileSet } from './tile-set.ts';
 
@@ -43,11 +45,18 @@ export const t4: Benchmark = {
       }
     }
     const seconds = ctx.profile.seconds;
+    const meter = cpuMeter(server.pid, await postmasterPid(ctx.sql));
+    const before = meter.sample();
     const load = await httpLoad({ baseUrl: server.baseUrl, requests, connections: ctx.profile.clients, seconds });
+    const cpu = cpuPerOp(before, meter.sample(), load.requests);
     const not304 = load.requests - load.status['3xx'];
     const note = not304 > 0 ? `${not304} answers were not 304` : undefined;
     ctx.report.ratio('T4', `T4 304 revalidation req/s vs T1 floor z${fastest.z} (fastest)`, load.rps / fastest.tps, { kind: 'min', value: 10 }, note);
     ctx.report.ratio('T4', `T4 304 revalidation req/s vs T1 floor z${slowest.z} (slowest)`, load.rps / slowest.tps, { kind: 'min', value: 10 }, note);
     ctx.report.context('T4', `304s: ${fmt.n(load.rps, 0)} req/s (p50 ${fmt.ms(load.p50Ms)}, p99 ${fmt.ms(load.p99Ms)}) over ${requests.length} tiles of z${zooms[0]}-z${zooms[zooms.length - 1]}; floors ${fmt.n(fastest.tps, 1)} tps (z${fastest.z}) .. ${fmt.n(slowest.tps, 1)} tps (z${slowest.z}); ${ctx.profile.clients} connections, ${seconds} s`);
+    // What bounds the rate: a 304 costs CPU in the app and in the load generator, on the same cores.
+    const perRequest = (cpu.app ?? 0) + cpu.bench;
+    const cores = availableParallelism();
+    ctx.report.context('T4', `CPU per 304: app ${fmt.ms(cpu.app ?? Number.NaN)}, load generator ${fmt.ms(cpu.bench)}; ${cores} cores bound this machine at ~${fmt.n((cores * 1000) / perRequest, 0)} req/s, ${fmt.n((cores * 1000) / perRequest / fastest.tps, 1)}x the z${fastest.z} floor`);
   },
 };
