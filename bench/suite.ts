@@ -12,6 +12,7 @@ import { x3 } from './import/x3-import.ts';
 import { c1 } from './incidents/c1-control-room.ts';
 import { i1, i2, l2 } from './incidents/i1-intake.ts';
 import { l1 } from './incidents/l1-public-map.ts';
+import { s1 } from './scale/s1-scale-out.ts';
 import { n1 } from './networks/n1-traces.ts';
 import { j1 } from './alerts/j1-exposure.ts';
 import { f1 } from './alerts/f1-fan-out.ts';
@@ -19,4 +20,4 @@ import { w1 } from './web/w1-first-render.ts';
 import { l7 } from './auth/l7-login-storm.ts';
 import { l8 } from './soak/l8-soak.ts';
 
-export const SUITE: Benchmark[] = [t1, t2, t3, t4, x1, x2, x3, c1, l1, i1, l2, i2, n1, j1, f1, w1, l7, l8];
+export const SUITE: Benchmark[] = [t1, t2, t3, t4, x1, x2, x3, c1, l1, s1, i1, l2, i2, n1, j1, f1, w1, l7, l8];

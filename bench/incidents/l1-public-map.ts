@@ -12,6 +12,7 @@
  */
 import postgres from 'postgres';
 import { clusterPublicIncidents, findPublicIncidents } from '../../api/src/modules/incidents/incidents.sql.ts';
+import type { Pool } from '../../api/src/db.ts';
 import type { Benchmark } from '../lib/context.ts';
 import { httpLoad, type LoadRequest } from '../lib/http-load.ts';
 import { mirrored } from '../lib/interleave.ts';
@@ -22,7 +23,7 @@ import { seedIncidents } from './seed-incidents.ts';
 
 const CLIENTS = 50;
 
-interface Viewport {
+export interface Viewport {
   bbox: [number, number, number, number];
   zoom: number;
 }
@@ -42,6 +43,21 @@ export function viewports(city: [number, number, number, number]): Viewport[] {
   return out;
 }
 
+/** The municipality's extent, where the seeded incidents lie (the viewports' frame). */
+export async function cityBbox(sql: Pool): Promise<[number, number, number, number]> {
+  const [b] = await sql<{ b: [number, number, number, number] }[]>`
+    select json_build_array(st_xmin(e), st_ymin(e), st_xmax(e), st_ymax(e)) as b
+      from (select st_extent(geom) as e from districts where level = 'municipality') x`;
+  return b!.b;
+}
+
+/** What the citizen map asks for one viewport: its points (800 below z15, 5,000 from z15) and its clusters. */
+export function viewportRequests(v: Viewport): { bbox: string; limit: number; points: LoadRequest; clusters: LoadRequest } {
+  const limit = v.zoom >= 15 ? 5000 : 800;
+  const bbox = v.bbox.map((n) => n.toFixed(5)).join(',');
+  return { bbox, limit, points: { path: `/api/public/incidents?bbox=${bbox}&limit=${limit}` }, clusters: { path: `/api/public/incidents/clusters?bbox=${bbox}&zoom=${v.zoom}` } };
+}
+
 const literal = (v: unknown) => (v === null ? 'null' : `'${String(v).replaceAll("'", "''")}'`);
 
 export const l1: Benchmark = {
@@ -50,10 +66,7 @@ export const l1: Benchmark = {
   async run(ctx) {
     const seed = await seedIncidents(ctx.sql, INCIDENTS, ctx.log);
     if (seed.seeded) ctx.log(`L1: seeded ${seed.seeded} incidents in ${seed.seconds.toFixed(1)} s`);
-    const [b] = await ctx.sql<{ b: [number, number, number, number] }[]>`
-      select json_build_array(st_xmin(e), st_ymin(e), st_xmax(e), st_ymax(e)) as b
-        from (select st_extent(geom) as e from districts where level = 'municipality') x`;
-    const views = viewports(b!.b);
+    const views = viewports(await cityBbox(ctx.sql));
 
     // The statements, exactly as the query functions send them, with their parameters as literals.
     const captured: { query: string; params: unknown[] }[] = [];
@@ -62,10 +75,8 @@ export const l1: Benchmark = {
     const requests: LoadRequest[] = [];
     try {
       for (const [i, v] of views.entries()) {
-        const limit = v.zoom >= 15 ? 5000 : 800;
-        const bbox = v.bbox.map((n) => n.toFixed(5)).join(',');
-        requests.push({ path: `/api/public/incidents?bbox=${bbox}&limit=${limit}` });
-        requests.push({ path: `/api/public/incidents/clusters?bbox=${bbox}&zoom=${v.zoom}` });
+        const { bbox, limit, points, clusters } = viewportRequests(v);
+        requests.push(points, clusters);
         const rounded = bbox.split(',').map(Number) as [number, number, number, number];
         for (const [kind, call] of [
           ['points', () => findPublicIncidents(capture, { bbox: rounded, limit: limit + 1 })],

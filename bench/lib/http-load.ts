@@ -26,9 +26,14 @@ export interface LoadResult {
 /**
  * Runs `seconds` of load after `warmupSeconds` (default 1) that are left out of the rate, as for
  * pgbench (pgbench.ts): the rate is the mean of autocannon's per-second completion counts.
+ *
+ * Several base URLs (instances of the app behind one address in production, S1) share the
+ * connections as evenly as they divide; each gets its own autocannon instance in this process and
+ * the results are merged with autocannon's own aggregation, latency histograms included, so the
+ * p99 is that of every request, not an average of per-instance percentiles.
  */
 export async function httpLoad(options: {
-  baseUrl: string;
+  baseUrl: string | string[];
   requests: LoadRequest[];
   connections: number;
   seconds: number;
@@ -37,30 +42,42 @@ export async function httpLoad(options: {
   overallRate?: number;
 }): Promise<LoadResult> {
   if (options.requests.length === 0) throw new Error('no requests to load');
+  const urls = Array.isArray(options.baseUrl) ? options.baseUrl : [options.baseUrl];
+  if (urls.length === 0 || urls.length > options.connections) throw new Error(`${urls.length} base URLs for ${options.connections} connections`);
   const warmup = options.warmupSeconds ?? 1;
-  const instance = autocannon({
-    url: options.baseUrl,
-    connections: options.connections,
-    duration: Math.max(1, Math.round(options.seconds)) + warmup,
-    timeout: 120,
-    requests: options.requests.map((r) => ({ method: r.method ?? 'GET', path: r.path, headers: r.headers ?? {}, ...(r.body === undefined ? {} : { body: r.body }) })),
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+  const requests = options.requests.map((r) => ({ method: r.method ?? 'GET', path: r.path, headers: r.headers ?? {}, ...(r.body === undefined ? {} : { body: r.body }) }));
+  const instances = urls.map((url, i) => {
+    const connections = Math.floor(options.connections / urls.length) + (i < options.connections % urls.length ? 1 : 0);
+    const rate = options.overallRate ? (options.overallRate * connections) / options.connections : 0;
+    return autocannon({
+      url,
+      connections,
+      duration: Math.max(1, Math.round(options.seconds)) + warmup,
+      timeout: 120,
+      requests,
+      skipAggregateResult: true,
+      ...(rate ? { overallRate: rate } : {}),
+    });
   });
   const started = performance.now();
   const from = started + warmup * 1000;
   const to = from + Math.max(1, Math.round(options.seconds)) * 1000;
   let inWindow = 0;
-  instance.on('response', () => {
-    const now = performance.now();
-    if (now >= from && now < to) inWindow++;
-  });
-  const result = await instance;
+  for (const instance of instances) {
+    instance.on('response', () => {
+      const now = performance.now();
+      if (now >= from && now < to) inWindow++;
+    });
+  }
+  const raw = await Promise.all(instances);
+  const result = autocannon.aggregateResult(raw, { url: urls[0]!, connections: options.connections });
   const done = result.requests.total;
   const windowSeconds = (Math.min(to, performance.now()) - from) / 1000;
+  const seconds = Math.max(...raw.map((r) => r.duration));
   return {
-    rps: windowSeconds > 0.5 ? inWindow / windowSeconds : done / result.duration,
+    rps: windowSeconds > 0.5 ? inWindow / windowSeconds : done / seconds,
     requests: done,
-    seconds: result.duration,
+    seconds,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     status: { '2xx': result['2xx'], '3xx': result['3xx'], '4xx': result['4xx'], '5xx': result['5xx'] },

@@ -15,6 +15,8 @@ declare module 'autocannon' {
     requests?: AutocannonRequest[];
     headers?: Record<string, string>;
     overallRate?: number;
+    /** Resolve with the raw result, for autocannon.aggregateResult over several instances. */
+    skipAggregateResult?: boolean;
   }
   interface Histogram {
     average: number;
@@ -39,10 +41,20 @@ declare module 'autocannon' {
     '5xx': number;
     statusCodeStats: Record<string, { count: number }>;
   }
-  interface Instance extends Promise<AutocannonResult> {
+  /** An instance's result before aggregation (skipAggregateResult): opaque but for these fields. */
+  interface AutocannonRawResult {
+    duration: number;
+    totalCompletedRequests: number;
+  }
+  interface Instance<R = AutocannonResult> extends Promise<R> {
     stop(): void;
     on(event: 'response', listener: (...args: unknown[]) => void): this;
   }
+  function autocannon(options: AutocannonOptions & { skipAggregateResult: true }): Instance<AutocannonRawResult>;
   function autocannon(options: AutocannonOptions): Instance;
+  namespace autocannon {
+    /** Merges raw results (histograms included) of instances run with skipAggregateResult. */
+    function aggregateResult(results: AutocannonRawResult[], options: { url: string; connections?: number }): AutocannonResult;
+  }
   export default autocannon;
 }
