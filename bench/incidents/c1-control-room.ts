@@ -177,7 +177,7 @@ export const c1: Benchmark = {
         th = await httpLoad({ baseUrl: server.baseUrl, requests, connections: CLIENTS, seconds: window });
       }
       if (th.status['2xx'] === 0) throw new Error(`the z${z} tile load got no 2xx answers in ${window} s (${JSON.stringify(th.status)})`);
-      const tf = await pgbench({ url: ctx.databaseUrl, workDir: ctx.workDir, scripts: [{ name: `c1-tile-z${z}.sql`, body: tileScript(tiles, 'select staff_incidents_mvt(:z, :x, :y, null)') }], clients: CLIENTS, seconds: window });
+      const tf = await pgbench({ url: ctx.databaseUrl, workDir: ctx.workDir, scripts: [{ name: `c1-tile-z${z}.sql`, body: tileScript(tiles, "select encode(coalesce(staff_incidents_mvt(:z, :x, :y, null), ''::bytea), 'base64')") }], clients: CLIENTS, seconds: window });
       report.ratio('C1', `C1 staff tile z${z} req/s vs pgbench floor`, th.rps / tf.tps, { kind: 'min', value: 0.9 });
       report.context('C1', `C1 staff tile z${z} p99 ms: ${th.p99Ms.toFixed(1)} (p50 ${th.p50Ms.toFixed(1)} ms), HTTP ${th.rps.toFixed(1)} req/s; pgbench ${tf.tps.toFixed(1)} tps, mean ${tf.latencyMs.toFixed(1)} ms; ${tiles.length} tiles, ${window} s`);
     }

@@ -4,6 +4,8 @@
  * rules enforced by the database, audit rows (Z10), CSRF and cache headers (Z12, Z13), the
  * control-room GeoJSON / MVT, and the live staff stream with its report-to-screen latency.
  */
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/test-db.ts';
 import { confirmSubscriptions, makeStaff, makeTestApp, report, seedPlace, type TestApp } from '../incidents/incidents.fixtures.ts';
@@ -390,7 +392,11 @@ describe('control-room map data', () => {
     const tile = await get(`/tiles/staff/incidents/${z}/${x}/${y}.mvt`, dispatcher);
     expect(tile.status).toBe(200);
     expect(tile.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
-    expect((await tile.arrayBuffer()).byteLength).toBeGreaterThan(20);
+    // The bytes decode as a vector tile whose features are the reports (feature id = report id).
+    const incidentsLayer = new VectorTile(new PbfReader(new Uint8Array(await tile.arrayBuffer()))).layers.incidents;
+    expect(incidentsLayer).toBeDefined();
+    const ids = Array.from({ length: incidentsLayer!.length }, (_, i) => incidentsLayer!.feature(i).id);
+    expect(ids).toContain(streamed.id);
     expect((await t.req(`/tiles/staff/incidents/${z}/${x}/${y}.mvt`)).status).toBe(401);
   });
 

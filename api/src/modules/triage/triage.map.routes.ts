@@ -157,7 +157,7 @@ export function staffTilesRoutes(deps: AppDeps) {
     const dept = 'all' in scope ? null : scope.departmentId;
     if (!('all' in scope) && dept === null) throw new AppError(403, 'forbidden', 'no department');
     const tile = await staffIncidentsTile(sql, z, x, y, dept);
-    return c.body(new Uint8Array(tile), 200, { 'Content-Type': 'application/vnd.mapbox-vector-tile' });
+    return c.body(new Uint8Array(tile.buffer as ArrayBuffer, tile.byteOffset, tile.length), 200, { 'Content-Type': 'application/vnd.mapbox-vector-tile' });
   });
   return app;
 }

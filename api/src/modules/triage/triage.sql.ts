@@ -349,8 +349,10 @@ const staffColumns = (sql: Db) => sql`
   round(st_x(i.geom)::numeric, 6)::float8 as lon, round(st_y(i.geom)::numeric, 6)::float8 as lat`;
 
 export async function staffIncidentsTile(sql: Db, z: number, x: number, y: number, departmentId: string | null): Promise<Buffer> {
-  const [row] = await sql<{ tile: Buffer }[]>`select staff_incidents_mvt(${z}, ${x}, ${y}, ${departmentId}) as tile`;
-  return row!.tile;
+  // Base64 rather than bytea's hex text, as for the public tiles (tiles.sql.ts renderTile).
+  const [row] = await sql<{ tile: string }[]>`
+    select encode(coalesce(staff_incidents_mvt(${z}, ${x}, ${y}, ${departmentId}), ''::bytea), 'base64') as tile`;
+  return Buffer.from(row!.tile, 'base64');
 }
 
 // ---- staff feed ----------------------------------------------------------------------------------
