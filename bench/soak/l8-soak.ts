@@ -29,7 +29,7 @@ import { fmt } from '../lib/report.ts';
 import { startServer } from '../lib/server.ts';
 import { INCIDENTS } from '../incidents/c1-control-room.ts';
 import { benchPhoto, counts, intake, reportRequests, rowsMatch } from '../incidents/i1-intake.ts';
-import { viewports } from '../incidents/l1-public-map.ts';
+import { cityBbox, viewportRequests, viewports } from '../incidents/l1-public-map.ts';
 import { seedIncidents } from '../incidents/seed-incidents.ts';
 
 const WORKER = resolve(import.meta.dirname, '../../scripts/worker.ts');
@@ -182,15 +182,10 @@ export const l8: Benchmark = {
     if (seed.seeded) ctx.log(`L8: seeded ${seed.seeded} incidents in ${seed.seconds.toFixed(1)} s`);
     // I1/L2 lifted the limits rows that existed then; the photo quota is lifted the same way.
     await i.sql`update rate_limits set max_hits = 100000000`;
-    const [b] = await i.sql<{ b: [number, number, number, number] }[]>`
-      select json_build_array(st_xmin(e), st_ymin(e), st_xmax(e), st_ymax(e)) as b
-        from (select st_extent(geom) as e from districts where level = 'municipality') x`;
-    const l1Requests: LoadRequest[] = [];
-    for (const v of viewports(b!.b)) {
-      const bbox = v.bbox.map((n) => n.toFixed(5)).join(',');
-      l1Requests.push({ path: `/api/public/incidents?bbox=${bbox}&limit=${v.zoom >= 15 ? 5000 : 800}` });
-      l1Requests.push({ path: `/api/public/incidents/clusters?bbox=${bbox}&zoom=${v.zoom}` });
-    }
+    const l1Requests: LoadRequest[] = viewports(await cityBbox(i.sql)).flatMap((v) => {
+      const { points, clusters } = viewportRequests(v);
+      return [points, clusters];
+    });
     const photo = await benchPhoto();
 
     const dataDir = join(ctx.workDir, 'l8-files');
