@@ -132,6 +132,21 @@ function quantile(sorted: number[], q: number): number {
 /** The longest a load window may grow to, when a side finished too few requests in the base window. */
 const MAX_WINDOW_SECONDS = 40;
 
+/**
+ * Runs a load for `seconds`, doubling the window (up to MAX_WINDOW_SECONDS) until `enough` says
+ * it counted enough completions: with 50 clients on two cores one statement or tile can outlast
+ * the base window, which would then read a rate of zero.
+ */
+async function growingWindow<T>(seconds: number, run: (seconds: number) => Promise<T>, enough: (result: T, seconds: number) => boolean): Promise<{ result: T; window: number }> {
+  let window = seconds;
+  let result = await run(window);
+  while (!enough(result, window) && window < MAX_WINDOW_SECONDS) {
+    window *= 2;
+    result = await run(window);
+  }
+  return { result, window };
+}
+
 export const c1: Benchmark = {
   id: 'C1',
   title: 'control room with 100,000 incidents: GeoJSON and staff tiles under 50 clients vs pgbench -c 50, report-to-screen latency',
@@ -158,14 +173,11 @@ export const c1: Benchmark = {
     if (http.status['2xx'] === 0) throw new Error(`the GeoJSON load got no 2xx answers (${JSON.stringify(http.status)}, ${http.errors} errors)`);
     // One snapshot statement of 100,000 rows takes seconds under 50 clients: the floor's window
     // grows until its counted completions reach the clients, as the staff tiles' window does below.
-    const snapshotFloor = (s: number) =>
-      pgbench({ url: ctx.databaseUrl, workDir: ctx.workDir, scripts: [{ name: 'c1-geojson.sql', body: `${SNAPSHOT_SQL.replace(/\s+/g, ' ')};\n` }], clients: CLIENTS, seconds: s });
-    let floorWindow = seconds;
-    let floor = await snapshotFloor(floorWindow);
-    while (floor.tps * floorWindow < CLIENTS && floorWindow < MAX_WINDOW_SECONDS) {
-      floorWindow *= 2;
-      floor = await snapshotFloor(floorWindow);
-    }
+    const { result: floor, window: floorWindow } = await growingWindow(
+      seconds,
+      (s) => pgbench({ url: ctx.databaseUrl, workDir: ctx.workDir, scripts: [{ name: 'c1-geojson.sql', body: `${SNAPSHOT_SQL.replace(/\s+/g, ' ')};\n` }], clients: CLIENTS, seconds: s }),
+      (f, s) => f.tps * s >= CLIENTS,
+    );
     report.ratio('C1', 'C1 geojson req/s vs pgbench floor', http.rps / floor.tps, { kind: 'min', value: 1 }, 'the endpoint shares one 5 s snapshot per scope');
     report.ratio('C1', 'C1 geojson p99 vs floor mean latency', http.p99Ms / floor.latencyMs, { kind: 'max', value: 1 });
     report.context('C1', `C1 geojson p99 ms: ${http.p99Ms.toFixed(1)} (p50 ${http.p50Ms.toFixed(1)} ms), HTTP ${http.rps.toFixed(1)} req/s, ${features} features, ${fmt.kb(body.length)} raw; pgbench ${floor.tps.toFixed(2)} tps, mean ${floor.latencyMs.toFixed(1)} ms; ${CLIENTS} clients, ${seconds} s (floor ${floorWindow} s)`);
@@ -179,12 +191,11 @@ export const c1: Benchmark = {
       if (first.status !== 200) throw new Error(`GET ${requests[0]!.path} answered ${first.status}`);
       // With 50 clients on two cores one dense tile can take longer than the base window, which
       // then counts no completion at all: the window grows until every client finished one.
-      let window = seconds;
-      let th = await httpLoad({ baseUrl: server.baseUrl, requests, connections: CLIENTS, seconds: window });
-      while (th.status['2xx'] < CLIENTS && window < MAX_WINDOW_SECONDS) {
-        window *= 2;
-        th = await httpLoad({ baseUrl: server.baseUrl, requests, connections: CLIENTS, seconds: window });
-      }
+      const { result: th, window } = await growingWindow(
+        seconds,
+        (s) => httpLoad({ baseUrl: server.baseUrl, requests, connections: CLIENTS, seconds: s }),
+        (h) => h.status['2xx'] >= CLIENTS,
+      );
       if (th.status['2xx'] === 0) throw new Error(`the z${z} tile load got no 2xx answers in ${window} s (${JSON.stringify(th.status)})`);
       const tf = await pgbench({ url: ctx.databaseUrl, workDir: ctx.workDir, scripts: [{ name: `c1-tile-z${z}.sql`, body: tileScript(tiles, "select encode(coalesce(staff_incidents_mvt(:z, :x, :y, null), ''::bytea), 'base64')") }], clients: CLIENTS, seconds: window });
       report.ratio('C1', `C1 staff tile z${z} req/s vs pgbench floor`, th.rps / tf.tps, { kind: 'min', value: 0.9 });
