@@ -11,3 +11,8 @@ export const binary = z.string().meta({ format: 'binary' });
 export function mediaResponse<T extends string, S extends z.ZodType = z.ZodString>(description: string, type: T, schema?: S) {
   return { description, content: { [type]: { schema: schema ?? z.string() } } as Record<T, { schema: S }> };
 }
+
+/** A Buffer as a response body without a copy: a byte view on the Buffer's own memory. */
+export function bufferBody(bytes: Buffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length);
+}

@@ -26,7 +26,7 @@ import { parseBbox, type BBox } from '../../../../lib/geo.ts';
 import * as contract from '../../../../lib/open-data.schema.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import type { AppDeps } from '../../deps.ts';
-import { binary, mediaResponse } from '../../http/media.ts';
+import { binary, bufferBody, mediaResponse } from '../../http/media.ts';
 import { createRouter, defineRoute, errorResponses, jsonResponse } from '../../http/router.ts';
 import {
   CONTENT_TYPES,
@@ -467,7 +467,7 @@ export function openDataRoutes({ sql, config }: AppDeps) {
       const geomAt = cols.length;
       for (const row of page) writer.write(row[geomAt] as Buffer, row as never);
       const body = Buffer.concat([fgbHeader({ name: l.id, title: l.name_en, columns: cols, featuresCount: page.length, envelope: l.bbox, geometryType: FGB_GEOMETRY_TYPE[l.geometry_type] }), writer.take()]);
-      return c.body(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length), 200, { 'Content-Type': CONTENT_TYPES.fgb });
+      return c.body(bufferBody(body), 200, { 'Content-Type': CONTENT_TYPES.fgb });
     }
     if (format === 'csv') {
       return c.body(csvHeader(columns) + page.map((r) => csvRow(r, columns)).join(''), 200, { 'Content-Type': CONTENT_TYPES.csv });
@@ -502,7 +502,7 @@ export function openDataRoutes({ sql, config }: AppDeps) {
       const writer = new FgbFeatureWriter(cols);
       writer.write(row[cols.length] as Buffer, row as never);
       const body = Buffer.concat([fgbHeader({ name: l.id, columns: cols, featuresCount: 1, geometryType: FGB_GEOMETRY_TYPE[l.geometry_type] }), writer.take()]);
-      return c.body(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length), 200, { 'Content-Type': CONTENT_TYPES.fgb });
+      return c.body(bufferBody(body), 200, { 'Content-Type': CONTENT_TYPES.fgb });
     }
     if (format === 'csv') return c.body(csvHeader(columns) + csvRow(row, columns), 200, { 'Content-Type': CONTENT_TYPES.csv });
     const feature = JSON.parse(geojsonFeature(row, columns)) as Record<string, unknown>;

@@ -13,7 +13,7 @@ import { isValidTile } from '../../../../lib/geo.ts';
 import { TileJsonSchema, TileLayerParamsSchema, TileParamsSchema, type TileJson } from '../../../../lib/tiles.schema.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import type { AppDeps } from '../../deps.ts';
-import { binary, mediaResponse } from '../../http/media.ts';
+import { binary, bufferBody, mediaResponse } from '../../http/media.ts';
 import { createRouter, errorResponses, jsonResponse } from '../../http/router.ts';
 import { LayerVersions, TileCache, etagMatches } from './tiles.cache.ts';
 
@@ -76,7 +76,7 @@ export function tilesRoutes({ sql, readSql, config, logger }: AppDeps) {
   const sendTile = (c: Context, tile: Buffer, etag: string) => {
     // An empty tile is a 204: MapLibre and GDAL both treat it as "no features here".
     if (tile.length === 0) return c.body(null, 204, tileHeaders(etag));
-    return c.body(new Uint8Array(tile.buffer as ArrayBuffer, tile.byteOffset, tile.length), 200, {
+    return c.body(bufferBody(tile), 200, {
       ...tileHeaders(etag),
       'Content-Type': MVT_CONTENT_TYPE,
     });

@@ -18,6 +18,8 @@ import { requireStaff, type Staff } from '../../middleware/auth.ts';
 import { allows, rowScope, scopeKey, type RowScope } from '../auth/authz.ts';
 import { isSessionLive } from '../auth/auth.sql.ts';
 import { lastStaffFeedId, staffIncidentRows, staffIncidentsTile } from './triage.sql.ts';
+import { binary, bufferBody, mediaResponse } from '../../http/media.ts';
+import { MVT_CONTENT_TYPE } from '../tiles/tiles.routes.ts';
 import { staffStreamHub, type StaffFeedEvent } from './triage.stream.ts';
 
 const gzipAsync = promisify(gzip);
@@ -139,7 +141,7 @@ export function staffTilesRoutes(deps: AppDeps) {
     security: staffSession,
     request: { params: z.object({ z: tileIndex('0-22'), x: tileIndex('0 to 2^z - 1'), y: tileIndex('0 to 2^z - 1') }) },
     responses: {
-      200: { description: 'Mapbox Vector Tile, layer `incidents`', content: { 'application/vnd.mapbox-vector-tile': { schema: z.string().meta({ format: 'binary' }) } } },
+      200: mediaResponse('Mapbox Vector Tile, layer `incidents`', MVT_CONTENT_TYPE, binary),
       ...errorResponses(400, 401, 403, 404),
     },
   });
@@ -157,7 +159,7 @@ export function staffTilesRoutes(deps: AppDeps) {
     const dept = 'all' in scope ? null : scope.departmentId;
     if (!('all' in scope) && dept === null) throw new AppError(403, 'forbidden', 'no department');
     const tile = await staffIncidentsTile(sql, z, x, y, dept);
-    return c.body(new Uint8Array(tile.buffer as ArrayBuffer, tile.byteOffset, tile.length), 200, { 'Content-Type': 'application/vnd.mapbox-vector-tile' });
+    return c.body(bufferBody(tile), 200, { 'Content-Type': MVT_CONTENT_TYPE });
   });
   return app;
 }
