@@ -8,6 +8,7 @@ import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Env, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { badRequest, unprocessable } from '../errors.ts';
+import { mediaResponse } from './media.ts';
 import { readJsonBody } from './request.ts';
 
 type Issue = z.core.$ZodIssue;
@@ -65,7 +66,7 @@ export function errorResponses<C extends number>(...codes: C[]): Record<C, typeo
 
 /** A JSON response with its schema. */
 export function jsonResponse<S extends z.ZodType>(schema: S, description: string) {
-  return { description, content: { 'application/json': { schema } } };
+  return mediaResponse(description, 'application/json', schema);
 }
 
 /** A required JSON request body validated by `schema`. */
